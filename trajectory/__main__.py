@@ -1,0 +1,5 @@
+"""``python -m trajectory``: the command line."""
+
+from trajectory.cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""The generic lifecycle engine: definitions, guards and violations, history, runtime.
+
+Nothing here knows about a particular programme; the Ontwikkelkracht leertraject
+(:mod:`trajectory.ontwikkelkracht`) is one lifecycle built on it.
+"""
+
+from trajectory.engine.definition import (
+    Context,
+    Creation,
+    Effect,
+    EventDefinition,
+    Guard,
+    Lifecycle,
+    NoPayload,
+    State,
+    Transition,
+)
+from trajectory.engine.errors import (
+    DefinitionError,
+    EffectFailed,
+    InvalidData,
+    PreconditionFailed,
+    TrajectoryError,
+    TransitionNotAllowed,
+    UnknownEvent,
+)
+from trajectory.engine.history import Clock, Event, ManualClock, new_id, system_clock
+from trajectory.engine.runtime import Trajectory
+from trajectory.engine.violations import LANGUAGES, Violation, ViolationRegistry, ViolationType
+
+__all__ = [
+    "LANGUAGES",
+    "Clock",
+    "Context",
+    "Creation",
+    "DefinitionError",
+    "Effect",
+    "EffectFailed",
+    "Event",
+    "EventDefinition",
+    "Guard",
+    "InvalidData",
+    "Lifecycle",
+    "ManualClock",
+    "NoPayload",
+    "PreconditionFailed",
+    "State",
+    "Trajectory",
+    "TrajectoryError",
+    "Transition",
+    "TransitionNotAllowed",
+    "UnknownEvent",
+    "Violation",
+    "ViolationRegistry",
+    "ViolationType",
+    "new_id",
+    "system_clock",
+]

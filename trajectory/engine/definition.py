@@ -1,0 +1,324 @@
+"""Lifecycle definitions: states, events, guards, effects, validated when built.
+
+A :class:`Lifecycle` is compiled once into one shared :class:`transitions.Machine`
+(with no model attached); its transition table is what every trajectory of the
+lifecycle is routed through. Trajectories themselves are plain records (see
+:mod:`trajectory.engine.runtime`): nothing is injected into them, which keeps
+creating one cheap and small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import attrs
+import transitions
+
+from trajectory.engine.errors import DefinitionError, InvalidData, UnknownEvent
+from trajectory.engine.violations import (
+    ENGINE_VIOLATIONS,
+    Violation,
+    ViolationRegistry,
+    ViolationType,
+)
+
+if TYPE_CHECKING:
+    from trajectory.engine.history import Clock, Event
+    from trajectory.engine.runtime import Trajectory
+
+__all__ = [
+    "Context",
+    "Creation",
+    "Effect",
+    "EventDefinition",
+    "Guard",
+    "Lifecycle",
+    "NoPayload",
+    "State",
+    "Transition",
+]
+
+D = TypeVar("D")
+
+
+@attrs.frozen
+class Context:
+    """What a guard or effect knows besides the data and the payload."""
+
+    now: dt.datetime
+    state: str | None
+    target: str
+    actor: str | None
+
+
+#: A guard returns every violation it finds (an empty iterable when all is well).
+Guard = Callable[[D, Any, Context], Iterable[Violation]]
+#: An effect returns the new data; it must not change the data it was given.
+Effect = Callable[[D, Any, Context], D]
+
+
+@attrs.frozen
+class NoPayload:
+    """The payload of an event that takes no fields."""
+
+
+_NO_PAYLOAD = NoPayload()
+
+
+def _read_only(labels: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(labels))
+
+
+@attrs.frozen
+class State:
+    """A state of a lifecycle; a final state has no events leaving it."""
+
+    name: str
+    final: bool = False
+    description: str = ""
+    labels: Mapping[str, str] = attrs.field(factory=dict, converter=_read_only)
+
+
+@attrs.frozen
+class Transition:
+    """Where an event leads: from any of ``sources`` to ``target``.
+
+    A ``target`` of ``None`` keeps the trajectory in its state (an event that
+    records a fact, such as adding a participant).
+    """
+
+    sources: tuple[str, ...]
+    target: str | None = None
+
+
+@attrs.frozen
+class _PayloadShape:
+    required: frozenset[str]
+    names: frozenset[str]
+
+
+@functools.cache
+def _shape(payload: type) -> _PayloadShape:
+    fields = attrs.fields(payload)
+    return _PayloadShape(
+        required=frozenset(f.name for f in fields if f.default is attrs.NOTHING and f.init),
+        names=frozenset(f.name for f in fields if f.init),
+    )
+
+
+@attrs.frozen
+class EventDefinition(Generic[D]):
+    """An event: where it leads, what payload it takes, what must hold, what it does."""
+
+    name: str
+    transitions: tuple[Transition, ...]
+    payload: type = NoPayload
+    guards: tuple[Guard[D], ...] = ()
+    effect: Effect[D] | None = None
+    description: str = ""
+
+    def build_payload(self, fields: Mapping[str, Any]) -> Any:
+        """Validate ``fields`` into this event's payload class, or raise InvalidData."""
+        if not fields and self.payload is NoPayload:
+            return _NO_PAYLOAD
+        shape = _shape(self.payload)
+        for name in fields:
+            if name not in shape.names:
+                expected = ", ".join(sorted(shape.names)) or "no fields"
+                raise InvalidData(
+                    name, f"{self.name!r} takes no field {name!r}; it takes: {expected}"
+                )
+        missing = sorted(shape.required - fields.keys())
+        if missing:
+            raise InvalidData(missing[0], f"{self.name!r} needs the field {missing[0]!r}")
+        try:
+            return self.payload(**fields)
+        except InvalidData:
+            raise
+        except (TypeError, ValueError) as err:
+            attribute = err.args[1] if len(err.args) > 1 else None
+            field = getattr(attribute, "name", self.name)
+            raise InvalidData(field, str(err.args[0] if err.args else err)) from err
+
+
+@attrs.frozen
+class Creation(Generic[D]):
+    """How a trajectory comes to be: the payload of its first event and its data."""
+
+    payload: type
+    build: Callable[[Any, Context], D]
+    name: str = "created"
+    description: str = ""
+
+
+class Lifecycle(Generic[D]):
+    """A validated lifecycle definition, compiled once into a shared state machine.
+
+    Raises :class:`DefinitionError` for unknown or unreachable states, duplicate
+    names, events that leave a final state and non-final states without a way out.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        states: Iterable[State],
+        events: Iterable[EventDefinition[D]],
+        initial: str,
+        creation: Creation[D],
+        violations: ViolationRegistry | None = None,
+        description: str = "",
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.initial = initial
+        self.creation = creation
+        self.states: Mapping[str, State] = MappingProxyType(_unique("state", states))
+        self.events: Mapping[str, EventDefinition[D]] = MappingProxyType(_unique("event", events))
+        registry = ViolationRegistry()
+        registry.include(ENGINE_VIOLATIONS)
+        if violations is not None:
+            registry.include(violations)
+        self.violations: Mapping[str, ViolationType] = registry
+        self._validate()
+        self.machine = self._compile()
+        self.routes: Mapping[str, Mapping[str, str]] = MappingProxyType(
+            {
+                event: MappingProxyType(
+                    {
+                        source: (found[0].dest or source)
+                        for source, found in definition.transitions.items()
+                    }
+                )
+                for event, definition in self.machine.events.items()
+            }
+        )
+
+    @property
+    def final_states(self) -> frozenset[str]:
+        """The names of the final states."""
+        return frozenset(name for name, state in self.states.items() if state.final)
+
+    def event(self, name: str) -> EventDefinition[D]:
+        """The definition of event ``name``, or :class:`UnknownEvent`."""
+        try:
+            return self.events[name]
+        except KeyError:
+            raise UnknownEvent(name, tuple(self.events)) from None
+
+    def events_from(self, state: str) -> tuple[str, ...]:
+        """The events that can leave ``state``, in definition order."""
+        return tuple(name for name, routes in self.routes.items() if state in routes)
+
+    def create(
+        self,
+        payload: Any,
+        *,
+        clock: Clock | None = None,
+        id: str | None = None,
+        actor: str | None = None,
+    ) -> Trajectory[D]:
+        """A new trajectory in the initial state, its creation the first event."""
+        from trajectory.engine.runtime import Trajectory
+
+        return Trajectory.start(self, payload, clock=clock, id=id, actor=actor)
+
+    def replay(self, events: Iterable[Event], *, clock: Clock | None = None) -> Trajectory[D]:
+        """Rebuild a trajectory from its history; see :func:`trajectory.replay`."""
+        from trajectory.engine.runtime import Trajectory
+
+        return Trajectory.from_history(self, events, clock=clock)
+
+    def __repr__(self) -> str:
+        return f"<Lifecycle {self.name!r}: {len(self.states)} states, {len(self.events)} events>"
+
+    # -- building ---------------------------------------------------------------
+
+    def _validate(self) -> None:
+        if not self.states:
+            raise DefinitionError(f"lifecycle {self.name!r} has no states")
+        if self.initial not in self.states:
+            raise DefinitionError(f"initial state {self.initial!r} is not a state")
+        if self.creation.name in self.events:
+            raise DefinitionError(
+                f"event {self.creation.name!r} has the name of the creation event"
+            )
+        for event in self.events.values():
+            if not event.transitions:
+                raise DefinitionError(f"event {event.name!r} has no transitions")
+            if not attrs.has(event.payload):
+                raise DefinitionError(f"the payload of event {event.name!r} is not an attrs class")
+            seen: set[str] = set()
+            for transition in event.transitions:
+                for state in (*transition.sources, transition.target):
+                    if state is not None and state not in self.states:
+                        raise DefinitionError(
+                            f"event {event.name!r} refers to the unknown state {state!r}"
+                        )
+                for source in transition.sources:
+                    if source in seen:
+                        raise DefinitionError(f"event {event.name!r} leaves state {source!r} twice")
+                    seen.add(source)
+                    if self.states[source].final:
+                        raise DefinitionError(
+                            f"event {event.name!r} leaves the final state {source!r}"
+                        )
+        self._check_reachable()
+
+    def _check_reachable(self) -> None:
+        edges: dict[str, set[str]] = {name: set() for name in self.states}
+        for event in self.events.values():
+            for transition in event.transitions:
+                for source in transition.sources:
+                    edges[source].add(transition.target or source)
+        reached = {self.initial}
+        frontier = [self.initial]
+        while frontier:
+            for target in edges[frontier.pop()]:
+                if target not in reached:
+                    reached.add(target)
+                    frontier.append(target)
+        unreachable = [name for name in self.states if name not in reached]
+        if unreachable:
+            raise DefinitionError(
+                f"states not reachable from {self.initial!r}: {', '.join(unreachable)}"
+            )
+        stuck = [
+            name
+            for name, state in self.states.items()
+            if not state.final and not (edges[name] - {name})
+        ]
+        if stuck:
+            raise DefinitionError(f"non-final states without a way out: {', '.join(stuck)}")
+
+    def _compile(self) -> transitions.Machine:
+        try:
+            return transitions.Machine(
+                model=None,
+                states=[{"name": s.name, "final": s.final} for s in self.states.values()],
+                transitions=[
+                    {"trigger": e.name, "source": list(t.sources), "dest": t.target}
+                    for e in self.events.values()
+                    for t in e.transitions
+                ],
+                initial=self.initial,
+                auto_transitions=False,
+            )
+        except (ValueError, TypeError, transitions.MachineError) as err:
+            raise DefinitionError(f"lifecycle {self.name!r} does not compile: {err}") from err
+
+
+def _unique(kind: str, items: Iterable[Any]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for item in items:
+        name = item.name
+        if not isinstance(name, str) or not name:
+            raise DefinitionError(f"a {kind} needs a non-empty name, got {name!r}")
+        if name in result:
+            raise DefinitionError(f"{kind} {name!r} is defined twice")
+        result[name] = item
+    return result

@@ -1,0 +1,332 @@
+"""Trajectories: plain records that change only through events.
+
+Firing an event validates its payload, finds the route in the lifecycle's shared
+transition table, evaluates **every** guard, computes the new data, and only then
+commits state, data and history together. A refused event, or an effect that
+raises, leaves the trajectory exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any, Generic, TypeVar
+
+import attrs
+import structlog
+
+from trajectory.engine.definition import Context, EventDefinition, Lifecycle
+from trajectory.engine.errors import (
+    EffectFailed,
+    InvalidData,
+    PreconditionFailed,
+    TrajectoryError,
+    TransitionNotAllowed,
+)
+from trajectory.engine.fields import check_aware
+from trajectory.engine.history import Clock, Event, new_id, system_clock
+from trajectory.engine.violations import TRANSITION_NOT_ALLOWED, Violation
+
+__all__ = ["Trajectory"]
+
+D = TypeVar("D")
+
+logger = structlog.get_logger(__name__)
+
+
+@attrs.define(eq=False, repr=False)
+class Trajectory(Generic[D]):
+    """One instance of a lifecycle: its state, its data and its history.
+
+    Make one with :meth:`Lifecycle.create` (or :func:`trajectory.new_trajectory`
+    for the leertraject); change it only with :meth:`fire`.
+    """
+
+    _lifecycle: Lifecycle[D]
+    _id: str
+    _state: str
+    _data: D
+    _history: tuple[Event, ...]
+    _clock: Clock
+
+    # -- construction -----------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        lifecycle: Lifecycle[D],
+        payload: Any,
+        *,
+        clock: Clock | None = None,
+        id: str | None = None,
+        actor: str | None = None,
+    ) -> Trajectory[D]:
+        """A new trajectory of ``lifecycle``; its first event is the creation."""
+        clock = system_clock if clock is None else clock
+        trajectory_id = new_id() if id is None else _check_id(id)
+        _check_actor(actor)
+        now = _now(clock)
+        creation = lifecycle.creation
+        data = creation.build(payload, Context(now, None, lifecycle.initial, actor))
+        first = Event(
+            new_id(), trajectory_id, 1, now, creation.name, None, lifecycle.initial, payload, actor
+        )
+        return cls(lifecycle, trajectory_id, lifecycle.initial, data, (first,), clock)
+
+    @classmethod
+    def from_history(
+        cls, lifecycle: Lifecycle[D], events: Iterable[Event], *, clock: Clock | None = None
+    ) -> Trajectory[D]:
+        """Rebuild a trajectory by applying its events again (guards are not re-run:
+        the history is the authority on what was accepted)."""
+        iterator = iter(events)
+        first = next(iterator, None)
+        if not isinstance(first, Event):
+            raise InvalidData("events[0]", f"expected the creation event, got {first!r}")
+        if first.name != lifecycle.creation.name or first.sequence != 1:
+            raise InvalidData(
+                "events[0]",
+                f"a history starts with {lifecycle.creation.name!r} at sequence 1, "
+                f"got {first.name!r} at sequence {first.sequence}",
+            )
+        check_aware(first.timestamp, "events[0].timestamp")
+        context = Context(first.timestamp, None, lifecycle.initial, first.actor)
+        try:
+            data = lifecycle.creation.build(first.payload, context)
+        except TrajectoryError:
+            raise
+        except Exception as err:
+            raise InvalidData("events[0].payload", f"does not rebuild: {err}") from err
+        trajectory = cls(
+            lifecycle,
+            first.trajectory_id,
+            lifecycle.initial,
+            data,
+            (first,),
+            system_clock if clock is None else clock,
+        )
+        for index, event in enumerate(iterator, start=1):
+            trajectory._reapply(index, event)
+        return trajectory
+
+    def _reapply(self, index: int, event: Event) -> None:
+        where = f"events[{index}]"
+        if not isinstance(event, Event):
+            raise InvalidData(where, f"expected an Event, got {event!r}")
+        if event.trajectory_id != self._id:
+            raise InvalidData(
+                f"{where}.trajectory_id", f"expected {self._id!r}, got {event.trajectory_id!r}"
+            )
+        expected = len(self._history) + 1
+        if event.sequence != expected:
+            raise InvalidData(f"{where}.sequence", f"expected {expected}, got {event.sequence}")
+        if event.from_state != self._state:
+            raise InvalidData(
+                f"{where}.from_state", f"expected {self._state!r}, got {event.from_state!r}"
+            )
+        check_aware(event.timestamp, f"{where}.timestamp")
+        definition = self._lifecycle.event(event.name)
+        target = self._lifecycle.routes[event.name].get(self._state)
+        if target is None or target != event.to_state:
+            raise InvalidData(
+                f"{where}.to_state",
+                f"{event.name!r} leads from {self._state!r} to {target!r}, got {event.to_state!r}",
+            )
+        context = Context(event.timestamp, self._state, target, event.actor)
+        data = self._effect(definition, event.payload, context)
+        self._state, self._data, self._history = target, data, (*self._history, event)
+
+    # -- reading ----------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        """The trajectory's identifier."""
+        return self._id
+
+    @property
+    def state(self) -> str:
+        """The name of the current state."""
+        return self._state
+
+    @property
+    def data(self) -> D:
+        """The trajectory's data (immutable; replaced by every event that changes it)."""
+        return self._data
+
+    @property
+    def history(self) -> tuple[Event, ...]:
+        """Every accepted event, the creation first."""
+        return self._history
+
+    @property
+    def lifecycle(self) -> Lifecycle[D]:
+        """The lifecycle this trajectory follows."""
+        return self._lifecycle
+
+    @property
+    def version(self) -> int:
+        """The sequence number of the last event (the history's length)."""
+        return len(self._history)
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the trajectory has reached a final state."""
+        return self._lifecycle.states[self._state].final
+
+    def allowed_events(self) -> tuple[str, ...]:
+        """The events that leave the current state (their preconditions aside)."""
+        return self._lifecycle.events_from(self._state)
+
+    def check(self, event: str, /, **payload: Any) -> list[Violation]:
+        """Every violation that would refuse ``event`` now; empty when it may fire.
+
+        A malformed payload raises :class:`InvalidData`; an event that does not
+        leave the current state is reported as ``transition.not_allowed``.
+        """
+        definition = self._lifecycle.event(event)
+        fields = definition.build_payload(payload)
+        target = self._lifecycle.routes[event].get(self._state)
+        if target is None:
+            return [self._not_allowed(event)]
+        context = Context(_now(self._clock), self._state, target, None)
+        return self._evaluate(definition, fields, context)
+
+    def blockers(self) -> dict[str, list[Violation]]:
+        """For each event that leaves the current state and takes no required
+        payload: its violations, where there are any."""
+        found: dict[str, list[Violation]] = {}
+        for event in self.allowed_events():
+            definition = self._lifecycle.events[event]
+            try:
+                violations = self.check(event)
+            except InvalidData:
+                continue
+            if violations:
+                found[definition.name] = violations
+        return found
+
+    # -- changing ---------------------------------------------------------------
+
+    def fire(self, event: str, /, *, actor: str | None = None, **payload: Any) -> Event:
+        """Fire ``event``: all or nothing. Returns the recorded :class:`Event`.
+
+        Raises :class:`UnknownEvent`, :class:`InvalidData`,
+        :class:`TransitionNotAllowed`, :class:`PreconditionFailed` (with every
+        violation) or :class:`EffectFailed`; in each case nothing changes.
+        """
+        definition = self._lifecycle.event(event)
+        fields = definition.build_payload(payload)
+        if actor is not None:
+            _check_actor(actor)
+        state = self._state
+        target = self._lifecycle.routes[event].get(state)
+        if target is None:
+            logger.info(
+                event,
+                trajectory_id=self._id,
+                from_state=state,
+                to_state=None,
+                outcome="refused",
+                violations=[TRANSITION_NOT_ALLOWED.code],
+            )
+            raise TransitionNotAllowed(event, state, self._sources(event))
+        now = _now(self._clock)
+        context = Context(now, state, target, actor)
+        violations = self._evaluate(definition, fields, context)
+        if violations:
+            logger.info(
+                event,
+                trajectory_id=self._id,
+                from_state=state,
+                to_state=target,
+                outcome="refused",
+                violations=[v.code for v in violations],
+            )
+            raise PreconditionFailed(event, state, violations)
+        data = self._effect(definition, fields, context)
+        history = self._history
+        recorded = Event(
+            new_id(), self._id, len(history) + 1, now, event, state, target, fields, actor
+        )
+        self._state, self._data, self._history = target, data, (*history, recorded)
+        logger.info(
+            event, trajectory_id=self._id, from_state=state, to_state=target, outcome="accepted"
+        )
+        return recorded
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _evaluate(
+        self, definition: EventDefinition[D], payload: Any, context: Context
+    ) -> list[Violation]:
+        data = self._data
+        violations: list[Violation] = []
+        for guard in definition.guards:
+            violations.extend(guard(data, payload, context))
+        return violations
+
+    def _effect(self, definition: EventDefinition[D], payload: Any, context: Context) -> D:
+        if definition.effect is None:
+            return self._data
+        try:
+            return definition.effect(self._data, payload, context)
+        except TrajectoryError:
+            raise
+        except Exception as err:
+            raise EffectFailed(definition.name, self._state) from err
+
+    def _sources(self, event: str) -> tuple[str, ...]:
+        return tuple(self._lifecycle.routes[event])
+
+    def _not_allowed(self, event: str) -> Violation:
+        return TRANSITION_NOT_ALLOWED(
+            event=event, state=self._state, allowed_from=list(self._sources(event))
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Trajectory):
+            return NotImplemented
+        return (
+            self._lifecycle is other._lifecycle
+            and self._id == other._id
+            and self._state == other._state
+            and self._data == other._data
+            and self._history == other._history
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"<Trajectory {self._id} of {self._lifecycle.name!r}: {self._state}, "
+            f"{len(self._history)} events>"
+        )
+
+    def __iter__(self) -> Iterator[Event]:
+        """Iterate over the history."""
+        return iter(self._history)
+
+
+def _now(clock: Clock) -> dt.datetime:
+    try:
+        now = clock()
+    except TrajectoryError:
+        raise
+    except Exception as err:
+        raise InvalidData("clock", f"the clock raised {err!r}") from err
+    if not isinstance(now, dt.datetime) or now.tzinfo is None:
+        raise InvalidData(
+            "clock", f"expected a timezone-aware datetime from the clock, got {now!r}"
+        )
+    return now
+
+
+def _check_id(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidData("id", f"expected a non-blank string, got {value!r}")
+    return value
+
+
+def _check_actor(value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidData("actor", f"expected a non-blank string or None, got {value!r}")

@@ -1,0 +1,94 @@
+"""The catalog of offered learning trajectories, as data.
+
+>>> offer = catalog().get("leven-lang-lezen")
+>>> offer.expert_school, offer.place
+('OBS Het Klokhuis', 'Beek en Donk')
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import attrs
+
+from trajectory.engine.conversion import structure
+from trajectory.engine.errors import InvalidData
+from trajectory.ontwikkelkracht.school import SchoolYear
+
+__all__ = ["Catalog", "Offer", "catalog", "load_catalog"]
+
+
+@attrs.frozen
+class Offer:
+    """A learning trajectory offered by an expert school."""
+
+    id: str
+    title: str
+    expert_school: str
+    place: str
+    school_years: frozenset[SchoolYear]
+    summary: str = ""
+
+    def offered_in(self, school_year: SchoolYear) -> bool:
+        """Whether the offer is in the catalog for ``school_year``."""
+        return school_year in self.school_years
+
+
+@attrs.frozen
+class Catalog:
+    """The offers, by id."""
+
+    offers: tuple[Offer, ...]
+
+    def __attrs_post_init__(self) -> None:
+        ids = [offer.id for offer in self.offers]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise InvalidData("offers", f"offer ids listed twice: {', '.join(duplicates)}")
+
+    def get(self, offer_id: str) -> Offer:
+        """The offer with ``offer_id``, or :class:`~trajectory.InvalidData`."""
+        for offer in self.offers:
+            if offer.id == offer_id:
+                return offer
+        known = ", ".join(offer.id for offer in self.offers)
+        raise InvalidData("offer", f"unknown offer {offer_id!r}; known: {known}")
+
+    def for_year(self, school_year: str | SchoolYear) -> tuple[Offer, ...]:
+        """The offers in the catalog for ``school_year``."""
+        year = SchoolYear.parse(school_year)
+        return tuple(offer for offer in self.offers if offer.offered_in(year))
+
+    def __iter__(self) -> Iterator[Offer]:
+        return iter(self.offers)
+
+    def __len__(self) -> int:
+        return len(self.offers)
+
+
+def load_catalog(source: str | Path) -> Catalog:
+    """Read a catalog file (a path, or TOML text) of the shipped form."""
+    if isinstance(source, Path):
+        try:
+            text = source.read_text(encoding="utf-8")
+        except OSError as err:
+            raise InvalidData("path", f"cannot read catalog file {source}: {err}") from err
+        name = str(source)
+    else:
+        text, name = source, "<text>"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InvalidData("$", f"not valid TOML in {name}: {err}") from err
+    return structure(data, Catalog, source=name)
+
+
+@functools.cache
+def catalog() -> Catalog:
+    """The catalog that ships with the package (read once, on first use)."""
+    resource = resources.files("trajectory.ontwikkelkracht.data") / "catalog.toml"
+    return load_catalog(resource.read_text(encoding="utf-8"))

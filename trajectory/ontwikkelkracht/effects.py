@@ -1,0 +1,186 @@
+"""What each leertraject event records: ``effect(data, payload, context) -> new data``.
+
+Effects are pure: they build a new :class:`Leertraject` and never change the one
+they are given, so a refused or failing event leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from trajectory.engine.definition import Context
+from trajectory.ontwikkelkracht import payloads as p
+from trajectory.ontwikkelkracht.guards import today
+from trajectory.ontwikkelkracht.model import (
+    Calendar,
+    Grant,
+    GuidanceMoment,
+    HoursEntry,
+    Orientation,
+    Participant,
+    Settlement,
+    StudyMoment,
+    Talk,
+)
+from trajectory.ontwikkelkracht.record import Leertraject, name_key
+from trajectory.ontwikkelkracht.settlement import settlement_policy
+
+evolve = attrs.evolve
+
+
+def create(payload: p.Created, context: Context) -> Leertraject:
+    """The data of a new trajectory."""
+    return Leertraject(payload.school, payload.offer, payload.school_year, payload.rules)
+
+
+def hold_orientation(
+    data: Leertraject, payload: p.HoldOrientation, context: Context
+) -> Leertraject:
+    orientation = Orientation(
+        payload.date, payload.learning_question, payload.conclusion, payload.report
+    )
+    return evolve(data, orientation=orientation)
+
+
+def record_reason(data: Leertraject, payload: Any, context: Context) -> Leertraject:
+    """Decline, reject, withdraw: keep the reason."""
+    return evolve(data, reason=payload.reason)
+
+
+def submit_application(data: Leertraject, payload: Any, context: Context) -> Leertraject:
+    """Keep the moment of first receipt (applications are decided in that order)."""
+    if data.submitted_at is not None:
+        return data
+    return evolve(data, submitted_at=context.now)
+
+
+def request_completion(
+    data: Leertraject, payload: p.RequestCompletion, context: Context
+) -> Leertraject:
+    deadline = payload.deadline or today(context) + dt.timedelta(
+        days=data.rules.completion_period_days
+    )
+    return evolve(data, completion_deadline=deadline)
+
+
+def complete_application(data: Leertraject, payload: Any, context: Context) -> Leertraject:
+    return evolve(data, completion_deadline=None)
+
+
+def grant(data: Leertraject, payload: p.GrantSubsidy, context: Context) -> Leertraject:
+    amount = data.rules.subsidy_amount if payload.amount is None else payload.amount
+    reason = payload.override_reason if amount != data.rules.subsidy_amount else None
+    return evolve(data, grant=Grant(amount, today(context), reason))
+
+
+def record_talk(data: Leertraject, payload: p.RecordTalk, context: Context) -> Leertraject:
+    return evolve(data, talks=(*data.talks, Talk(payload.kind, payload.date)))
+
+
+def add_participant(data: Leertraject, payload: p.AddParticipant, context: Context) -> Leertraject:
+    participant = Participant(payload.name.strip(), payload.role, payload.planned_hours)
+    return evolve(data, participants=(*data.participants, participant))
+
+
+def remove_participant(
+    data: Leertraject, payload: p.RemoveParticipant, context: Context
+) -> Leertraject:
+    """Remove the participant, and from the core group too."""
+    key = name_key(payload.name)
+    return evolve(
+        data,
+        participants=tuple(x for x in data.participants if name_key(x.name) != key),
+        core_group=tuple(name for name in data.core_group if name_key(name) != key),
+    )
+
+
+def _merge(plan: Any, payload: Any) -> Any:
+    written = {
+        field.name: value
+        for field in attrs.fields(type(payload))
+        if (value := getattr(payload, field.name)) is not None
+    }
+    return evolve(plan, **written)
+
+
+def write_activity_plan(
+    data: Leertraject, payload: p.WriteActivityPlan, context: Context
+) -> Leertraject:
+    return evolve(data, activity_plan=_merge(data.activity_plan, payload))
+
+
+def write_development_plan(
+    data: Leertraject, payload: p.WriteDevelopmentPlan, context: Context
+) -> Leertraject:
+    return evolve(data, development_plan=_merge(data.development_plan, payload))
+
+
+def form_core_group(data: Leertraject, payload: p.FormCoreGroup, context: Context) -> Leertraject:
+    """The core group, with each name as the participant is registered."""
+    members = tuple(
+        found.name if (found := data.participant(name)) is not None else name
+        for name in payload.members
+    )
+    return evolve(data, core_group=members)
+
+
+def plan_calendar(data: Leertraject, payload: p.PlanCalendar, context: Context) -> Leertraject:
+    calendar = Calendar(payload.intake, payload.study_moments, payload.guidance_moments)
+    return evolve(data, calendar=calendar)
+
+
+def hold_study_moment(
+    data: Leertraject, payload: p.HoldStudyMoment, context: Context
+) -> Leertraject:
+    moment = StudyMoment(payload.date, payload.form, payload.topic)
+    return evolve(data, study_moments=(*data.study_moments, moment))
+
+
+def hold_guidance_moment(
+    data: Leertraject, payload: p.HoldGuidanceMoment, context: Context
+) -> Leertraject:
+    moment = GuidanceMoment(payload.date, payload.notes)
+    return evolve(data, guidance_moments=(*data.guidance_moments, moment))
+
+
+def hold_closing_talk(
+    data: Leertraject, payload: p.HoldClosingTalk, context: Context
+) -> Leertraject:
+    return evolve(data, evaluation=payload.evaluation)
+
+
+def log_hours(data: Leertraject, payload: p.LogHours, context: Context) -> Leertraject:
+    found = data.participant(payload.participant)
+    name = payload.participant if found is None else found.name
+    return evolve(data, hours=(*data.hours, HoursEntry(name, payload.date, payload.hours)))
+
+
+def deliver_implementation_plan(
+    data: Leertraject, payload: p.DeliverImplementationPlan, context: Context
+) -> Leertraject:
+    return evolve(data, implementation_plan=payload.plan)
+
+
+def settle(data: Leertraject, payload: Any, context: Context) -> Leertraject:
+    """Settle the granted amount against the hours logged, by the rules' policy."""
+    rules = data.rules
+    granted = Decimal(0) if data.grant is None else data.grant.amount
+    policy = settlement_policy(rules.settlement_policy)
+    amount = policy(
+        granted=granted, hours_required=rules.minimum_hours, hours_logged=data.logged_hours
+    )
+    settlement = Settlement(
+        policy=rules.settlement_policy,
+        amount_granted=granted,
+        amount_settled=amount,
+        hours_required=rules.minimum_hours,
+        hours_logged=data.logged_hours,
+        participants=len(data.participants),
+        participants_required=rules.minimum_participants,
+        date=today(context),
+    )
+    return evolve(data, settlement=settlement)

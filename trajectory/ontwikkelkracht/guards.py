@@ -1,0 +1,338 @@
+"""The leertraject's preconditions: each guard returns every violation it finds.
+
+A guard is ``guard(data, payload, context) -> list[Violation]``; guards never
+change anything and never do I/O. "Today" is the date in the Netherlands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from trajectory.engine.definition import Context, Guard
+from trajectory.engine.violations import Violation
+from trajectory.ontwikkelkracht import violations as v
+from trajectory.ontwikkelkracht.model import Conclusion
+from trajectory.ontwikkelkracht.record import Leertraject, name_key
+
+__all__ = ["SUBMIT_GUARDS", "today"]
+
+NETHERLANDS: Final = ZoneInfo("Europe/Amsterdam")
+
+LeertrajectGuard = Guard[Leertraject]
+_NONE: Final[list[Violation]] = []
+
+
+def today(context: Context) -> dt.date:
+    """The date in the Netherlands at the moment of the event."""
+    return context.now.astimezone(NETHERLANDS).date()
+
+
+def _number(value: Any) -> Any:
+    """Whole numbers as ``int`` so that messages read ``800``, not ``800.00``."""
+    return int(value) if value == int(value) else value
+
+
+# -- generic ---------------------------------------------------------------------
+
+
+def not_in_future(*fields: str) -> LeertrajectGuard:
+    """A guard: the payload's date ``fields`` are not after today."""
+
+    def guard(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+        now = today(context)
+        return [
+            v.DATE_IN_FUTURE(field=field, date=day.isoformat(), today=now.isoformat())
+            for field in fields
+            if (day := getattr(payload, field)) is not None and day > now
+        ]
+
+    return guard
+
+
+def reason_given(event: str) -> LeertrajectGuard:
+    """A guard: the payload's ``reason`` is not blank."""
+
+    def guard(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+        return [] if payload.reason.strip() else [v.REASON_MISSING(event=event)]
+
+    return guard
+
+
+# -- orientation --------------------------------------------------------------------
+
+
+def orientation_report(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The orientation talk has a non-empty report."""
+    return [] if payload.report.strip() else [v.ORIENTATION_REPORT_MISSING()]
+
+
+def orientation_positive(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The orientation talk's conclusion was positive."""
+    conclusion = None if data.orientation is None else data.orientation.conclusion
+    if conclusion is Conclusion.POSITIVE:
+        return _NONE
+    return [v.ORIENTATION_NEGATIVE(conclusion=str(conclusion or "none"))]
+
+
+# -- the application -----------------------------------------------------------------
+
+
+def talks_required(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """Every pre-application talk that the year's rules require is recorded."""
+    recorded = {talk.kind for talk in data.talks}
+    return [
+        v.TALKS_REQUIRED_MISSING(
+            school_year=str(data.school_year),
+            required_any_of=[str(kind) for kind in kinds],
+            recorded=sorted(str(kind) for kind in recorded) or ["—"],
+        )
+        for kinds in data.rules.required_talks
+        if not recorded.intersection(kinds)
+    ]
+
+
+def activity_plan_complete(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The activity plan has all four parts (one violation per missing part)."""
+    return [v.ACTIVITY_PLAN_MISSING_PART(part=part) for part in data.activity_plan.missing_parts]
+
+
+def participants_minimum(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """At least the scheme's minimum number of participants."""
+    required, actual = data.rules.minimum_participants, len(data.participants)
+    return [v.PARTICIPANTS_MINIMUM(required=required, actual=actual)] if actual < required else []
+
+
+def participants_school_leader(
+    data: Leertraject, payload: Any, context: Context
+) -> list[Violation]:
+    """At least the scheme's minimum number of school leaders among the participants."""
+    required, actual = data.rules.minimum_school_leaders, len(data.school_leaders)
+    if actual < required:
+        return [v.PARTICIPANTS_SCHOOL_LEADER(required=required, actual=actual)]
+    return _NONE
+
+
+def hours_minimum(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """At least the scheme's minimum of staff hours committed."""
+    required, actual = data.rules.minimum_hours, data.planned_hours
+    if actual < required:
+        return [v.HOURS_MINIMUM(required=_number(required), actual=_number(actual))]
+    return _NONE
+
+
+def window_open(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """Submitted inside one of the scheme's application windows."""
+    if data.rules.window_at(context.now) is not None:
+        return _NONE
+    windows = [
+        f"{w.opens.isoformat(timespec='minutes')} – {w.closes.isoformat(timespec='minutes')}"
+        for w in data.rules.application_windows
+    ]
+    return [
+        v.WINDOW_CLOSED(
+            moment=context.now.astimezone(NETHERLANDS).isoformat(timespec="minutes"),
+            windows=windows or ["—"],
+        )
+    ]
+
+
+def sector_eligible(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The school's sector is eligible under the year's rules."""
+    eligible = data.rules.eligible_sectors
+    if data.school.sector in eligible:
+        return _NONE
+    return [
+        v.SECTOR_INELIGIBLE(
+            sector=str(data.school.sector), eligible=sorted(str(s) for s in eligible)
+        )
+    ]
+
+
+def offer_available(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The offer is in the catalog for the trajectory's school year."""
+    if data.offer.offered_in(data.school_year):
+        return _NONE
+    return [v.OFFER_UNAVAILABLE(offer=data.offer.id, school_year=str(data.school_year))]
+
+
+#: The preconditions of submit_application (and of complete_application).
+SUBMIT_GUARDS: Final[tuple[LeertrajectGuard, ...]] = (
+    talks_required,
+    activity_plan_complete,
+    participants_minimum,
+    participants_school_leader,
+    hours_minimum,
+    window_open,
+    sector_eligible,
+    offer_available,
+)
+
+
+def completion_deadline_valid(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """A requested completion deadline lies after today, within the scheme's period."""
+    if payload.deadline is None:
+        return _NONE
+    now = today(context)
+    latest = now + dt.timedelta(days=data.rules.completion_period_days)
+    if now < payload.deadline <= latest:
+        return _NONE
+    return [
+        v.COMPLETION_DEADLINE_INVALID(
+            deadline=payload.deadline.isoformat(), today=now.isoformat(), latest=latest.isoformat()
+        )
+    ]
+
+
+def completion_in_time(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The application is completed on or before its deadline."""
+    deadline, now = data.completion_deadline, today(context)
+    if deadline is None or now <= deadline:
+        return _NONE
+    return [v.COMPLETION_DEADLINE_PASSED(deadline=deadline.isoformat(), today=now.isoformat())]
+
+
+def grant_amount(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The amount is the scheme's fixed amount, unless overridden with a reason."""
+    expected = data.rules.subsidy_amount
+    if payload.amount is None or payload.amount == expected:
+        return _NONE
+    if payload.override_reason is not None and payload.override_reason.strip():
+        return _NONE
+    return [v.GRANT_AMOUNT_MISMATCH(expected=str(expected), actual=str(payload.amount))]
+
+
+# -- preparation and execution ---------------------------------------------------------
+
+
+def core_group_formed(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """A core group of the minimum size that includes a school leader."""
+    rules, members = data.rules, data.core_group
+    found: list[Violation] = []
+    if len(members) < rules.core_group_minimum:
+        found.append(v.CORE_GROUP_MISSING(required=rules.core_group_minimum, actual=len(members)))
+    leaders = {name_key(p.name) for p in data.school_leaders}
+    in_group = sum(1 for member in members if name_key(member) in leaders)
+    if in_group < rules.core_group_school_leaders:
+        found.append(
+            v.CORE_GROUP_SCHOOL_LEADER(required=rules.core_group_school_leaders, actual=in_group)
+        )
+    return found
+
+
+def calendar_planned(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """An annual calendar with the intake, the study moments and the guidance moments,
+    every date inside the school year."""
+    rules, calendar = data.rules, data.calendar
+    planned_intake = 0 if calendar is None or calendar.intake is None else 1
+    studies = 0 if calendar is None else len(calendar.study_moments)
+    guidance = 0 if calendar is None else len(calendar.guidance_moments)
+    found: list[Violation] = []
+    if planned_intake < 1:
+        found.append(v.CALENDAR_INCOMPLETE(item="intake", required=1, actual=0))
+    if not rules.study_moments_minimum <= studies <= rules.study_moments_maximum:
+        found.append(
+            v.CALENDAR_INCOMPLETE(
+                item="study_moments",
+                required=f"{rules.study_moments_minimum}–{rules.study_moments_maximum}",
+                actual=studies,
+            )
+        )
+    if guidance < max(rules.guidance_moments_minimum, 1):
+        found.append(
+            v.CALENDAR_INCOMPLETE(
+                item="guidance_moments",
+                required=max(rules.guidance_moments_minimum, 1),
+                actual=guidance,
+            )
+        )
+    if calendar is not None:
+        outside = [day.isoformat() for day in calendar.dates if day not in data.school_year]
+        if outside:
+            found.append(
+                v.CALENDAR_OUTSIDE_SCHOOL_YEAR(
+                    school_year=str(data.school_year),
+                    start=data.school_year.start.isoformat(),
+                    end=data.school_year.end.isoformat(),
+                    dates=outside,
+                )
+            )
+    return found
+
+
+def development_plan_complete(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The development plan has all four parts (one violation per missing part)."""
+    return [
+        v.DEVELOPMENT_PLAN_MISSING_PART(part=part) for part in data.development_plan.missing_parts
+    ]
+
+
+def study_moments_below_maximum(
+    data: Leertraject, payload: Any, context: Context
+) -> list[Violation]:
+    """Fewer study moments held than the scheme's maximum."""
+    maximum, actual = data.rules.study_moments_maximum, len(data.study_moments)
+    return [v.STUDY_MOMENTS_MAXIMUM(maximum=maximum, actual=actual)] if actual >= maximum else []
+
+
+def moments_held(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """At least the minimum study moments and guidance moments were held."""
+    rules = data.rules
+    found: list[Violation] = []
+    if len(data.study_moments) < rules.study_moments_minimum:
+        found.append(
+            v.STUDY_MOMENTS_MINIMUM(
+                required=rules.study_moments_minimum, actual=len(data.study_moments)
+            )
+        )
+    required_guidance = max(rules.guidance_moments_minimum, 1)
+    if len(data.guidance_moments) < required_guidance:
+        found.append(
+            v.GUIDANCE_MOMENTS_MINIMUM(
+                required=required_guidance, actual=len(data.guidance_moments)
+            )
+        )
+    return found
+
+
+def implementation_plan_given(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The implementation plan is not empty."""
+    return [] if payload.plan.strip() else [v.IMPLEMENTATION_PLAN_MISSING()]
+
+
+def hours_logged(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """A completed trajectory is settled against logged hours (a stopped one may have none)."""
+    if context.state == "completed" and not data.hours:
+        return [v.HOURS_NOT_LOGGED()]
+    return _NONE
+
+
+# -- participants ------------------------------------------------------------------------
+
+
+def participant_is_new(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """No participant has the same name yet."""
+    if data.participant(payload.name) is None:
+        return _NONE
+    return [v.PARTICIPANTS_DUPLICATE(name=payload.name)]
+
+
+def participants_known(attribute: str) -> LeertrajectGuard:
+    """A guard: every name in the payload's ``attribute`` is a participant."""
+
+    def guard(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+        value = getattr(payload, attribute)
+        named: Sequence[str] = (value,) if isinstance(value, str) else value
+        unknown = [name for name in named if data.participant(name) is None]
+        return [v.PARTICIPANTS_UNKNOWN(names=unknown)] if unknown else []
+
+    return guard
+
+
+#: The guards re-checked when a trajectory continues with its participants.
+PARTICIPANT_GUARDS: Final[tuple[LeertrajectGuard, ...]] = (
+    participants_minimum,
+    participants_school_leader,
+)

@@ -1,0 +1,224 @@
+"""The leertraject's vocabulary and the immutable records its events produce."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+__all__ = [
+    "ActivityPlan",
+    "ActivityPlanPart",
+    "Calendar",
+    "Conclusion",
+    "DevelopmentPlan",
+    "DevelopmentPlanPart",
+    "Grant",
+    "GuidanceMoment",
+    "HoursEntry",
+    "Orientation",
+    "Participant",
+    "Role",
+    "Settlement",
+    "StudyMoment",
+    "StudyMomentForm",
+    "Talk",
+    "TalkKind",
+]
+
+
+class Role(enum.StrEnum):
+    """The role of a participant in the school."""
+
+    SCHOOL_LEADER = "school_leader"
+    TEACHER = "teacher"
+    SUPPORT_STAFF = "support_staff"
+    INTERN_COACH = "intern_coach"
+    OTHER = "other"
+
+
+class TalkKind(enum.StrEnum):
+    """A pre-application talk with the programme office (programmabureau)."""
+
+    EXPLORATORY_TALK = "exploratory_talk"
+    """Verkennend gesprek (required for 2024-2025)."""
+    INFORMATION_TALK = "information_talk"
+    """Informatiegesprek (one of two options for 2026-2027)."""
+    INFORMATION_MEETING = "information_meeting"
+    """Informatiebijeenkomst (the other option for 2026-2027)."""
+
+
+class Conclusion(enum.StrEnum):
+    """The conclusion of the orientation talk."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+class StudyMomentForm(enum.StrEnum):
+    """The form of a collective study moment with the whole team."""
+
+    OWN_SCHOOL = "own_school"
+    """A study moment at the school itself."""
+    EXPERT_SCHOOL_VISIT = "expert_school_visit"
+    """A visit to the expert school."""
+    JOINT_SESSION = "joint_session"
+    """A joint session with other participating schools."""
+
+
+class ActivityPlanPart(enum.StrEnum):
+    """The four parts the activity plan (activiteitenplan) must contain."""
+
+    REPORT = "report"
+    """The report (verslag) of the talk with the expert school."""
+    WILLING_AND_ABLE = "willing_and_able"
+    """The school is willing and able to take part actively."""
+    LEADERSHIP_COMMITMENT = "leadership_commitment"
+    """School leadership and board are involved and committed."""
+    TEAM_SUPPORT = "team_support"
+    """Enough support (draagvlak) in the team to secure the learning."""
+
+
+class DevelopmentPlanPart(enum.StrEnum):
+    """The four parts of the development plan (ontwikkelplan) made at the intake."""
+
+    GUIDANCE = "guidance"
+    """How the guidance in the trajectory will look."""
+    NEEDS = "needs"
+    """What the school needs."""
+    CORE_TEAM = "core_team"
+    """Who from the school takes part in the core team."""
+    HOURS_DEPLOYMENT = "hours_deployment"
+    """How the subsidised hours are deployed."""
+
+
+@attrs.frozen
+class Participant:
+    """A person taking part: name, role and the hours they commit."""
+
+    name: str
+    role: Role
+    planned_hours: Decimal
+
+
+@attrs.frozen
+class Talk:
+    """A pre-application talk with the programme office."""
+
+    kind: TalkKind
+    date: dt.date
+
+
+@attrs.frozen
+class Orientation:
+    """The orientation talk with the expert school and its report."""
+
+    date: dt.date
+    learning_question: str
+    conclusion: Conclusion
+    report: str
+
+
+def _missing(plan: object, parts: type[enum.StrEnum]) -> tuple[str, ...]:
+    return tuple(part.value for part in parts if not (getattr(plan, part.value) or "").strip())
+
+
+@attrs.frozen
+class ActivityPlan:
+    """The activity plan's four parts; a part not yet written is ``None``."""
+
+    report: str | None = None
+    willing_and_able: str | None = None
+    leadership_commitment: str | None = None
+    team_support: str | None = None
+
+    @property
+    def missing_parts(self) -> tuple[str, ...]:
+        """The parts not yet written (or blank), in order."""
+        return _missing(self, ActivityPlanPart)
+
+
+@attrs.frozen
+class DevelopmentPlan:
+    """The development plan's four parts; a part not yet written is ``None``."""
+
+    guidance: str | None = None
+    needs: str | None = None
+    core_team: str | None = None
+    hours_deployment: str | None = None
+
+    @property
+    def missing_parts(self) -> tuple[str, ...]:
+        """The parts not yet written (or blank), in order."""
+        return _missing(self, DevelopmentPlanPart)
+
+
+EMPTY_ACTIVITY_PLAN: Final = ActivityPlan()
+EMPTY_DEVELOPMENT_PLAN: Final = DevelopmentPlan()
+
+
+@attrs.frozen
+class Calendar:
+    """The annual calendar (jaarkalender) planned with the expert school."""
+
+    intake: dt.date | None
+    study_moments: tuple[dt.date, ...]
+    guidance_moments: tuple[dt.date, ...]
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        """Every planned date."""
+        intake = () if self.intake is None else (self.intake,)
+        return (*intake, *self.study_moments, *self.guidance_moments)
+
+
+@attrs.frozen
+class StudyMoment:
+    """A collective study moment held with the whole team."""
+
+    date: dt.date
+    form: StudyMomentForm
+    topic: str | None = None
+
+
+@attrs.frozen
+class GuidanceMoment:
+    """A guidance moment held with the core group."""
+
+    date: dt.date
+    notes: str | None = None
+
+
+@attrs.frozen
+class HoursEntry:
+    """Hours a participant invested on a date."""
+
+    participant: str
+    date: dt.date
+    hours: Decimal
+
+
+@attrs.frozen
+class Grant:
+    """The subsidy granted (subsidieverlening)."""
+
+    amount: Decimal
+    date: dt.date
+    override_reason: str | None = None
+
+
+@attrs.frozen
+class Settlement:
+    """The subsidy settled (vaststelling) against the hours actually invested."""
+
+    policy: str
+    amount_granted: Decimal
+    amount_settled: Decimal
+    hours_required: Decimal
+    hours_logged: Decimal
+    participants: int
+    participants_required: int
+    date: dt.date

@@ -1,0 +1,272 @@
+"""The payload of every leertraject event: typed fields, validated on the way in.
+
+Each class is a frozen attrs class; ``Trajectory.fire(event, **fields)`` builds it
+and a wrong, missing or unknown field raises :class:`~trajectory.InvalidData`
+naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from trajectory.engine.errors import InvalidData
+from trajectory.engine.fields import (
+    calendar_date,
+    choice,
+    dates,
+    decimal_amount,
+    names,
+    optional,
+    text,
+    with_field,
+)
+from trajectory.ontwikkelkracht.catalog import Offer
+from trajectory.ontwikkelkracht.model import Conclusion, Role, StudyMomentForm, TalkKind
+from trajectory.ontwikkelkracht.rules import Rules
+from trajectory.ontwikkelkracht.school import School, SchoolYear
+
+__all__ = [
+    "AddParticipant",
+    "CompleteApplication",
+    "Created",
+    "Decline",
+    "DeliverImplementationPlan",
+    "FormCoreGroup",
+    "GrantSubsidy",
+    "HoldClosingTalk",
+    "HoldGuidanceMoment",
+    "HoldOrientation",
+    "HoldStudyMoment",
+    "LogHours",
+    "PlanCalendar",
+    "RecordTalk",
+    "Reject",
+    "RemoveParticipant",
+    "RequestCompletion",
+    "Withdraw",
+    "WriteActivityPlan",
+    "WriteDevelopmentPlan",
+]
+
+#: The Dutch norm year of a full-time teacher (normjaartaak): a ceiling for planned hours.
+MAX_PLANNED_HOURS: Final = Decimal(1659)
+#: A day has 24 hours: a ceiling for hours logged on one date.
+MAX_HOURS_PER_DAY: Final = Decimal(24)
+#: A ceiling for a granted amount, far above any scheme's: guards against typos.
+MAX_AMOUNT: Final = Decimal(10_000_000)
+
+
+def _non_blank(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidData(attribute.name, f"expected a non-blank text, got {value!r}")
+
+
+def _instance(kind: type) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            raise InvalidData(
+                attribute.name,
+                f"expected a {kind.__name__}, got {value!r} ({type(value).__name__})",
+            )
+
+    return check
+
+
+def _at_least_one_part(instance: Any) -> None:
+    if all(getattr(instance, f.name) is None for f in attrs.fields(type(instance))):
+        parts = ", ".join(f.name for f in attrs.fields(type(instance)))
+        raise InvalidData("parts", f"write at least one of the parts: {parts}")
+
+
+@attrs.frozen
+class Created:
+    """The creation of a trajectory: the school, the offer, the year and its rules."""
+
+    school: School = attrs.field(validator=_instance(School))
+    offer: Offer = attrs.field(validator=_instance(Offer))
+    school_year: SchoolYear = attrs.field(validator=_instance(SchoolYear))
+    rules: Rules = attrs.field(validator=_instance(Rules))
+
+
+@attrs.frozen
+class HoldOrientation:
+    """``hold_orientation``: the orientation talk with the expert school."""
+
+    date: dt.date = attrs.field(validator=calendar_date)
+    """When the talk was held (not in the future)."""
+    learning_question: str = attrs.field(validator=text)
+    """The school's learning question (leervraag)."""
+    conclusion: Conclusion = attrs.field(converter=choice(Conclusion))  # type: ignore[misc]
+    """``positive`` or ``negative``."""
+    report: str = attrs.field(validator=text)
+    """The report (verslag) of the talk; required for the application."""
+
+
+@attrs.frozen
+class Decline:
+    """``decline``: the school does not pursue the trajectory."""
+
+    reason: str = attrs.field(validator=text)
+
+
+@attrs.frozen
+class Reject:
+    """``reject``: the funder rejects the application (e.g. ``budget.exhausted``)."""
+
+    reason: str = attrs.field(validator=text)
+
+
+@attrs.frozen
+class Withdraw:
+    """``withdraw``: the school withdraws (before the grant) or stops (after it)."""
+
+    reason: str = attrs.field(validator=text)
+
+
+@attrs.frozen
+class RequestCompletion:
+    """``request_completion``: the funder asks for missing parts."""
+
+    deadline: dt.date | None = attrs.field(default=None, validator=optional(calendar_date))
+    """The completion deadline; default: today plus the scheme's completion period."""
+
+
+@attrs.frozen
+class CompleteApplication:
+    """``complete_application``: the school completes its application."""
+
+
+@attrs.frozen
+class GrantSubsidy:
+    """``grant``: the subsidy is granted."""
+
+    amount: Decimal | None = attrs.field(
+        default=None,
+        converter=decimal_amount(  # type: ignore[misc]
+            minimum=Decimal(0), maximum=MAX_AMOUNT, unit="euro", allow_none=True
+        ),
+    )
+    """The amount in euro; default: the scheme's fixed amount."""
+    override_reason: str | None = attrs.field(default=None, validator=optional(text))
+    """Required when ``amount`` differs from the scheme's fixed amount."""
+
+
+@attrs.frozen
+class HoldStudyMoment:
+    """``hold_study_moment``: a collective study moment with the whole team."""
+
+    date: dt.date = attrs.field(validator=calendar_date)
+    form: StudyMomentForm = attrs.field(converter=choice(StudyMomentForm))  # type: ignore[misc]
+    """``own_school``, ``expert_school_visit`` or ``joint_session``."""
+    topic: str | None = attrs.field(default=None, validator=optional(text))
+
+
+@attrs.frozen
+class HoldGuidanceMoment:
+    """``hold_guidance_moment``: a guidance moment with the core group."""
+
+    date: dt.date = attrs.field(validator=calendar_date)
+    notes: str | None = attrs.field(default=None, validator=optional(text))
+
+
+@attrs.frozen
+class HoldClosingTalk:
+    """``hold_closing_talk``: the closing talk (nagesprek) that evaluates the trajectory."""
+
+    evaluation: str | None = attrs.field(default=None, validator=optional(text))
+
+
+@attrs.frozen
+class DeliverImplementationPlan:
+    """``deliver_implementation_plan``: how the learning is secured the year after."""
+
+    plan: str = attrs.field(validator=text)
+
+
+@attrs.frozen
+class RecordTalk:
+    """``record_talk``: a pre-application talk with the programme office."""
+
+    kind: TalkKind = attrs.field(converter=choice(TalkKind))  # type: ignore[misc]
+    """``exploratory_talk``, ``information_talk`` or ``information_meeting``."""
+    date: dt.date = attrs.field(validator=calendar_date)
+
+
+@attrs.frozen
+class AddParticipant:
+    """``add_participant``: a person who takes part, with the hours they commit."""
+
+    name: str = attrs.field(validator=_non_blank)
+    role: Role = attrs.field(converter=choice(Role))  # type: ignore[misc]
+    """``school_leader``, ``teacher``, ``support_staff``, ``intern_coach`` or ``other``."""
+    planned_hours: Decimal = attrs.field(
+        converter=decimal_amount(minimum=Decimal(0), maximum=MAX_PLANNED_HOURS, unit="hours")  # type: ignore[misc]
+    )
+    """Hours of staff time committed: 0 to 1659 (a full-time norm year)."""
+
+
+@attrs.frozen
+class RemoveParticipant:
+    """``remove_participant``: a person no longer takes part."""
+
+    name: str = attrs.field(validator=_non_blank)
+
+
+@attrs.frozen
+class WriteActivityPlan:
+    """``write_activity_plan``: one or more of the activity plan's four parts."""
+
+    report: str | None = attrs.field(default=None, validator=optional(text))
+    willing_and_able: str | None = attrs.field(default=None, validator=optional(text))
+    leadership_commitment: str | None = attrs.field(default=None, validator=optional(text))
+    team_support: str | None = attrs.field(default=None, validator=optional(text))
+
+    def __attrs_post_init__(self) -> None:
+        _at_least_one_part(self)
+
+
+@attrs.frozen
+class FormCoreGroup:
+    """``form_core_group``: the participants in the core group (kerngroep)."""
+
+    members: tuple[str, ...] = attrs.field(converter=with_field(names))  # type: ignore[misc]
+
+
+@attrs.frozen
+class PlanCalendar:
+    """``plan_calendar``: the annual calendar planned with the expert school."""
+
+    intake: dt.date = attrs.field(validator=calendar_date)
+    study_moments: tuple[dt.date, ...] = attrs.field(converter=with_field(dates))  # type: ignore[misc]
+    guidance_moments: tuple[dt.date, ...] = attrs.field(converter=with_field(dates))  # type: ignore[misc]
+
+
+@attrs.frozen
+class WriteDevelopmentPlan:
+    """``write_development_plan``: one or more of the development plan's four parts."""
+
+    guidance: str | None = attrs.field(default=None, validator=optional(text))
+    needs: str | None = attrs.field(default=None, validator=optional(text))
+    core_team: str | None = attrs.field(default=None, validator=optional(text))
+    hours_deployment: str | None = attrs.field(default=None, validator=optional(text))
+
+    def __attrs_post_init__(self) -> None:
+        _at_least_one_part(self)
+
+
+@attrs.frozen
+class LogHours:
+    """``log_hours``: hours a participant invested on a date."""
+
+    participant: str = attrs.field(validator=_non_blank)
+    date: dt.date = attrs.field(validator=calendar_date)
+    hours: Decimal = attrs.field(
+        converter=decimal_amount(  # type: ignore[misc]
+            minimum=Decimal(0), maximum=MAX_HOURS_PER_DAY, unit="hours", strict_minimum=True
+        )
+    )
+    """More than 0 and at most 24."""
