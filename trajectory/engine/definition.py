@@ -223,15 +223,11 @@ class Lifecycle(Generic[D]):
         actor: str | None = None,
     ) -> Trajectory[D]:
         """A new trajectory in the initial state, its creation the first event."""
-        from trajectory.engine.runtime import Trajectory
-
-        return Trajectory.start(self, payload, clock=clock, id=id, actor=actor)
+        return _trajectory_class().start(self, payload, clock=clock, id=id, actor=actor)
 
     def replay(self, events: Iterable[Event], *, clock: Clock | None = None) -> Trajectory[D]:
         """Rebuild a trajectory from its history; see :func:`trajectory.replay`."""
-        from trajectory.engine.runtime import Trajectory
-
-        return Trajectory.from_history(self, events, clock=clock)
+        return _trajectory_class().from_history(self, events, clock=clock)
 
     def __repr__(self) -> str:
         return f"<Lifecycle {self.name!r}: {len(self.states)} states, {len(self.events)} events>"
@@ -310,6 +306,14 @@ class Lifecycle(Generic[D]):
             )
         except (ValueError, TypeError, transitions.MachineError) as err:
             raise DefinitionError(f"lifecycle {self.name!r} does not compile: {err}") from err
+
+
+@functools.cache
+def _trajectory_class() -> type[Trajectory[Any]]:
+    # runtime imports this module; importing it back at call time avoids the cycle.
+    from trajectory.engine.runtime import Trajectory
+
+    return Trajectory
 
 
 def _unique(kind: str, items: Iterable[Any]) -> dict[str, Any]:

@@ -46,7 +46,7 @@ class Trajectory(Generic[D]):
     _id: str
     _state: str
     _data: D
-    _history: tuple[Event, ...]
+    _events: list[Event]
     _clock: Clock
 
     # -- construction -----------------------------------------------------------
@@ -71,7 +71,7 @@ class Trajectory(Generic[D]):
         first = Event(
             new_id(), trajectory_id, 1, now, creation.name, None, lifecycle.initial, payload, actor
         )
-        return cls(lifecycle, trajectory_id, lifecycle.initial, data, (first,), clock)
+        return cls(lifecycle, trajectory_id, lifecycle.initial, data, [first], clock)
 
     @classmethod
     def from_history(
@@ -102,7 +102,7 @@ class Trajectory(Generic[D]):
             first.trajectory_id,
             lifecycle.initial,
             data,
-            (first,),
+            [first],
             system_clock if clock is None else clock,
         )
         for index, event in enumerate(iterator, start=1):
@@ -117,7 +117,7 @@ class Trajectory(Generic[D]):
             raise InvalidData(
                 f"{where}.trajectory_id", f"expected {self._id!r}, got {event.trajectory_id!r}"
             )
-        expected = len(self._history) + 1
+        expected = len(self._events) + 1
         if event.sequence != expected:
             raise InvalidData(f"{where}.sequence", f"expected {expected}, got {event.sequence}")
         if event.from_state != self._state:
@@ -134,7 +134,8 @@ class Trajectory(Generic[D]):
             )
         context = Context(event.timestamp, self._state, target, event.actor)
         data = self._effect(definition, event.payload, context)
-        self._state, self._data, self._history = target, data, (*self._history, event)
+        self._state, self._data = target, data
+        self._events.append(event)
 
     # -- reading ----------------------------------------------------------------
 
@@ -155,8 +156,8 @@ class Trajectory(Generic[D]):
 
     @property
     def history(self) -> tuple[Event, ...]:
-        """Every accepted event, the creation first."""
-        return self._history
+        """Every accepted event, the creation first (a snapshot: it does not change)."""
+        return tuple(self._events)
 
     @property
     def lifecycle(self) -> Lifecycle[D]:
@@ -166,7 +167,7 @@ class Trajectory(Generic[D]):
     @property
     def version(self) -> int:
         """The sequence number of the last event (the history's length)."""
-        return len(self._history)
+        return len(self._events)
 
     @property
     def is_final(self) -> bool:
@@ -244,11 +245,12 @@ class Trajectory(Generic[D]):
             )
             raise PreconditionFailed(event, state, violations)
         data = self._effect(definition, fields, context)
-        history = self._history
         recorded = Event(
-            new_id(), self._id, len(history) + 1, now, event, state, target, fields, actor
+            new_id(), self._id, len(self._events) + 1, now, event, state, target, fields, actor
         )
-        self._state, self._data, self._history = target, data, (*history, recorded)
+        # The commit: nothing before this line changed the trajectory.
+        self._state, self._data = target, data
+        self._events.append(recorded)
         logger.info(
             event, trajectory_id=self._id, from_state=state, to_state=target, outcome="accepted"
         )
@@ -291,7 +293,7 @@ class Trajectory(Generic[D]):
             and self._id == other._id
             and self._state == other._state
             and self._data == other._data
-            and self._history == other._history
+            and self._events == other._events
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -299,12 +301,12 @@ class Trajectory(Generic[D]):
     def __repr__(self) -> str:
         return (
             f"<Trajectory {self._id} of {self._lifecycle.name!r}: {self._state}, "
-            f"{len(self._history)} events>"
+            f"{len(self._events)} events>"
         )
 
     def __iter__(self) -> Iterator[Event]:
         """Iterate over the history."""
-        return iter(self._history)
+        return iter(tuple(self._events))
 
 
 def _now(clock: Clock) -> dt.datetime:

@@ -43,18 +43,20 @@ class Catalog:
     """The offers, by id."""
 
     offers: tuple[Offer, ...]
+    _by_id: dict[str, Offer] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         ids = [offer.id for offer in self.offers]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise InvalidData("offers", f"offer ids listed twice: {', '.join(duplicates)}")
+        object.__setattr__(self, "_by_id", {offer.id: offer for offer in self.offers})
 
     def get(self, offer_id: str) -> Offer:
         """The offer with ``offer_id``, or :class:`~trajectory.InvalidData`."""
-        for offer in self.offers:
-            if offer.id == offer_id:
-                return offer
+        found = self._by_id.get(offer_id)
+        if found is not None:
+            return found
         known = ", ".join(offer.id for offer in self.offers)
         raise InvalidData("offer", f"unknown offer {offer_id!r}; known: {known}")
 

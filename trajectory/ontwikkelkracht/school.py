@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from typing import Any, Final
 
@@ -59,6 +60,10 @@ class SchoolYear:
             return text
         if not isinstance(text, str):
             raise InvalidData("school_year", f"expected text such as '2024-2025', got {text!r}")
+        return _parse_school_year(text)
+
+    @classmethod
+    def _from_text(cls, text: str) -> SchoolYear:
         match = _YEAR_PATTERN.fullmatch(text.strip())
         if match is None:
             raise InvalidData("school_year", f"expected the form '2024-2025', got {text!r}")
@@ -89,6 +94,12 @@ class SchoolYear:
 
     def __str__(self) -> str:
         return f"{self.first_year}-{self.first_year + 1}"
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_school_year(text: str) -> SchoolYear:
+    """Parsing is cached: a school year is immutable and few distinct ones exist."""
+    return SchoolYear._from_text(text)
 
 
 def _brin(value: object, field: attrs.Attribute[Any]) -> str:
