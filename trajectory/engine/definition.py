@@ -171,9 +171,12 @@ class Lifecycle(Generic[D]):
         initial: str,
         creation: Creation[D],
         violations: ViolationRegistry | None = None,
+        data_type: type[D] | None = None,
         description: str = "",
     ) -> None:
         self.name = name
+        #: The class of the trajectories' data (needed to read snapshots).
+        self.data_type = data_type
         self.description = description
         self.initial = initial
         self.creation = creation

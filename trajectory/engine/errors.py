@@ -105,3 +105,16 @@ class EffectFailed(TrajectoryError):
         super().__init__(
             f"the effect of event {event!r} in state {state!r} failed; nothing was changed"
         )
+
+
+# Tracebacks and reprs show the names where users import them from.
+for _error in (
+    TrajectoryError,
+    DefinitionError,
+    InvalidData,
+    UnknownEvent,
+    TransitionNotAllowed,
+    PreconditionFailed,
+    EffectFailed,
+):
+    _error.__module__ = "trajectory"

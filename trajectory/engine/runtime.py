@@ -109,6 +109,43 @@ class Trajectory(Generic[D]):
             trajectory._reapply(index, event)
         return trajectory
 
+    @classmethod
+    def restore(
+        cls,
+        lifecycle: Lifecycle[D],
+        id: str,
+        state: str,
+        data: D,
+        history: Iterable[Event],
+        *,
+        version: int,
+        clock: Clock | None = None,
+    ) -> Trajectory[D]:
+        """A trajectory from a snapshot (state and data at ``version``) and its history,
+        without replaying it; the history must match the snapshot."""
+        events = list(history)
+        if state not in lifecycle.states:
+            raise InvalidData("state", f"unknown state {state!r}")
+        if len(events) != version:
+            raise InvalidData(
+                "version", f"the snapshot is at version {version}, the history has {len(events)}"
+            )
+        for index, event in enumerate(events):
+            if not isinstance(event, Event):
+                raise InvalidData(f"events[{index}]", f"expected an Event, got {event!r}")
+            if event.sequence != index + 1 or event.trajectory_id != id:
+                raise InvalidData(
+                    f"events[{index}]",
+                    f"expected event {index + 1} of {id!r}, "
+                    f"got event {event.sequence} of {event.trajectory_id!r}",
+                )
+        if events and events[-1].to_state != state:
+            raise InvalidData(
+                "state",
+                f"the snapshot is in {state!r}, the history ends in {events[-1].to_state!r}",
+            )
+        return cls(lifecycle, id, state, data, events, system_clock if clock is None else clock)
+
     def _reapply(self, index: int, event: Event) -> None:
         where = f"events[{index}]"
         if not isinstance(event, Event):

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import attrs
 
-from trajectory.engine.errors import InvalidData
+from trajectory.engine.errors import DefinitionError, InvalidData
 
 __all__ = ["LANGUAGES", "Violation", "ViolationRegistry", "ViolationType"]
 
@@ -96,7 +96,7 @@ class ViolationRegistry(Mapping[str, ViolationType]):
     def define(self, code: str, *, nl: str, en: str, description: str = "") -> ViolationType:
         """Declare a violation type; a code can be declared once."""
         if code in self._types:
-            raise ValueError(f"violation code {code!r} is declared twice")
+            raise DefinitionError(f"violation code {code!r} is declared twice")
         declared = ViolationType(code, nl=nl, en=en, description=description)
         self._types[code] = declared
         return declared
@@ -105,7 +105,7 @@ class ViolationRegistry(Mapping[str, ViolationType]):
         """Add every type of ``other`` (for example the engine's own)."""
         for declared in other.values():
             if declared.code in self._types:
-                raise ValueError(f"violation code {declared.code!r} is declared twice")
+                raise DefinitionError(f"violation code {declared.code!r} is declared twice")
             self._types[declared.code] = declared
 
     def __getitem__(self, code: str) -> ViolationType:
@@ -124,6 +124,6 @@ ENGINE_VIOLATIONS: Final = ViolationRegistry()
 TRANSITION_NOT_ALLOWED: Final = ENGINE_VIOLATIONS.define(
     "transition.not_allowed",
     nl="De stap '{event}' kan niet in de fase '{state}'; wel in: {allowed_from}.",
-    en="The step '{event}' is not possible in state '{state}'; it is in: {allowed_from}.",
+    en="The step '{event}' is not allowed in state '{state}'; it is allowed in: {allowed_from}.",
     description="The event does not leave the current state.",
 )

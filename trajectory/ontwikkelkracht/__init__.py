@@ -41,6 +41,7 @@ from trajectory.ontwikkelkracht.settlement import (
     SettlementPolicy,
     pro_rata,
     register_settlement_policy,
+    unregister_settlement_policy,
 )
 from trajectory.ontwikkelkracht.violations import VIOLATIONS
 
@@ -84,4 +85,5 @@ __all__ = [
     "rules_for",
     "shipped_school_years",
     "unregister_rules",
+    "unregister_settlement_policy",
 ]

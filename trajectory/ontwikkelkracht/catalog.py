@@ -8,14 +8,13 @@
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 import attrs
 
-from trajectory.engine.conversion import structure
+from trajectory.engine.conversion import load_toml
 from trajectory.engine.errors import InvalidData
 from trajectory.ontwikkelkracht.school import SchoolYear
 
@@ -74,19 +73,7 @@ class Catalog:
 
 def load_catalog(source: str | Path) -> Catalog:
     """Read a catalog file (a path, or TOML text) of the shipped form."""
-    if isinstance(source, Path):
-        try:
-            text = source.read_text(encoding="utf-8")
-        except OSError as err:
-            raise InvalidData("path", f"cannot read catalog file {source}: {err}") from err
-        name = str(source)
-    else:
-        text, name = source, "<text>"
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise InvalidData("$", f"not valid TOML in {name}: {err}") from err
-    return structure(data, Catalog, source=name)
+    return load_toml(source, Catalog)
 
 
 @functools.cache

@@ -293,6 +293,7 @@ LIFECYCLE: Final = Lifecycle[Leertraject](
         p.Created, effects.create, description="A school asks for an orientation talk."
     ),
     violations=VIOLATIONS,
+    data_type=Leertraject,
     description="Ontwikkelkracht expert-school learning trajectory (leertraject)",
 )
 

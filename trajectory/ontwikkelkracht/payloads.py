@@ -31,7 +31,6 @@ from trajectory.ontwikkelkracht.school import School, SchoolYear
 
 __all__ = [
     "AddParticipant",
-    "CompleteApplication",
     "Created",
     "Decline",
     "DeliverImplementationPlan",
@@ -133,11 +132,6 @@ class RequestCompletion:
 
     deadline: dt.date | None = attrs.field(default=None, validator=optional(calendar_date))
     """The completion deadline; default: today plus the scheme's completion period."""
-
-
-@attrs.frozen
-class CompleteApplication:
-    """``complete_application``: the school completes its application."""
 
 
 @attrs.frozen

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import tomllib
 from collections.abc import Iterable
 from decimal import Decimal
 from importlib import resources
@@ -22,7 +21,7 @@ from typing import Any, Final
 
 import attrs
 
-from trajectory.engine.conversion import converter, structure
+from trajectory.engine.conversion import converter, load_toml
 from trajectory.engine.errors import InvalidData
 from trajectory.ontwikkelkracht.model import TalkKind
 from trajectory.ontwikkelkracht.school import SchoolYear, Sector
@@ -133,25 +132,7 @@ def load_rules(source: str | Path) -> Rules:
     The result is not registered: pass it to :func:`register_rules` so that
     :func:`rules_for` and :func:`~trajectory.new_trajectory` use it.
     """
-    if isinstance(source, Path):
-        try:
-            text = source.read_text(encoding="utf-8")
-        except OSError as err:
-            raise InvalidData("path", f"cannot read rules file {source}: {err}") from err
-        name = str(source)
-    elif isinstance(source, str):
-        text, name = source, "<text>"
-    else:
-        raise InvalidData("source", f"expected a Path or TOML text, got {source!r}")
-    return _parse(text, name)
-
-
-def _parse(text: str, name: str) -> Rules:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise InvalidData("$", f"not valid TOML in {name}: {err}") from err
-    return structure(data, Rules, source=name)
+    return load_toml(source, Rules)
 
 
 _lock = threading.Lock()
@@ -190,7 +171,7 @@ def rules_for(school_year: str | SchoolYear) -> Rules:
                 f"no rules for school year {year}; known: {known}. "
                 "Load a rules file with load_rules() and register_rules().",
             )
-        loaded = _parse(resource.read_text(encoding="utf-8"), f"{year}.toml")
+        loaded = load_rules(resource.read_text(encoding="utf-8"))
         if loaded.school_year != year:
             raise InvalidData("school_year", f"{year}.toml holds the rules of {loaded.school_year}")
         _shipped[year] = loaded

@@ -14,9 +14,8 @@ Decimal('15900.00')
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Final
+from typing import Final, Protocol
 
 from trajectory.engine.errors import InvalidData
 
@@ -25,10 +24,18 @@ __all__ = [
     "pro_rata",
     "register_settlement_policy",
     "settlement_policy",
+    "unregister_settlement_policy",
 ]
 
-#: A policy gets the granted amount, the hours required and the hours logged.
-SettlementPolicy = Callable[..., Decimal]
+
+class SettlementPolicy(Protocol):
+    """A policy gets the granted amount, the hours required and the hours logged,
+    and returns the amount settled (in euro)."""
+
+    def __call__(
+        self, *, granted: Decimal, hours_required: Decimal, hours_logged: Decimal
+    ) -> Decimal: ...
+
 
 _CENT: Final = Decimal("0.01")
 
@@ -51,6 +58,12 @@ def register_settlement_policy(name: str, policy: SettlementPolicy) -> None:
     if not callable(policy):
         raise InvalidData("policy", f"expected a callable, got {policy!r}")
     _POLICIES[name] = policy
+
+
+def unregister_settlement_policy(name: str) -> None:
+    """Forget a registered policy (``pro_rata`` stays)."""
+    if name != "pro_rata":
+        _POLICIES.pop(name, None)
 
 
 def settlement_policy(name: str) -> SettlementPolicy:

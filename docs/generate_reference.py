@@ -1,0 +1,356 @@
+"""Generate the reference of the leertraject's states, events and violation codes.
+
+Reads :data:`trajectory.ontwikkelkracht.LIFECYCLE` (its states, its events with
+their transitions, guards and payload classes, and its violation registry) and
+writes the tables into ``docs/reference/generated.md`` between the markers::
+
+    python docs/generate_reference.py          # rewrite the file
+    python docs/generate_reference.py --check  # exit 1 when the file is out of step
+
+``tests/test_docs.py`` runs the same rendering in memory and fails when the
+committed file differs, so the reference cannot drift from the code.
+
+Two things cannot be read from the definition at run time, so they live here:
+which violation codes each guard reports (:data:`GUARD_CODES`), and the meaning of
+the payload fields that have no attribute docstring in
+``trajectory/ontwikkelkracht/payloads.py`` (:data:`FIELD_MEANINGS`). An unknown
+guard makes the script fail, so a new guard cannot be left out silently.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import inspect
+import sys
+import textwrap
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from trajectory.engine.definition import EventDefinition, NoPayload
+from trajectory.ontwikkelkracht import LIFECYCLE
+
+TARGET: Final = Path(__file__).parent / "reference" / "generated.md"
+BEGIN: Final = "<!-- BEGIN GENERATED: python docs/generate_reference.py -->"
+END: Final = "<!-- END GENERATED -->"
+
+TEMPLATE: Final = f"""# Reference: states, events and violation codes
+
+This page is generated from the lifecycle definition
+(`trajectory.ontwikkelkracht.LIFECYCLE`) by `python docs/generate_reference.py`;
+`tests/test_docs.py` fails when it is out of step with the code. Do not edit the
+text between the markers: change the code, or the descriptions in the script, and
+run the script again. The rest of the reference is in [reference.md](../reference.md).
+
+{BEGIN}
+{END}
+"""
+
+_GUARDS: Final = "trajectory.ontwikkelkracht.guards"
+
+#: The violation codes each guard can report, by ``module:qualname``.
+GUARD_CODES: Final[Mapping[str, tuple[str, ...]]] = {
+    f"{_GUARDS}:{name}": codes
+    for name, codes in {
+        "orientation_report": ("orientation.report_missing",),
+        "not_in_future.<locals>.guard": ("date.in_future",),
+        "reason_given.<locals>.guard": ("reason.missing",),
+        "orientation_positive": ("orientation.negative",),
+        "talks_required": ("talks.required_missing",),
+        "activity_plan_complete": ("activity_plan.missing_part",),
+        "participants_minimum": ("participants.minimum",),
+        "participants_school_leader": ("participants.school_leader",),
+        "hours_minimum": ("hours.minimum",),
+        "window_open": ("window.closed",),
+        "sector_eligible": ("sector.ineligible",),
+        "offer_available": ("offer.unavailable",),
+        "completion_deadline_valid": ("completion.deadline_invalid",),
+        "completion_in_time": ("completion.deadline_passed",),
+        "grant_amount": ("grant.amount_mismatch",),
+        "core_group_formed": ("core_group.missing", "core_group.school_leader"),
+        "calendar_planned": ("calendar.incomplete", "calendar.outside_school_year"),
+        "development_plan_complete": ("development_plan.missing_part",),
+        "study_moments_below_maximum": ("study_moments.maximum",),
+        "moments_held": ("study_moments.minimum", "guidance_moments.minimum"),
+        "implementation_plan_given": ("implementation_plan.missing",),
+        "hours_logged": ("hours.not_logged",),
+        "participant_is_new": ("participants.duplicate",),
+        "participants_known.<locals>.guard": ("participants.unknown",),
+    }.items()
+}
+
+#: Meanings of payload fields without an attribute docstring, by (event, field).
+FIELD_MEANINGS: Final[Mapping[tuple[str, str], str]] = {
+    ("created", "school"): "The school location (`trajectory.School`).",
+    ("created", "offer"): "The offered leertraject, from the catalog (`trajectory.Offer`).",
+    ("created", "school_year"): "The school year, such as `2024-2025`.",
+    ("created", "rules"): "The rules of that school year (`trajectory.Rules`).",
+    ("decline", "reason"): "Why the school does not pursue the trajectory (not blank).",
+    ("reject", "reason"): "Why the application is rejected (not blank).",
+    ("withdraw", "reason"): "Why the school withdraws or stops (not blank).",
+    ("hold_study_moment", "date"): "When the study moment was held (not in the future).",
+    ("hold_study_moment", "topic"): "What the team studied.",
+    ("hold_guidance_moment", "date"): "When the guidance moment was held (not in the future).",
+    ("hold_guidance_moment", "notes"): "Notes of the guidance moment.",
+    ("hold_closing_talk", "evaluation"): "The evaluation of the trajectory.",
+    ("deliver_implementation_plan", "plan"): (
+        "How the learning is implemented and secured (geborgd) in the following year "
+        "without the expert school (not blank)."
+    ),
+    ("record_talk", "date"): "When the talk took place (not in the future).",
+    ("add_participant", "name"): "The participant's name; unique in the trajectory.",
+    ("remove_participant", "name"): "The name of a participant.",
+    ("write_activity_plan", "report"): "The report (verslag) of the talk with the expert school.",
+    ("write_activity_plan", "willing_and_able"): (
+        "How the school is willing and able to take part actively."
+    ),
+    ("write_activity_plan", "leadership_commitment"): (
+        "How school leadership and board are involved and committed."
+    ),
+    ("write_activity_plan", "team_support"): (
+        "The support (draagvlak) in the team to secure the learning."
+    ),
+    ("form_core_group", "members"): "Names of participants; the core group (kerngroep).",
+    ("plan_calendar", "intake"): "The date of the intake talk and work visit.",
+    ("plan_calendar", "study_moments"): "The dates of the collective study moments.",
+    ("plan_calendar", "guidance_moments"): "The dates of the guidance moments.",
+    ("write_development_plan", "guidance"): "How the guidance in the trajectory will look.",
+    ("write_development_plan", "needs"): "What the school needs.",
+    ("write_development_plan", "core_team"): "Who from the school takes part in the core team.",
+    ("write_development_plan", "hours_deployment"): "How the subsidised hours are deployed.",
+    ("log_hours", "participant"): "The name of a participant.",
+    ("log_hours", "date"): "The day the hours were invested (not in the future).",
+}
+
+
+# -- reading the definition ---------------------------------------------------------------
+
+
+def guard_codes(guard: Callable[..., Any]) -> tuple[str, ...]:
+    """The violation codes ``guard`` reports; fails for a guard not in GUARD_CODES."""
+    key = f"{guard.__module__}:{guard.__qualname__}"
+    try:
+        return GUARD_CODES[key]
+    except KeyError:
+        raise SystemExit(
+            f"generate_reference.py: the guard {key} is not in GUARD_CODES; "
+            "add the violation codes it reports"
+        ) from None
+
+
+def event_codes(definition: EventDefinition[Any]) -> tuple[str, ...]:
+    """The violation codes of an event's guards, in order, without repeats."""
+    codes = (code for guard in definition.guards for code in guard_codes(guard))
+    return tuple(dict.fromkeys(codes))
+
+
+def attribute_docstrings(cls: type) -> dict[str, str]:
+    """The docstrings written under the fields of an attrs class, by field name."""
+    try:
+        source = textwrap.dedent(inspect.getsource(cls))
+    except (OSError, TypeError):
+        return {}
+    body = ast.parse(source).body[0]
+    if not isinstance(body, ast.ClassDef):
+        return {}
+    found: dict[str, str] = {}
+    for statement, following in zip(body.body, body.body[1:], strict=False):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            found[statement.target.id] = " ".join(following.value.value.split())
+    return found
+
+
+def _type_name(cls: type, field: attrs.Attribute[Any], hints: Mapping[str, Any]) -> str:
+    written = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+    shown = str(written).replace("dt.", "datetime.")
+    resolved = hints.get(field.name)
+    choices = [
+        member
+        for member in typing.get_args(resolved) or (resolved,)
+        if isinstance(member, type) and issubclass(member, enum.Enum)
+    ]
+    if choices:
+        values = ", ".join(f"`{member.value}`" for member in choices[0])
+        return f"`{shown}`: {values}"
+    return f"`{shown}`"
+
+
+def _default(field: attrs.Attribute[Any]) -> str:
+    if field.default is attrs.NOTHING:
+        return "required"
+    return f"default `{field.default!r}`"
+
+
+def _meaning(event: str, field: str, docstrings: Mapping[str, str]) -> str:
+    text = docstrings.get(field) or FIELD_MEANINGS.get((event, field), "")
+    return text.replace("``", "`")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _codes(codes: Sequence[str]) -> str:
+    return ", ".join(f"`{code}`" for code in codes) or "—"
+
+
+# -- rendering ----------------------------------------------------------------------------
+
+
+def _routes(definition: EventDefinition[Any]) -> str:
+    parts = []
+    for transition in definition.transitions:
+        sources = ", ".join(f"`{source}`" for source in transition.sources)
+        target = "stays (records a fact)" if transition.target is None else f"`{transition.target}`"
+        parts.append(f"{sources} → {target}")
+    return "; ".join(parts)
+
+
+def _payload(event: str, payload: type) -> list[str]:
+    if payload is NoPayload or not attrs.fields(payload):
+        return ["No payload."]
+    hints = typing.get_type_hints(payload)
+    docstrings = attribute_docstrings(payload)
+    rows = [
+        (
+            f"`{field.name}`",
+            _type_name(payload, field, hints),
+            _default(field),
+            _meaning(event, field.name, docstrings),
+        )
+        for field in attrs.fields(payload)
+        if field.init
+    ]
+    return _table(("field", "type", "required / default", "meaning"), rows)
+
+
+def render_states() -> list[str]:
+    """The states table."""
+    rows = []
+    for name, state in LIFECYCLE.states.items():
+        kind = "initial" if name == LIFECYCLE.initial else ("final" if state.final else "")
+        leaving = ", ".join(f"`{event}`" for event in LIFECYCLE.events_from(name)) or "—"
+        rows.append((f"`{name}`", state.labels["nl"], state.labels["en"], kind, leaving))
+    return [
+        "## States",
+        "",
+        *_table(("state", "Dutch", "English", "kind", "events that leave it"), rows),
+    ]
+
+
+def render_events() -> list[str]:
+    """The summary table of events, then one section per event with its payload."""
+    creation = LIFECYCLE.creation
+    summary = [
+        (
+            f"[`{creation.name}`](#{creation.name})",
+            f"(nothing) → `{LIFECYCLE.initial}`",
+            "—",
+        )
+    ]
+    summary += [
+        (f"[`{name}`](#{name})", _routes(definition), _codes(event_codes(definition)))
+        for name, definition in LIFECYCLE.events.items()
+    ]
+    lines = [
+        "## Events",
+        "",
+        "Every event, in definition order. The preconditions are the violation codes its",
+        "guards report (each is explained under [violation codes](#violation-codes));",
+        "every event is also refused with `transition.not_allowed` outside the states it",
+        "leaves.",
+        "",
+        *_table(("event", "from → to", "preconditions (violation codes)"), summary),
+        "",
+        "Payload fields are passed to `fire()` and `check()` as keyword arguments. A",
+        "`Decimal` field accepts an `int`, a `Decimal`, a `float` or numeric text; an enum",
+        "field accepts the member or its value; a `tuple` field accepts any list. A wrong,",
+        "missing or unknown field raises `trajectory.InvalidData` naming the field.",
+        "",
+        f"### {creation.name}",
+        "",
+        f"{creation.description} Made by `trajectory.new_trajectory()`, not fired.",
+        "",
+        f"- **from → to**: (nothing) → `{LIFECYCLE.initial}`",
+        "",
+        *_payload(creation.name, creation.payload),
+    ]
+    for name, definition in LIFECYCLE.events.items():
+        lines += [
+            "",
+            f"### {name}",
+            "",
+            definition.description,
+            "",
+            f"- **from → to**: {_routes(definition)}",
+            f"- **preconditions**: {_codes(event_codes(definition))}",
+            "",
+            *_payload(name, definition.payload),
+        ]
+    return lines
+
+
+def render_violations() -> list[str]:
+    """The table of every violation code with its Dutch and English template."""
+    rows = [
+        (f"`{code}`", kind.nl, kind.en, kind.description)
+        for code, kind in LIFECYCLE.violations.items()
+    ]
+    return [
+        "## Violation codes",
+        "",
+        "Every code, with its message templates; the names in braces are the keys of the",
+        "violation's `details`, filled in by `Violation.message()`.",
+        "",
+        *_table(("code", "Dutch (`nl`, default)", "English (`en`)", "when"), rows),
+    ]
+
+
+def render() -> str:
+    """The generated text that belongs between the markers."""
+    sections = (render_states(), render_events(), render_violations())
+    return "\n\n".join("\n".join(section) for section in sections) + "\n"
+
+
+def update(document: str) -> str:
+    """``document`` with the text between the markers replaced by :func:`render`."""
+    try:
+        head, rest = document.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+    except ValueError:
+        raise SystemExit(f"generate_reference.py: the markers are missing in {TARGET}") from None
+    return f"{head}{BEGIN}\n\n{render()}\n{END}{tail}"
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    """Rewrite the generated page; with ``--check``, only say whether it is in step."""
+    current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else TEMPLATE
+    wanted = update(current)
+    if "--check" in argv:
+        if current != wanted:
+            print(f"{TARGET} is out of step; run: python docs/generate_reference.py")
+            return 1
+        return 0
+    TARGET.parent.mkdir(parents=True, exist_ok=True)
+    TARGET.write_text(wanted, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
