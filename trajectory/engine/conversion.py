@@ -34,6 +34,18 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
     return number
 
 
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected a whole number, got {value!r}")
+    return value
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {value!r}")
+    return value
+
+
 def _structure_date(value: Any, _: type) -> dt.date:
     if isinstance(value, dt.datetime):
         raise TypeError(f"expected a date, got the datetime {value!r}")
@@ -61,6 +73,8 @@ def _make_converter() -> cattrs.Converter:
         # Sets become sorted JSON arrays, so the same data always gives the same JSON.
         unstruct_collection_overrides={AbstractSet: sorted},
     )
+    made.register_structure_hook(bool, _structure_bool)
+    made.register_structure_hook(int, _structure_int)
     made.register_structure_hook(Decimal, _structure_decimal)
     made.register_unstructure_hook(Decimal, str)
     made.register_structure_hook(dt.date, _structure_date)

@@ -208,10 +208,10 @@ class Lifecycle(Generic[D]):
 
     def event(self, name: str) -> EventDefinition[D]:
         """The definition of event ``name``, or :class:`UnknownEvent`."""
-        try:
-            return self.events[name]
-        except KeyError:
-            raise UnknownEvent(name, tuple(self.events)) from None
+        found = self.events.get(name) if isinstance(name, str) else None
+        if found is None:
+            raise UnknownEvent(name, tuple(self.events))
+        return found
 
     def events_from(self, state: str) -> tuple[str, ...]:
         """The events that can leave ``state``, in definition order."""

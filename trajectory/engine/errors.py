@@ -63,7 +63,7 @@ class InvalidData(TrajectoryError, ValueError):
 class UnknownEvent(InvalidData):
     """An event name that the lifecycle does not define."""
 
-    def __init__(self, event: str, known: Sequence[str]) -> None:
+    def __init__(self, event: object, known: Sequence[str]) -> None:
         self.event = event
         self.known = tuple(known)
         super().__init__(

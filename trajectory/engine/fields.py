@@ -29,6 +29,7 @@ __all__ = [
     "choice",
     "dates",
     "decimal_amount",
+    "name_key",
     "names",
     "optional",
     "text",
@@ -141,19 +142,29 @@ def decimal_amount(
     return attrs.Converter(convert, takes_field=True)
 
 
+def name_key(name: str) -> str:
+    """How names are compared: case and surrounding or repeated blanks ignored."""
+    return " ".join(name.split()).casefold()
+
+
 def names(value: object, field: attrs.Attribute[Any]) -> tuple[str, ...]:
-    """Converter body: a sequence of non-blank names, as a tuple without duplicates."""
+    """Converter body: a non-empty sequence of non-blank names, as a tuple; the same
+    name twice (case and blanks ignored) is refused."""
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidData(field.name, f"expected a list of names, got {_describe(value)}")
     result: list[str] = []
+    seen: set[str] = set()
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
             raise InvalidData(
                 f"{field.name}[{index}]", f"expected a non-blank name, got {_describe(item)}"
             )
-        if item in result:
+        if name_key(item) in seen:
             raise InvalidData(f"{field.name}[{index}]", f"{item!r} is listed twice")
-        result.append(item)
+        seen.add(name_key(item))
+        result.append(item.strip())
+    if not result:
+        raise InvalidData(field.name, "expected at least one name, got an empty list")
     return tuple(result)
 
 

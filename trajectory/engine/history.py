@@ -9,6 +9,7 @@ from typing import Any, Final
 
 import attrs
 
+from trajectory.engine.errors import InvalidData
 from trajectory.engine.fields import check_aware
 
 __all__ = ["Clock", "Event", "ManualClock", "new_id", "system_clock"]
@@ -50,9 +51,12 @@ class ManualClock:
 
     def advance(self, **delta: float) -> None:
         """Move forward by a ``timedelta(**delta)`` (``days=1``, ``hours=2`` …)."""
-        step = dt.timedelta(**delta)
+        try:
+            step = dt.timedelta(**delta)
+        except TypeError as err:
+            raise InvalidData("delta", f"expected timedelta arguments, got {delta!r}") from err
         if step < dt.timedelta(0):
-            raise ValueError("a clock does not go back; use set() to jump")
+            raise InvalidData("delta", f"a clock does not go back ({step}); use set() to jump")
         self.now = self.now + step
 
     def set(self, now: dt.datetime) -> None:

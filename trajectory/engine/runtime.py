@@ -89,6 +89,16 @@ class Trajectory(Generic[D]):
                 f"a history starts with {lifecycle.creation.name!r} at sequence 1, "
                 f"got {first.name!r} at sequence {first.sequence}",
             )
+        if first.from_state is not None:
+            raise InvalidData(
+                "events[0].from_state",
+                f"the creation comes from no state, got {first.from_state!r}",
+            )
+        if first.to_state != lifecycle.initial:
+            raise InvalidData(
+                "events[0].to_state",
+                f"the creation leads to {lifecycle.initial!r}, got {first.to_state!r}",
+            )
         check_aware(first.timestamp, "events[0].timestamp")
         context = Context(first.timestamp, None, lifecycle.initial, first.actor)
         try:

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from trajectory.engine.definition import Context
+from trajectory.engine.fields import name_key
 from trajectory.ontwikkelkracht import payloads as p
 from trajectory.ontwikkelkracht.guards import today
 from trajectory.ontwikkelkracht.model import (
@@ -22,11 +23,12 @@ from trajectory.ontwikkelkracht.model import (
     HoursEntry,
     Orientation,
     Participant,
+    SelfScan,
     Settlement,
     StudyMoment,
     Talk,
 )
-from trajectory.ontwikkelkracht.record import Leertraject, name_key
+from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.settlement import settlement_policy
 
 evolve = attrs.evolve
@@ -157,6 +159,11 @@ def log_hours(data: Leertraject, payload: p.LogHours, context: Context) -> Leert
     found = data.participant(payload.participant)
     name = payload.participant if found is None else found.name
     return evolve(data, hours=(*data.hours, HoursEntry(name, payload.date, payload.hours)))
+
+
+def record_self_scan(data: Leertraject, payload: p.RecordSelfScan, context: Context) -> Leertraject:
+    scan = SelfScan(context.target, payload.model, payload.date, payload.scores)
+    return evolve(data, self_scans=(*data.self_scans, scan))
 
 
 def deliver_implementation_plan(

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from trajectory.engine.definition import Context, Guard
+from trajectory.engine.fields import name_key
 from trajectory.engine.violations import Violation
 from trajectory.ontwikkelkracht import violations as v
 from trajectory.ontwikkelkracht.model import Conclusion
-from trajectory.ontwikkelkracht.record import Leertraject, name_key
+from trajectory.ontwikkelkracht.payloads import MAX_HOURS_PER_DAY
+from trajectory.ontwikkelkracht.record import Leertraject
 
 __all__ = ["SUBMIT_GUARDS", "today"]
 
@@ -307,6 +310,26 @@ def hours_logged(data: Leertraject, payload: Any, context: Context) -> list[Viol
     if context.state == "completed" and not data.hours:
         return [v.HOURS_NOT_LOGGED()]
     return _NONE
+
+
+def hours_within_day(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """A participant logs at most 24 hours on one date, together."""
+    key = name_key(payload.participant)
+    already = sum(
+        (e.hours for e in data.hours if e.date == payload.date and name_key(e.participant) == key),
+        Decimal(0),
+    )
+    total = already + payload.hours
+    if total <= MAX_HOURS_PER_DAY:
+        return _NONE
+    return [
+        v.HOURS_DAY_MAXIMUM(
+            participant=payload.participant,
+            date=payload.date.isoformat(),
+            maximum=_number(MAX_HOURS_PER_DAY),
+            actual=_number(total),
+        )
+    ]
 
 
 # -- participants ------------------------------------------------------------------------

@@ -277,9 +277,18 @@ EVENTS: Final = (
         "log_hours",
         _to(("preparing", "intake", "in_progress", "closing")),
         p.LogHours,
-        (g.participants_known("participant"), g.not_in_future("date")),
+        (g.participants_known("participant"), g.not_in_future("date"), g.hours_within_day),
         effects.log_hours,
         "Logs hours a participant invested on a date.",
+    ),
+    E(
+        "record_self_scan",
+        _to(("intake", "closing")),
+        p.RecordSelfScan,
+        (g.not_in_future("date"),),
+        effects.record_self_scan,
+        "Records a School aan Zet self-scan: the baseline at the intake, the result at "
+        "the closing talk.",
     ),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final
 
@@ -22,6 +23,7 @@ __all__ = [
     "Orientation",
     "Participant",
     "Role",
+    "SelfScan",
     "Settlement",
     "StudyMoment",
     "StudyMomentForm",
@@ -199,6 +201,20 @@ class HoursEntry:
     participant: str
     date: dt.date
     hours: Decimal
+
+
+@attrs.frozen
+class SelfScan:
+    """A School aan Zet self-scan: a level per aspect of a development model.
+
+    ``moment`` is the state it was recorded in: ``intake`` (the baseline) or
+    ``closing`` (the result).
+    """
+
+    moment: str
+    model: str
+    date: dt.date
+    scores: Mapping[str, int]
 
 
 @attrs.frozen

@@ -8,6 +8,7 @@ naming the field.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -25,6 +26,7 @@ from trajectory.engine.fields import (
     with_field,
 )
 from trajectory.ontwikkelkracht.catalog import Offer
+from trajectory.ontwikkelkracht.development_models import development_model
 from trajectory.ontwikkelkracht.model import Conclusion, Role, StudyMomentForm, TalkKind
 from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
@@ -42,6 +44,7 @@ __all__ = [
     "HoldStudyMoment",
     "LogHours",
     "PlanCalendar",
+    "RecordSelfScan",
     "RecordTalk",
     "Reject",
     "RemoveParticipant",
@@ -264,3 +267,47 @@ class LogHours:
         )
     )
     """More than 0 and at most 24."""
+
+
+def _known_model(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidData(attribute.name, f"expected a development model id, got {value!r}")
+    development_model(value)
+
+
+def _scores(value: object, field: attrs.Attribute[Any]) -> dict[str, int]:
+    if not isinstance(value, Mapping):
+        raise InvalidData(field.name, f"expected a mapping of aspect to level, got {value!r}")
+    return dict(value)
+
+
+@attrs.frozen
+class RecordSelfScan:
+    """``record_self_scan``: the school's self-scan on a School aan Zet development model,
+    a baseline at the intake and a result at the closing talk."""
+
+    model: str = attrs.field(validator=_known_model)
+    """``samen-leren-inhoud-geven`` or ``lerende-organisatie``."""
+    date: dt.date = attrs.field(validator=calendar_date)
+    scores: Mapping[str, int] = attrs.field(converter=with_field(_scores))  # type: ignore[misc]
+    """A level (1 to 5) for every aspect of the model, by aspect id."""
+
+    def __attrs_post_init__(self) -> None:
+        model = development_model(self.model)
+        for aspect, level in self.scores.items():
+            if aspect not in model.aspect_ids:
+                raise InvalidData(
+                    f"scores.{aspect}",
+                    f"not an aspect of {model.id}; its aspects: {', '.join(model.aspect_ids)}",
+                )
+            if isinstance(level, bool) or not isinstance(level, int):
+                raise InvalidData(f"scores.{aspect}", f"expected a level 1 to 5, got {level!r}")
+            if not 1 <= level <= len(model.levels):
+                raise InvalidData(
+                    f"scores.{aspect}", f"expected a level 1 to {len(model.levels)}, got {level}"
+                )
+        missing = [aspect for aspect in model.aspect_ids if aspect not in self.scores]
+        if missing:
+            raise InvalidData(
+                f"scores.{missing[0]}", f"every aspect needs a level: {', '.join(missing)}"
+            )

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import attrs
 
+from trajectory.engine.fields import name_key
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.model import (
     EMPTY_ACTIVITY_PLAN,
@@ -20,6 +21,7 @@ from trajectory.ontwikkelkracht.model import (
     Orientation,
     Participant,
     Role,
+    SelfScan,
     Settlement,
     StudyMoment,
     Talk,
@@ -28,11 +30,6 @@ from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
 
 __all__ = ["Leertraject"]
-
-
-def name_key(name: str) -> str:
-    """How participant names are compared: case and surrounding blanks ignored."""
-    return " ".join(name.split()).casefold()
 
 
 @attrs.frozen
@@ -60,6 +57,7 @@ class Leertraject:
     study_moments: tuple[StudyMoment, ...] = ()
     guidance_moments: tuple[GuidanceMoment, ...] = ()
     hours: tuple[HoursEntry, ...] = ()
+    self_scans: tuple[SelfScan, ...] = ()
     evaluation: str | None = None
     implementation_plan: str | None = None
     reason: str | None = None

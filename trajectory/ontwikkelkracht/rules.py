@@ -35,7 +35,15 @@ __all__ = [
     "shipped_school_years",
 ]
 
-converter.register_structure_hook(SchoolYear, lambda value, _: SchoolYear.parse(value))
+
+def _structure_school_year(value: Any, _: type) -> SchoolYear:
+    try:
+        return SchoolYear.parse(value)
+    except InvalidData as err:  # the path is the caller's: report the reason only
+        raise ValueError(err.reason) from None
+
+
+converter.register_structure_hook(SchoolYear, _structure_school_year)
 converter.register_unstructure_hook(SchoolYear, str)
 
 _RULES_PACKAGE: Final = "trajectory.ontwikkelkracht.data.rules"
@@ -180,7 +188,13 @@ def rules_for(school_year: str | SchoolYear) -> Rules:
 
 def register_rules(rules: Rules | Iterable[Rules]) -> None:
     """Make :func:`rules_for` return ``rules`` for their school year (overriding)."""
-    batch = [rules] if isinstance(rules, Rules) else list(rules)
+    candidate: object = rules
+    if isinstance(candidate, Rules):
+        batch = [candidate]
+    elif isinstance(candidate, list | tuple | set | frozenset):
+        batch = list(candidate)
+    else:
+        raise InvalidData("rules", f"expected Rules or a list of them, got {rules!r}")
     for item in batch:
         if not isinstance(item, Rules):
             raise InvalidData("rules", f"expected Rules, got {item!r}")

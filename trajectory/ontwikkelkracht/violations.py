@@ -186,6 +186,13 @@ HOURS_NOT_LOGGED: Final = _define(
     description="settle (from completed): no hours logged.",
 )
 
+HOURS_DAY_MAXIMUM: Final = _define(
+    "hours.day_maximum",
+    nl="{participant} zou op {date} {actual} uur hebben; een dag telt maximaal {maximum} uur.",
+    en="{participant} would have {actual} hours on {date}; a day has at most {maximum} hours.",
+    description="log_hours: more than 24 hours for one participant on one date.",
+)
+
 # -- participants --------------------------------------------------------------------
 
 PARTICIPANTS_DUPLICATE: Final = _define(

@@ -1,0 +1,177 @@
+"""The catalog of offered learning trajectories (SPEC §4), as data."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.builders import new
+from trajectory import Catalog, InvalidData, Offer, SchoolYear, catalog, load_catalog
+
+SPEC_OFFERS = [
+    ("leven-lang-lezen", "Een leven lang lezen", "OBS Het Klokhuis", "Beek en Donk"),
+    (
+        "gedrag-en-leren",
+        "Gedrag én leren – passend onderwijsaanbod voor iedere leerling",
+        "Gespecialiseerd Onderwijs Hoogeveen",
+        "Hoogeveen",
+    ),
+    (
+        "formatief-handelen",
+        "Ontdek de kracht van formatief handelen",
+        "Jac. P. Thijsse College",
+        "Castricum",
+    ),
+    (
+        "effectieve-lessen",
+        "Samen werken aan effectieve lessen op basis van wetenschappelijke inzichten",
+        "RKBS Drie Koningen",
+        "De Meern",
+    ),
+]
+
+
+def shipped_text() -> str:
+    return (resources.files("trajectory.ontwikkelkracht.data") / "catalog.toml").read_text(
+        encoding="utf-8"
+    )
+
+
+def offer(offer_id: str = "rekenen-plus", *years: int) -> Offer:
+    return Offer(
+        id=offer_id,
+        title="Rekenen plus",
+        expert_school="OBS De Teller",
+        place="Utrecht",
+        school_years=frozenset(SchoolYear(year) for year in years or (2024,)),
+    )
+
+
+def test_catalog_holds_the_four_offers_of_the_spec() -> None:
+    """The shipped catalog holds exactly the four offers of SPEC §4, in order, with their
+    titles, expert schools and places."""
+    assert SPEC_OFFERS == [(o.id, o.title, o.expert_school, o.place) for o in catalog()]
+    assert 4 == len(catalog())
+
+
+@pytest.mark.parametrize(("offer_id", "title", "expert_school", "place"), SPEC_OFFERS)
+def test_offer_by_id(offer_id: str, title: str, expert_school: str, place: str) -> None:
+    """Each offer is found by its id and is offered in 2024-2025 (only)."""
+    found = catalog().get(offer_id)
+    assert (offer_id, title, expert_school, place) == (
+        found.id,
+        found.title,
+        found.expert_school,
+        found.place,
+    )
+    assert found.summary
+    assert frozenset({SchoolYear(2024)}) == found.school_years
+    assert found.offered_in(SchoolYear(2024))
+    assert not found.offered_in(SchoolYear(2025))
+
+
+@pytest.mark.parametrize("offer_id", ["lezen", "Leven-Lang-Lezen", "", "leven lang lezen"])
+def test_unknown_offer(offer_id: str) -> None:
+    """An unknown offer id raises InvalidData naming 'offer' and listing the known ids."""
+    with pytest.raises(InvalidData) as info:
+        catalog().get(offer_id)
+    assert "offer" == info.value.field
+    assert "leven-lang-lezen" in str(info.value)
+
+
+@pytest.mark.parametrize("offer_id", ["no-such-offer", 5])
+def test_new_trajectory_with_unknown_offer(offer_id: Any) -> None:
+    """new_trajectory refuses an unknown offer (or one that is not an id or Offer)."""
+    with pytest.raises(InvalidData) as info:
+        new(offer=offer_id)
+    assert "offer" == info.value.field
+
+
+def test_new_trajectory_takes_the_offer_from_the_catalog() -> None:
+    """new_trajectory with an offer id uses that offer from the shipped catalog."""
+    t = new(offer="formatief-handelen")
+    assert catalog().get("formatief-handelen") == t.data.offer
+
+
+def test_for_year() -> None:
+    """for_year lists the offers of a school year."""
+    assert [o[0] for o in SPEC_OFFERS] == [o.id for o in catalog().for_year("2024-2025")]
+    assert () == catalog().for_year(SchoolYear(2025))
+
+
+def test_load_catalog_from_text() -> None:
+    """load_catalog reads TOML text of the shipped form; the shipped text gives the
+    shipped catalog."""
+    assert catalog() == load_catalog(shipped_text())
+    own = load_catalog(
+        """
+        [[offers]]
+        id = "rekenen-plus"
+        title = "Rekenen plus"
+        expert_school = "OBS De Teller"
+        place = "Utrecht"
+        school_years = ["2024-2025", "2025-2026"]
+        """
+    )
+    assert ["rekenen-plus"] == [o.id for o in own]
+    assert own.get("rekenen-plus").offered_in(SchoolYear(2025))
+    assert "" == own.get("rekenen-plus").summary
+
+
+def test_load_catalog_from_path(tmp_path: Path) -> None:
+    """load_catalog reads a file given as a Path; a custom catalog is used by id."""
+    path = tmp_path / "catalog.toml"
+    path.write_text(shipped_text().replace('["2024-2025"]', '["2024-2025", "2025-2026"]'))
+    loaded = load_catalog(path)
+    assert 4 == len(loaded.for_year("2025-2026"))
+    t = new(offer="effectieve-lessen", offers=loaded)
+    assert loaded.get("effectieve-lessen") is t.data.offer
+
+
+def test_load_catalog_missing_path(tmp_path: Path) -> None:
+    """A catalog file that cannot be read raises InvalidData naming 'path'."""
+    with pytest.raises(InvalidData) as info:
+        load_catalog(tmp_path / "missing.toml")
+    assert "path" == info.value.field
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("[[offers]]\nid = = 1\n", "$"),
+        ('[[offers]]\nid = "x"\ntitle = "X"\n', "$.offers[0].expert_school"),
+        (
+            '[[offers]]\nid = "x"\ntitle = "X"\nexpert_school = "S"\nplace = "P"\n'
+            'school_years = ["2024/2025"]\n',
+            "$.offers[0].school_years[0]",
+        ),
+    ],
+)
+def test_load_catalog_broken(text: str, field: str) -> None:
+    """A broken catalog raises InvalidData saying where it is wrong."""
+    with pytest.raises(InvalidData) as info:
+        load_catalog(text)
+    assert field == info.value.field
+
+
+def test_catalog_rejects_duplicate_ids() -> None:
+    """A catalog listing an offer id twice is refused, naming the id."""
+    with pytest.raises(InvalidData) as info:
+        Catalog((offer(), offer("other"), offer()))
+    assert "offers" == info.value.field
+    assert "rekenen-plus" in str(info.value)
+    assert "other" not in str(info.value)
+
+
+def test_load_catalog_rejects_duplicate_ids() -> None:
+    """A catalog file listing an offer twice is refused, and the message names the id."""
+    text = shipped_text()
+    start = text.index("[[offers]]")
+    first = text[start : text.index("[[offers]]", start + 1)]
+    assert 'id = "leven-lang-lezen"' in first
+    with pytest.raises(InvalidData) as info:
+        load_catalog(text + "\n" + first)
+    assert "leven-lang-lezen" in str(info.value)
