@@ -121,11 +121,17 @@ class EventDefinition(Generic[D]):
     effect: Effect[D] | None = None
     description: str = ""
 
+    _shape: _PayloadShape = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if attrs.has(self.payload):  # Lifecycle reports a payload that is no attrs class
+            object.__setattr__(self, "_shape", _shape(self.payload))
+
     def build_payload(self, fields: Mapping[str, Any]) -> Any:
         """Validate ``fields`` into this event's payload class, or raise InvalidData."""
         if not fields and self.payload is NoPayload:
             return _NO_PAYLOAD
-        shape = _shape(self.payload)
+        shape = self._shape
         for name in fields:
             if name not in shape.names:
                 expected = ", ".join(sorted(shape.names)) or "no fields"

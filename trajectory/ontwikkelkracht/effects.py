@@ -14,6 +14,7 @@ import attrs
 
 from trajectory.engine.definition import Context
 from trajectory.engine.fields import name_key
+from trajectory.engine.records import evolver
 from trajectory.ontwikkelkracht import payloads as p
 from trajectory.ontwikkelkracht.guards import today
 from trajectory.ontwikkelkracht.model import (
@@ -31,7 +32,8 @@ from trajectory.ontwikkelkracht.model import (
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.settlement import settlement_policy
 
-evolve = attrs.evolve
+#: attrs.evolve for Leertraject, compiled once (effects run on every fire).
+evolve = evolver(Leertraject)
 
 
 def create(payload: p.Created, context: Context) -> Leertraject:
@@ -106,7 +108,7 @@ def _merge(plan: Any, payload: Any) -> Any:
         for field in attrs.fields(type(payload))
         if (value := getattr(payload, field.name)) is not None
     }
-    return evolve(plan, **written)
+    return attrs.evolve(plan, **written)
 
 
 def write_activity_plan(

@@ -7,6 +7,7 @@ change anything and never do I/O. "Today" is the date in the Netherlands.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Final
@@ -30,7 +31,13 @@ _NONE: Final[list[Violation]] = []
 
 def today(context: Context) -> dt.date:
     """The date in the Netherlands at the moment of the event."""
-    return context.now.astimezone(NETHERLANDS).date()
+    return _dutch_date(context.now)
+
+
+@functools.lru_cache(maxsize=8)
+def _dutch_date(moment: dt.datetime) -> dt.date:
+    # Several guards and the effect of one event ask for the same moment's date.
+    return moment.astimezone(NETHERLANDS).date()
 
 
 def _number(value: Any) -> Any:
@@ -314,10 +321,12 @@ def hours_logged(data: Leertraject, payload: Any, context: Context) -> list[Viol
 
 def hours_within_day(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """A participant logs at most 24 hours on one date, together."""
-    key = name_key(payload.participant)
+    found = data.participant(payload.participant)
+    if found is None:
+        return _NONE  # participants.unknown reports it
+    day, name = payload.date, found.name  # entries keep the participant's own spelling
     already = sum(
-        (e.hours for e in data.hours if e.date == payload.date and name_key(e.participant) == key),
-        Decimal(0),
+        (e.hours for e in data.hours if e.date == day and e.participant == name), Decimal(0)
     )
     total = already + payload.hours
     if total <= MAX_HOURS_PER_DAY:

@@ -84,14 +84,30 @@ def _at_least_one_part(instance: Any) -> None:
         raise InvalidData("parts", f"write at least one of the parts: {parts}")
 
 
+_CREATED_TYPES: Final = (
+    ("school", School),
+    ("offer", Offer),
+    ("school_year", SchoolYear),
+    ("rules", Rules),
+)
+
+
 @attrs.frozen
 class Created:
     """The creation of a trajectory: the school, the offer, the year and its rules."""
 
-    school: School = attrs.field(validator=_instance(School))
-    offer: Offer = attrs.field(validator=_instance(Offer))
-    school_year: SchoolYear = attrs.field(validator=_instance(SchoolYear))
-    rules: Rules = attrs.field(validator=_instance(Rules))
+    school: School
+    offer: Offer
+    school_year: SchoolYear
+    rules: Rules
+
+    def __attrs_post_init__(self) -> None:
+        for name, kind in _CREATED_TYPES:
+            value = getattr(self, name)
+            if type(value) is not kind and not isinstance(value, kind):
+                raise InvalidData(
+                    name, f"expected a {kind.__name__}, got {value!r} ({type(value).__name__})"
+                )
 
 
 @attrs.frozen

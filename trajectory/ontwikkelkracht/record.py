@@ -81,5 +81,8 @@ class Leertraject:
 
     def participant(self, name: str) -> Participant | None:
         """The participant called ``name`` (case and blanks ignored), if any."""
+        for participant in self.participants:  # the exact name first: the usual case
+            if participant.name == name:
+                return participant
         key = name_key(name)
         return next((p for p in self.participants if name_key(p.name) == key), None)

@@ -35,7 +35,7 @@ _YEAR_PATTERN: Final = re.compile(r"(\d{4})-(\d{4})")
 _FIRST_MONTH: Final = 8  # a Dutch school year runs 1 August – 31 July
 
 
-@attrs.frozen(order=True)
+@attrs.frozen(order=True, cache_hash=True)
 class SchoolYear:
     """A Dutch school year, 1 August – 31 July, written ``2024-2025``.
 

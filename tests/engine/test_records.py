@@ -1,0 +1,56 @@
+"""The compiled evolve behaves like attrs.evolve."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from tests.builders import at_state
+from trajectory import InvalidData
+from trajectory.engine.fields import text
+from trajectory.engine.records import evolver
+from trajectory.ontwikkelkracht import Leertraject
+
+
+@attrs.frozen
+class Sample:
+    name: str = attrs.field(validator=text)
+    count: int = 0
+    note: str | None = attrs.field(default=None, kw_only=True)
+    _secret: int = 7
+
+
+def test_evolver_copies_unchanged_fields_and_changes_the_given_ones() -> None:
+    """Unchanged fields are copied, given ones replaced; kw_only and private fields work."""
+    evolve = evolver(Sample)
+    original = Sample("a", 2, note="n", secret=9)
+    assert attrs.evolve(original, count=5) == evolve(original, count=5)
+    assert Sample("b", 2, note="m", secret=1) == evolve(original, name="b", note="m", secret=1)
+    assert Sample("a", 2, note="n", secret=9) == original
+
+
+def test_evolver_runs_validators() -> None:
+    """A changed field goes through __init__, so validators run as with attrs.evolve."""
+    with pytest.raises(InvalidData):
+        evolver(Sample)(Sample("a"), name=3)
+
+
+def test_evolver_refuses_unknown_fields() -> None:
+    """An unknown field raises TypeError, as attrs.evolve does."""
+    with pytest.raises(TypeError):
+        evolver(Sample)(Sample("a"), colour="red")
+
+
+def test_evolver_is_compiled_once_per_class() -> None:
+    """The same function is returned for the same class."""
+    assert evolver(Sample) is evolver(Sample)
+
+
+def test_evolver_matches_attrs_evolve_on_a_real_leertraject() -> None:
+    """On a leertraject in progress, every field can be changed alike."""
+    data = at_state("in_progress").data
+    evolve = evolver(Leertraject)
+    for field in attrs.fields(Leertraject):
+        value = getattr(data, field.name)
+        assert attrs.evolve(data, **{field.alias: value}) == evolve(data, **{field.alias: value})
+    assert attrs.evolve(data, evaluation="x") == evolve(data, evaluation="x")
