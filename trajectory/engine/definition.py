@@ -206,6 +206,10 @@ class Lifecycle(Generic[D]):
                 for event, definition in self.machine.events.items()
             }
         )
+        # The hot path of fire(): one plain-dict lookup gives the definition and routes.
+        self._dispatch: dict[str, tuple[EventDefinition[D], dict[str, str]]] = {
+            name: (self.events[name], dict(self.routes[name])) for name in self.events
+        }
 
     @property
     def final_states(self) -> frozenset[str]:
@@ -214,7 +218,14 @@ class Lifecycle(Generic[D]):
 
     def event(self, name: str) -> EventDefinition[D]:
         """The definition of event ``name``, or :class:`UnknownEvent`."""
-        found = self.events.get(name) if isinstance(name, str) else None
+        found = self._dispatch.get(name) if isinstance(name, str) else None
+        if found is None:
+            raise UnknownEvent(name, tuple(self.events))
+        return found[0]
+
+    def dispatch(self, name: str) -> tuple[EventDefinition[D], dict[str, str]]:
+        """The definition of event ``name`` and its routes (source → target)."""
+        found = self._dispatch.get(name) if isinstance(name, str) else None
         if found is None:
             raise UnknownEvent(name, tuple(self.events))
         return found

@@ -231,9 +231,9 @@ class Trajectory(Generic[D]):
         A malformed payload raises :class:`InvalidData`; an event that does not
         leave the current state is reported as ``transition.not_allowed``.
         """
-        definition = self._lifecycle.event(event)
+        definition, routes = self._lifecycle.dispatch(event)
         fields = definition.build_payload(payload)
-        target = self._lifecycle.routes[event].get(self._state)
+        target = routes.get(self._state)
         if target is None:
             return [self._not_allowed(event)]
         context = Context(_now(self._clock), self._state, target, None)
@@ -262,12 +262,12 @@ class Trajectory(Generic[D]):
         :class:`TransitionNotAllowed`, :class:`PreconditionFailed` (with every
         violation) or :class:`EffectFailed`; in each case nothing changes.
         """
-        definition = self._lifecycle.event(event)
+        definition, routes = self._lifecycle.dispatch(event)
         fields = definition.build_payload(payload)
         if actor is not None:
             _check_actor(actor)
         state = self._state
-        target = self._lifecycle.routes[event].get(state)
+        target = routes.get(state)
         if target is None:
             logger.info(
                 event,
@@ -280,7 +280,12 @@ class Trajectory(Generic[D]):
             raise TransitionNotAllowed(event, state, self._sources(event))
         now = _now(self._clock)
         context = Context(now, state, target, actor)
-        violations = self._evaluate(definition, fields, context)
+        data = self._data
+        violations: list[Violation] = []
+        for guard in definition.guards:
+            found = guard(data, fields, context)
+            if found:
+                violations.extend(found)
         if violations:
             logger.info(
                 event,

@@ -160,7 +160,7 @@ def hold_closing_talk(
 def log_hours(data: Leertraject, payload: p.LogHours, context: Context) -> Leertraject:
     found = data.participant(payload.participant)
     name = payload.participant if found is None else found.name
-    return evolve(data, hours=(*data.hours, HoursEntry(name, payload.date, payload.hours)))
+    return data.with_hours(HoursEntry(name, payload.date, payload.hours))
 
 
 def record_self_scan(data: Leertraject, payload: p.RecordSelfScan, context: Context) -> Leertraject:

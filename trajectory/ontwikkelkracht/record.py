@@ -8,6 +8,7 @@ from decimal import Decimal
 import attrs
 
 from trajectory.engine.fields import name_key
+from trajectory.engine.records import evolver
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.model import (
     EMPTY_ACTIVITY_PLAN,
@@ -63,6 +64,10 @@ class Leertraject:
     reason: str | None = None
     """Why the trajectory was declined, rejected, withdrawn or stopped."""
     settlement: Settlement | None = None
+    # An index of the hours per (participant, date), built on first use; not data.
+    _day_totals: dict[tuple[str, dt.date], Decimal] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
 
     @property
     def planned_hours(self) -> Decimal:
@@ -78,6 +83,27 @@ class Leertraject:
     def school_leaders(self) -> tuple[Participant, ...]:
         """The participants who are school leaders."""
         return tuple(p for p in self.participants if p.role is Role.SCHOOL_LEADER)
+
+    def hours_on(self, participant: str, day: dt.date) -> Decimal:
+        """The hours ``participant`` (as registered) logged on ``day``, together."""
+        index = self._day_totals
+        if index is None:
+            index = {}
+            for entry in self.hours:
+                key = (entry.participant, entry.date)
+                index[key] = index.get(key, Decimal(0)) + entry.hours
+            object.__setattr__(self, "_day_totals", index)  # a cache: the data is unchanged
+        return index.get((participant, day), Decimal(0))
+
+    def with_hours(self, entry: HoursEntry) -> Leertraject:
+        """A copy with ``entry`` logged (the index carried along, not rebuilt)."""
+        changed = evolver(Leertraject)(self, hours=(*self.hours, entry))
+        if self._day_totals is not None:
+            index = dict(self._day_totals)
+            key = (entry.participant, entry.date)
+            index[key] = index.get(key, Decimal(0)) + entry.hours
+            object.__setattr__(changed, "_day_totals", index)
+        return changed
 
     def participant(self, name: str) -> Participant | None:
         """The participant called ``name`` (case and blanks ignored), if any."""
