@@ -50,7 +50,7 @@ def test_evolver_matches_attrs_evolve_on_a_real_leertraject() -> None:
     """On a leertraject in progress, every field can be changed alike."""
     data = at_state("in_progress").data
     evolve = evolver(Leertraject)
-    for field in attrs.fields(Leertraject):
+    for field in (f for f in attrs.fields(Leertraject) if f.init):
         value = getattr(data, field.name)
         assert attrs.evolve(data, **{field.alias: value}) == evolve(data, **{field.alias: value})
     assert attrs.evolve(data, evaluation="x") == evolve(data, evaluation="x")
