@@ -17,7 +17,9 @@ The Ontwikkelkracht expert-school learning trajectory (leertraject) is built in:
 from trajectory.engine import (
     LANGUAGES,
     Clock,
+    ConcurrencyConflict,
     Context,
+    CorruptRecord,
     Creation,
     DefinitionError,
     EffectFailed,
@@ -29,8 +31,10 @@ from trajectory.engine import (
     NoPayload,
     PreconditionFailed,
     State,
+    StoreError,
     Trajectory,
     TrajectoryError,
+    TrajectoryNotFound,
     Transition,
     TransitionNotAllowed,
     UnknownEvent,
@@ -56,6 +60,7 @@ from trajectory.ontwikkelkracht import (
     replay,
     rules_for,
 )
+from trajectory.store import Store, open_store
 
 __version__ = "0.1.0"
 
@@ -63,7 +68,9 @@ __all__ = [
     "LANGUAGES",
     "Catalog",
     "Clock",
+    "ConcurrencyConflict",
     "Context",
+    "CorruptRecord",
     "Creation",
     "DefinitionError",
     "EffectFailed",
@@ -82,8 +89,11 @@ __all__ = [
     "SchoolYear",
     "Sector",
     "State",
+    "Store",
+    "StoreError",
     "Trajectory",
     "TrajectoryError",
+    "TrajectoryNotFound",
     "Transition",
     "TransitionNotAllowed",
     "UnknownEvent",
@@ -95,6 +105,7 @@ __all__ = [
     "load_catalog",
     "load_rules",
     "new_trajectory",
+    "open_store",
     "register_rules",
     "replay",
     "rules_for",

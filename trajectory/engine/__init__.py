@@ -16,11 +16,15 @@ from trajectory.engine.definition import (
     Transition,
 )
 from trajectory.engine.errors import (
+    ConcurrencyConflict,
+    CorruptRecord,
     DefinitionError,
     EffectFailed,
     InvalidData,
     PreconditionFailed,
+    StoreError,
     TrajectoryError,
+    TrajectoryNotFound,
     TransitionNotAllowed,
     UnknownEvent,
 )
@@ -31,7 +35,9 @@ from trajectory.engine.violations import LANGUAGES, Violation, ViolationRegistry
 __all__ = [
     "LANGUAGES",
     "Clock",
+    "ConcurrencyConflict",
     "Context",
+    "CorruptRecord",
     "Creation",
     "DefinitionError",
     "Effect",
@@ -45,8 +51,10 @@ __all__ = [
     "NoPayload",
     "PreconditionFailed",
     "State",
+    "StoreError",
     "Trajectory",
     "TrajectoryError",
+    "TrajectoryNotFound",
     "Transition",
     "TransitionNotAllowed",
     "UnknownEvent",

@@ -178,11 +178,14 @@ class Lifecycle(Generic[D]):
         creation: Creation[D],
         violations: ViolationRegistry | None = None,
         data_type: type[D] | None = None,
+        describe: Callable[[D], Mapping[str, str | None]] | None = None,
         description: str = "",
     ) -> None:
         self.name = name
         #: The class of the trajectories' data (needed to read snapshots).
         self.data_type = data_type
+        #: What a store may list trajectories by (school_year, offer, board …).
+        self.describe = describe
         self.description = description
         self.initial = initial
         self.creation = creation

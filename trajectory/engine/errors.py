@@ -9,7 +9,11 @@ Every error the library raises on purpose is a :class:`TrajectoryError`, so one
     │   └── UnknownEvent         an event name the lifecycle does not define
     ├── TransitionNotAllowed     the event does not leave the current state
     ├── PreconditionFailed       one or more preconditions refused the event
-    └── EffectFailed             an event's effect raised; nothing was changed
+    ├── EffectFailed             an event's effect raised; nothing was changed
+    ├── ConcurrencyConflict      a save based on a stale version; nothing was written
+    └── StoreError               the store failed (the driver's error is the cause)
+        ├── TrajectoryNotFound   no trajectory with that id (also a KeyError)
+        └── CorruptRecord        a stored record cannot be read
 
 Errors of the libraries underneath (``transitions``, ``cattrs``, ``stdnum``) never
 escape raw: they are wrapped in one of these, with the original as ``__cause__``.
@@ -24,11 +28,15 @@ if TYPE_CHECKING:
     from trajectory.engine.violations import Violation
 
 __all__ = [
+    "ConcurrencyConflict",
+    "CorruptRecord",
     "DefinitionError",
     "EffectFailed",
     "InvalidData",
     "PreconditionFailed",
+    "StoreError",
     "TrajectoryError",
+    "TrajectoryNotFound",
     "TransitionNotAllowed",
     "UnknownEvent",
 ]
@@ -107,6 +115,47 @@ class EffectFailed(TrajectoryError):
         )
 
 
+class ConcurrencyConflict(TrajectoryError):
+    """A save based on a stale version: someone else saved the trajectory first.
+
+    Nothing was written. Load the trajectory again, fire again, save again.
+    """
+
+    def __init__(self, trajectory_id: str, expected: int, actual: int | None) -> None:
+        self.trajectory_id = trajectory_id
+        self.expected = expected
+        self.actual = actual
+        found = "already exists" if expected == 0 else f"is at version {actual}"
+        super().__init__(
+            f"trajectory {trajectory_id} was saved based on version {expected}, "
+            f"but the stored one {found}; nothing was written"
+        )
+
+
+class StoreError(TrajectoryError):
+    """The store failed; the driver's error is the ``__cause__``."""
+
+
+class TrajectoryNotFound(StoreError, KeyError):
+    """No trajectory with that id in the store."""
+
+    def __init__(self, trajectory_id: str) -> None:
+        self.trajectory_id = trajectory_id
+        super().__init__(f"no trajectory {trajectory_id!r} in the store")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class CorruptRecord(StoreError):
+    """A stored record of ``trajectory_id`` cannot be read (``reason`` says why)."""
+
+    def __init__(self, trajectory_id: str, reason: str) -> None:
+        self.trajectory_id = trajectory_id
+        self.reason = reason
+        super().__init__(f"trajectory {trajectory_id}: {reason}")
+
+
 # Tracebacks and reprs show the names where users import them from.
 for _error in (
     TrajectoryError,
@@ -116,5 +165,9 @@ for _error in (
     TransitionNotAllowed,
     PreconditionFailed,
     EffectFailed,
+    ConcurrencyConflict,
+    StoreError,
+    TrajectoryNotFound,
+    CorruptRecord,
 ):
     _error.__module__ = "trajectory"

@@ -48,6 +48,7 @@ class Trajectory(Generic[D]):
     _data: D
     _events: list[Event]
     _clock: Clock
+    _saved: int = 0
 
     # -- construction -----------------------------------------------------------
 
@@ -215,6 +216,25 @@ class Trajectory(Generic[D]):
     def version(self) -> int:
         """The sequence number of the last event (the history's length)."""
         return len(self._events)
+
+    @property
+    def saved_version(self) -> int:
+        """The version last saved to (or loaded from) a store; 0 if never saved.
+
+        A store writes the events after it, and refuses the save with
+        :class:`~trajectory.ConcurrencyConflict` if the stored version moved on.
+        """
+        return self._saved
+
+    def unsaved_events(self) -> tuple[Event, ...]:
+        """The events recorded since the trajectory was last saved or loaded."""
+        return tuple(self._events[self._saved :])
+
+    def mark_saved(self, version: int) -> None:
+        """Record that the history up to ``version`` is in a store (stores call this)."""
+        if not 0 <= version <= len(self._events):
+            raise InvalidData("version", f"expected 0 to {len(self._events)}, got {version!r}")
+        self._saved = version
 
     @property
     def is_final(self) -> bool:

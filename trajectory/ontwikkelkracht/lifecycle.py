@@ -303,6 +303,12 @@ LIFECYCLE: Final = Lifecycle[Leertraject](
     ),
     violations=VIOLATIONS,
     data_type=Leertraject,
+    describe=lambda data: {
+        "school_year": str(data.school_year),
+        "offer": data.offer.id,
+        "board": data.school.board,
+        "school": data.school.brin,
+    },
     description="Ontwikkelkracht expert-school learning trajectory (leertraject)",
 )
 

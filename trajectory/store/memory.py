@@ -1,0 +1,89 @@
+"""``memory://``: a store in this process's memory, for tests and simulations.
+
+It keeps the same JSON documents as the SQL stores, so what it loads is a new,
+independent trajectory, exactly as from a database.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from trajectory.engine.definition import Lifecycle
+from trajectory.engine.errors import ConcurrencyConflict
+from trajectory.engine.history import Clock
+from trajectory.store.base import EventRecord, Store, TrajectoryRecord
+
+__all__ = ["MemoryStore"]
+
+
+class MemoryStore(Store):
+    """A thread-safe store in memory; nothing survives the process."""
+
+    def __init__(self, lifecycles: Iterable[Lifecycle[Any]], *, clock: Clock | None = None) -> None:
+        super().__init__(lifecycles, clock=clock)
+        self._lock = threading.RLock()
+        self._rows: dict[str, TrajectoryRecord] = {}
+        self._events: dict[str, list[EventRecord]] = {}
+        self._outbox_rows: list[tuple[int, str, int]] = []
+
+    def _write(
+        self, record: TrajectoryRecord, events: Sequence[EventRecord], expected: int
+    ) -> None:
+        with self._lock:
+            stored = self._rows.get(record.id)
+            actual = 0 if stored is None else stored.version
+            if actual != expected or (expected == 0 and stored is not None):
+                raise ConcurrencyConflict(record.id, expected, actual)
+            self._rows[record.id] = record
+            self._events.setdefault(record.id, []).extend(events)
+            for event in events:
+                position = len(self._outbox_rows) + 1
+                self._outbox_rows.append((position, event.trajectory_id, event.sequence))
+
+    def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
+        with self._lock:
+            record = self._rows.get(trajectory_id)
+            if record is None:
+                return None
+            return record, [event.body for event in self._events[trajectory_id]]
+
+    def _records_matching(self, filters: Mapping[str, str]) -> list[TrajectoryRecord]:
+        with self._lock:
+            records = list(self._rows.values())
+        return [
+            record
+            for record in records
+            if all(getattr(record, key) == value for key, value in filters.items())
+        ]
+
+    def _records(self, filters: Mapping[str, str]) -> list[TrajectoryRecord]:
+        return sorted(self._records_matching(filters), key=lambda r: (r.updated_at, r.id))
+
+    def _blocked_records(self) -> list[TrajectoryRecord]:
+        return [r for r in self._records_matching({}) if r.blocked not in ("{}", "")]
+
+    def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
+        with self._lock:
+            rows = self._outbox_rows[after : after + limit]
+            return [
+                (position, trajectory_id, sequence, self._events[trajectory_id][sequence - 1].body)
+                for position, trajectory_id, sequence in rows
+            ]
+
+    def _rewrite(
+        self, record: TrajectoryRecord, bodies: Sequence[tuple[int, str]], expected: int
+    ) -> None:
+        with self._lock:
+            stored = self._rows.get(record.id)
+            if stored is None or stored.version != expected:
+                raise ConcurrencyConflict(
+                    record.id, expected, None if stored is None else stored.version
+                )
+            self._rows[record.id] = record
+            events = self._events[record.id]
+            for sequence, body in bodies:
+                events[sequence - 1] = attrs.evolve(events[sequence - 1], body=body)

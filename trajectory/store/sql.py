@@ -1,0 +1,338 @@
+"""SQL stores on SQLAlchemy Core: SQLite (the embedded default) and PostgreSQL.
+
+- ``sqlite:///path/to/file.db``: WAL journal, ``synchronous=FULL`` (a committed
+  save survives a crash of the process and of the machine; ``?synchronous=normal``
+  keeps it across a crash of the process only, and is faster). Writers take the
+  database lock at ``BEGIN IMMEDIATE`` and wait for each other (``busy_timeout``).
+- ``postgresql://user@host/db``: psycopg 3 (install ``trajectory[postgres]``), for
+  several application instances sharing one store.
+
+Optimistic concurrency: a save updates the trajectory's row only where the stored
+version is the one the trajectory was loaded at, so of two racing writers one wins
+and the other gets :class:`~trajectory.ConcurrencyConflict`, with nothing written.
+Outbox positions are assigned in commit order (PostgreSQL: under a transaction-level
+advisory lock; SQLite: writers are serialised anyway).
+
+The tables are created and upgraded by the versioned migrations in
+:data:`MIGRATIONS`; the applied version is kept in ``trajectory_schema``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from trajectory.engine.definition import Lifecycle
+from trajectory.engine.errors import ConcurrencyConflict, InvalidData
+from trajectory.engine.history import Clock
+from trajectory.store.base import EventRecord, Store, TrajectoryRecord
+
+__all__ = ["MIGRATIONS", "SqlStore", "schema_version"]
+
+metadata = sa.MetaData()
+
+schema_table = sa.Table(
+    "trajectory_schema", metadata, sa.Column("version", sa.Integer, nullable=False)
+)
+
+trajectories = sa.Table(
+    "trajectories",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("lifecycle", sa.String(100), nullable=False),
+    sa.Column("state", sa.String(100), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("school_year", sa.String(20)),
+    sa.Column("offer", sa.String(200)),
+    sa.Column("board", sa.String(300)),
+    sa.Column("school", sa.String(20)),
+    sa.Column("blocked", sa.Text, nullable=False),
+    sa.Column("snapshot", sa.Text, nullable=False),
+    # ISO 8601 in UTC: sorts in time order in every database.
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+events = sa.Table(
+    "trajectory_events",
+    metadata,
+    sa.Column("trajectory_id", sa.String(64), sa.ForeignKey("trajectories.id"), primary_key=True),
+    sa.Column("sequence", sa.Integer, primary_key=True),
+    sa.Column("id", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("timestamp", sa.String(40), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+)
+
+outbox = sa.Table(
+    "trajectory_outbox",
+    metadata,
+    sa.Column(
+        "position",
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    sa.Column("trajectory_id", sa.String(64), nullable=False),
+    sa.Column("sequence", sa.Integer, nullable=False),
+)
+
+_STATE_INDEX = sa.Index("ix_trajectories_state", trajectories.c.state)
+_YEAR_INDEX = sa.Index("ix_trajectories_school_year", trajectories.c.school_year)
+_BOARD_INDEX = sa.Index("ix_trajectories_board", trajectories.c.board)
+
+#: Keys of the PostgreSQL advisory locks (arbitrary, fixed numbers).
+_OUTBOX_LOCK: Final = 7_301_001
+_MIGRATION_LOCK: Final = 7_301_002
+
+
+def _create_tables(conn: Connection) -> None:
+    for table in (trajectories, events, outbox):
+        conn.execute(sa.schema.CreateTable(table))  # the tables only: indexes come in 2
+
+
+def _create_indexes(conn: Connection) -> None:
+    for index in (_STATE_INDEX, _YEAR_INDEX, _BOARD_INDEX):
+        index.create(conn)
+
+
+#: The schema migrations, in order; ``MIGRATIONS[n]`` takes the schema from version
+#: ``n`` to ``n + 1``. Never change one that was released: add a new one.
+MIGRATIONS: Final[tuple[Callable[[Connection], None], ...]] = (
+    _create_tables,  # 1: the tables
+    _create_indexes,  # 2: indexes for listing by state, school year and board
+)
+
+
+def schema_version(conn: Connection) -> int:
+    """The schema version of the database behind ``conn`` (0 when empty)."""
+    if not sa.inspect(conn).has_table(schema_table.name):
+        return 0
+    return int(conn.execute(sa.select(schema_table.c.version)).scalar_one_or_none() or 0)
+
+
+def migrate(engine: Engine, *, target: int | None = None) -> int:
+    """Apply the pending migrations (up to ``target``), in one transaction; returns
+    the version reached. Safe to run from several instances at once."""
+    goal = len(MIGRATIONS) if target is None else target
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+        current = schema_version(conn)
+        if current > len(MIGRATIONS):
+            raise InvalidData(
+                "schema",
+                f"the database is at schema version {current}; this release knows "
+                f"{len(MIGRATIONS)}: upgrade trajectory",
+            )
+        if current == 0 and not sa.inspect(conn).has_table(schema_table.name):
+            schema_table.create(conn)
+            conn.execute(sa.insert(schema_table).values(version=0))
+        for step in range(current, goal):
+            MIGRATIONS[step](conn)
+        if goal > current:
+            conn.execute(sa.update(schema_table).values(version=goal))
+        return max(goal, current)
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def _record(row: Any) -> TrajectoryRecord:
+    return TrajectoryRecord(
+        id=row.id,
+        lifecycle=row.lifecycle,
+        state=row.state,
+        version=row.version,
+        school_year=row.school_year,
+        offer=row.offer,
+        board=row.board,
+        school=row.school,
+        blocked=row.blocked,
+        snapshot=row.snapshot,
+        updated_at=dt.datetime.fromisoformat(row.updated_at),
+    )
+
+
+def _values(record: TrajectoryRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "lifecycle": record.lifecycle,
+        "state": record.state,
+        "version": record.version,
+        "school_year": record.school_year,
+        "offer": record.offer,
+        "board": record.board,
+        "school": record.school,
+        "blocked": record.blocked,
+        "snapshot": record.snapshot,
+        "updated_at": _utc(record.updated_at),
+    }
+
+
+class SqlStore(Store):
+    """A store in a SQL database (SQLite or PostgreSQL); see the module docs."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        lifecycles: Iterable[Lifecycle[Any]],
+        *,
+        clock: Clock | None = None,
+        upgrade: bool = True,
+    ) -> None:
+        super().__init__(lifecycles, clock=clock)
+        self._engine = engine
+        self._postgres = engine.dialect.name == "postgresql"
+        if upgrade:
+            self._guarded("*", migrate, engine)
+        else:
+            with engine.connect() as conn:
+                found = self._guarded("*", schema_version, conn)
+            if found != len(MIGRATIONS):
+                raise InvalidData(
+                    "schema", f"the database is at version {found}, expected {len(MIGRATIONS)}"
+                )
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for the application's own health checks)."""
+        return self._engine
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- primitives -----------------------------------------------------------------------
+
+    def _write(
+        self, record: TrajectoryRecord, new_events: Sequence[EventRecord], expected: int
+    ) -> None:
+        try:
+            with self._engine.begin() as conn:
+                if expected == 0:
+                    conn.execute(sa.insert(trajectories).values(**_values(record)))
+                else:
+                    done = conn.execute(
+                        sa.update(trajectories)
+                        .where(trajectories.c.id == record.id)
+                        .where(trajectories.c.version == expected)
+                        .values(**_values(record))
+                    )
+                    if done.rowcount != 1:
+                        raise ConcurrencyConflict(
+                            record.id, expected, self._version(conn, record.id)
+                        )
+                conn.execute(
+                    sa.insert(events),
+                    [
+                        {
+                            "trajectory_id": event.trajectory_id,
+                            "sequence": event.sequence,
+                            "id": event.id,
+                            "name": event.name,
+                            "timestamp": _utc(event.timestamp),
+                            "body": event.body,
+                        }
+                        for event in new_events
+                    ],
+                )
+                if self._postgres:  # positions in commit order: one outbox writer at a time
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_OUTBOX_LOCK)))
+                conn.execute(
+                    sa.insert(outbox),
+                    [
+                        {"trajectory_id": event.trajectory_id, "sequence": event.sequence}
+                        for event in new_events
+                    ],
+                )
+        except IntegrityError as err:
+            # Another writer inserted the same trajectory or the same sequence first.
+            raise ConcurrencyConflict(record.id, expected, None) from err
+
+    @staticmethod
+    def _version(conn: Connection, trajectory_id: str) -> int | None:
+        found = conn.execute(
+            sa.select(trajectories.c.version).where(trajectories.c.id == trajectory_id)
+        ).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    def _reading(self) -> Connection:
+        conn = self._engine.connect()
+        if self._postgres:  # both selects see the same committed state
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        else:
+            conn = conn.execution_options(trajectory_read=True)
+        return conn
+
+    def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
+        with self._reading() as conn, conn.begin():
+            row = conn.execute(
+                sa.select(trajectories).where(trajectories.c.id == trajectory_id)
+            ).one_or_none()
+            if row is None:
+                return None
+            bodies = conn.execute(
+                sa.select(events.c.body)
+                .where(events.c.trajectory_id == trajectory_id)
+                .where(events.c.sequence <= row.version)
+                .order_by(events.c.sequence)
+            ).scalars()
+            return _record(row), list(bodies)
+
+    def _records(self, filters: Mapping[str, str]) -> list[TrajectoryRecord]:
+        query = sa.select(trajectories).order_by(trajectories.c.updated_at, trajectories.c.id)
+        for key, value in filters.items():
+            query = query.where(trajectories.c[key] == value)
+        with self._reading() as conn, conn.begin():
+            return [_record(row) for row in conn.execute(query)]
+
+    def _blocked_records(self) -> list[TrajectoryRecord]:
+        query = (
+            sa.select(trajectories)
+            .where(trajectories.c.blocked != "{}")
+            .order_by(trajectories.c.updated_at, trajectories.c.id)
+        )
+        with self._reading() as conn, conn.begin():
+            return [_record(row) for row in conn.execute(query)]
+
+    def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
+        query = (
+            sa.select(outbox.c.position, outbox.c.trajectory_id, outbox.c.sequence, events.c.body)
+            .join(
+                events,
+                sa.and_(
+                    events.c.trajectory_id == outbox.c.trajectory_id,
+                    events.c.sequence == outbox.c.sequence,
+                ),
+            )
+            .where(outbox.c.position > after)
+            .order_by(outbox.c.position)
+            .limit(limit)
+        )
+        with self._reading() as conn, conn.begin():
+            return [(int(p), t, int(s), b) for p, t, s, b in conn.execute(query)]
+
+    def _rewrite(
+        self, record: TrajectoryRecord, bodies: Sequence[tuple[int, str]], expected: int
+    ) -> None:
+        with self._engine.begin() as conn:
+            done = conn.execute(
+                sa.update(trajectories)
+                .where(trajectories.c.id == record.id)
+                .where(trajectories.c.version == expected)
+                .values(snapshot=record.snapshot)
+            )
+            if done.rowcount != 1:
+                raise ConcurrencyConflict(record.id, expected, self._version(conn, record.id))
+            for sequence, body in bodies:
+                conn.execute(
+                    sa.update(events)
+                    .where(events.c.trajectory_id == record.id)
+                    .where(events.c.sequence == sequence)
+                    .values(body=body)
+                )
