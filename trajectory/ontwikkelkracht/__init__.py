@@ -5,6 +5,7 @@ the study and guidance moments, to the closing talk, the implementation plan and
 the settlement; with the rules per school year and the catalog as data.
 """
 
+from trajectory.ontwikkelkracht import documents as _documents  # noqa: F401 - registers migrations
 from trajectory.ontwikkelkracht.catalog import Catalog, Offer, catalog, load_catalog
 from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE, new_trajectory, replay
 from trajectory.ontwikkelkracht.model import (

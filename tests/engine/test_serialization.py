@@ -1,0 +1,162 @@
+"""JSON documents: round trips, schema versions, migrations and errors with paths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.builders import at_state
+from trajectory import InvalidData, replay
+from trajectory.engine.serialization import (
+    SCHEMA_VERSION,
+    dump_event,
+    dump_snapshot,
+    load_event,
+    load_snapshot,
+    load_trajectory,
+    register_migration,
+)
+from trajectory.ontwikkelkracht import LIFECYCLE
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "documents"
+STATES = ["orientation_requested", "application_incomplete", "in_progress", "settled", "stopped"]
+
+
+def through_json(document: Any) -> Any:
+    """What an integrator gets: the document after a JSON round trip."""
+    return json.loads(json.dumps(document))
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_events_round_trip_through_json(state: str) -> None:
+    """Every event comes back equal after dump_event → JSON → load_event."""
+    t = at_state(state)
+    loaded = [load_event(through_json(dump_event(e, LIFECYCLE)), LIFECYCLE) for e in t.history]
+    assert list(t.history) == loaded
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_snapshot_and_replay_give_the_same_trajectory(state: str) -> None:
+    """From a snapshot (no replay) and from the events alone, the trajectory is equal."""
+    t = at_state(state)
+    events = [through_json(dump_event(e, LIFECYCLE)) for e in t.history]
+    snapshot = through_json(dump_snapshot(t))
+    assert t == load_trajectory(snapshot, events, LIFECYCLE)
+    assert t == load_trajectory(None, events, LIFECYCLE)
+
+
+def test_documents_carry_their_schema_version_and_kind() -> None:
+    """Every document says which version and kind it is."""
+    t = at_state("granted")
+    snapshot = dump_snapshot(t)
+    event = dump_event(t.history[-1], LIFECYCLE)
+    assert (SCHEMA_VERSION, "snapshot") == (snapshot["schema_version"], snapshot["kind"])
+    assert (SCHEMA_VERSION, "event") == (event["schema_version"], event["kind"])
+
+
+def test_version_1_fixture_loads_through_the_migrations() -> None:
+    """The shipped version 1 documents (from/to, no actor, participants' 'hours') load
+    and give the trajectory they describe, by snapshot and by replay alike."""
+    events = json.loads((FIXTURES / "v1-events.json").read_text(encoding="utf-8"))
+    snapshot = json.loads((FIXTURES / "v1-snapshot.json").read_text(encoding="utf-8"))
+    assert {1} == {e["schema_version"] for e in events} | {snapshot["schema_version"]}
+    t = load_trajectory(snapshot, events, LIFECYCLE)
+    assert "closing" == t.state
+    assert 27 == t.version
+    assert [200, 160, 160, 140, 140] == [int(p.planned_hours) for p in t.data.participants]
+    assert "in_progress" == t.history[-1].from_state
+    assert t == replay(t.history)
+    assert t.data == load_trajectory(None, events, LIFECYCLE).data
+
+
+def test_a_newer_schema_version_is_refused() -> None:
+    """A document of a version this release does not know is refused, saying so."""
+    event = dump_event(at_state("orientation_held").history[-1], LIFECYCLE)
+    event["schema_version"] = 99
+    with pytest.raises(InvalidData) as info:
+        load_event(event, LIFECYCLE)
+    assert "$.schema_version" == info.value.field
+    assert "99" in str(info.value)
+
+
+@pytest.mark.parametrize("version", [0, -1, "2", None, True])
+def test_a_bad_schema_version_is_refused(version: Any) -> None:
+    """A schema version that is not a known whole number is refused."""
+    snapshot = dump_snapshot(at_state("orientation_held"))
+    snapshot["schema_version"] = version
+    with pytest.raises(InvalidData) as info:
+        load_snapshot(snapshot, LIFECYCLE)
+    assert "$.schema_version" == info.value.field
+
+
+def test_a_missing_migration_is_reported() -> None:
+    """A version without a registered migration for that lifecycle and kind is refused."""
+    snapshot = dump_snapshot(at_state("orientation_held"))
+    snapshot["schema_version"] = 1
+    other = {**snapshot, "lifecycle": "other"}
+    with pytest.raises(InvalidData):
+        load_snapshot(other, LIFECYCLE)
+
+
+def test_bad_data_is_reported_with_its_path() -> None:
+    """A wrong value deep in a snapshot names its path, such as
+    $.data.participants[2].planned_hours."""
+    snapshot = through_json(dump_snapshot(at_state("application_in_preparation")))
+    snapshot["data"]["participants"][2]["planned_hours"] = "many"
+    with pytest.raises(InvalidData) as info:
+        load_snapshot(snapshot, LIFECYCLE)
+    assert "$.data.participants[2].planned_hours" == info.value.field
+
+
+def test_a_bad_payload_is_reported_with_its_path() -> None:
+    """A wrong payload value names $.payload.<field>; an unknown event names $.name."""
+    t = at_state("application_in_preparation")
+    event = through_json(dump_event(t.history[4], LIFECYCLE))
+    assert "add_participant" == event["name"]
+    event["payload"]["role"] = "astronaut"
+    with pytest.raises(InvalidData) as info:
+        load_event(event, LIFECYCLE)
+    assert "$.payload.role" == info.value.field
+    event["name"] = "teleport"
+    with pytest.raises(InvalidData) as info:
+        load_event(event, LIFECYCLE)
+    assert "$.name" == info.value.field
+
+
+@pytest.mark.parametrize("missing", ["id", "sequence", "timestamp", "payload"])
+def test_a_missing_event_field_is_reported(missing: str) -> None:
+    """An event document without a required field names it."""
+    event = dump_event(at_state("orientation_held").history[-1], LIFECYCLE)
+    del event[missing]
+    with pytest.raises(InvalidData) as info:
+        load_event(event, LIFECYCLE)
+    assert f"$.{missing}" == info.value.field
+
+
+def test_naive_timestamps_are_refused() -> None:
+    """An event whose timestamp has no timezone is refused."""
+    event = dump_event(at_state("orientation_held").history[-1], LIFECYCLE)
+    event["timestamp"] = "2024-05-02T10:00:00"
+    with pytest.raises(InvalidData) as info:
+        load_event(event, LIFECYCLE)
+    assert "$.timestamp" == info.value.field
+
+
+def test_a_document_that_is_no_object_is_refused() -> None:
+    """A list or a string instead of a JSON object is refused, not a TypeError."""
+    with pytest.raises(InvalidData):
+        load_event([], LIFECYCLE)  # type: ignore[arg-type]
+    with pytest.raises(InvalidData):
+        load_snapshot("snapshot", LIFECYCLE)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "version"), [("report", 1), ("event", 0), ("event", SCHEMA_VERSION)]
+)
+def test_register_migration_refuses_what_cannot_be(kind: str, version: int) -> None:
+    """Only migrations of events or snapshots from a past version can be registered."""
+    with pytest.raises(InvalidData):
+        register_migration("*", kind, version, lambda document: document)

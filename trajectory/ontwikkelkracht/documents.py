@@ -1,0 +1,87 @@
+"""The leertraject's JSON documents: schema files and migrations of older versions.
+
+The JSON Schema files ship in ``trajectory/ontwikkelkracht/schemas/``; regenerate
+them with ``python -c "from trajectory.ontwikkelkracht.documents import write_schemas;
+write_schemas()"`` after changing a payload or the data (a test fails until they are
+in step).
+
+Version 1 documents (the pre-release format) named the states of an event ``from``
+and ``to``, had no ``actor`` and no ``kind``, and called a participant's planned
+hours ``hours``; the migrations below bring them to version 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+from trajectory.engine.schema import event_schema, register_schema_type, snapshot_schema, to_json
+from trajectory.engine.serialization import Document, register_migration
+from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
+from trajectory.ontwikkelkracht.school import SchoolYear
+
+__all__ = ["SCHEMA_FILES", "schema_texts", "shipped_schema", "write_schemas"]
+
+register_schema_type(
+    SchoolYear,
+    {
+        "description": "A Dutch school year, 1 August – 31 July.",
+        "type": "string",
+        "pattern": r"^\d{4}-\d{4}$",
+    },
+)
+
+#: The shipped schema files and what makes them.
+SCHEMA_FILES: Final = {
+    "leertraject-snapshot.schema.json": snapshot_schema,
+    "leertraject-event.schema.json": event_schema,
+}
+
+
+def schema_texts() -> dict[str, str]:
+    """The text each shipped schema file should have."""
+    return {name: to_json(make(LIFECYCLE)) for name, make in SCHEMA_FILES.items()}
+
+
+def shipped_schema(name: str) -> str:
+    """The text of a shipped schema file."""
+    return (resources.files("trajectory.ontwikkelkracht.schemas") / name).read_text("utf-8")
+
+
+def _event_v1_to_v2(document: Document) -> Document:
+    migrated = dict(document)
+    migrated["from_state"] = migrated.pop("from", None)
+    migrated["to_state"] = migrated.pop("to", None)
+    migrated.setdefault("actor", None)
+    migrated["kind"] = "event"
+    return migrated
+
+
+def _snapshot_v1_to_v2(document: Document) -> Document:
+    migrated = dict(document)
+    data: Any = dict(migrated.get("data") or {})
+    participants = data.get("participants")
+    if isinstance(participants, list):
+        data["participants"] = [
+            {("planned_hours" if key == "hours" else key): value for key, value in p.items()}
+            if isinstance(p, dict)
+            else p
+            for p in participants
+        ]
+    migrated["data"] = data
+    migrated["kind"] = "snapshot"
+    return migrated
+
+
+register_migration("*", "event", 1, _event_v1_to_v2)
+register_migration(LIFECYCLE.name, "snapshot", 1, _snapshot_v1_to_v2)
+
+
+def write_schemas() -> None:
+    """Write the schema files into the package's ``schemas`` folder."""
+    folder = Path(__file__).parent / "schemas"
+    for name, text in schema_texts().items():
+        (folder / name).write_text(text, encoding="utf-8")
+        sys.stdout.write(f"wrote {folder / name}\n")
