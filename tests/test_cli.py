@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from trajectory import open_store
 from trajectory.cli import app
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The default store is a file in the test's own folder."""
+    path = tmp_path / "default.db"
+    monkeypatch.setenv("TRAJECTORY_DB", str(path))
+    return path
 
 
 def test_demo_walks_the_whole_lifecycle_in_english() -> None:
@@ -23,6 +34,34 @@ def test_demo_walks_the_whole_lifecycle_in_english() -> None:
     assert "[development_plan.missing_part]" in result.output
     assert "completed → settled" in result.output
     assert "subsidy settled     EUR 20670.00 (pro_rata)" in result.output
+
+
+def test_demo_saves_the_trajectory_in_the_default_store(database: Path) -> None:
+    """The walk is saved in the embedded default store and reads back the same."""
+    result = runner.invoke(app, ["demo", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "when read back)" in result.output
+    assert "NOT the same" not in result.output
+    with open_store(f"sqlite:///{database}") as store:
+        (summary,) = store.list()
+        assert "settled" == summary.state
+        assert 78 == store.load(summary.id).version
+
+
+def test_demo_takes_another_database(tmp_path: Path) -> None:
+    """--db names another SQLite file (or a store URL)."""
+    other = tmp_path / "other.db"
+    result = runner.invoke(app, ["demo", "--db", str(other)])
+    assert result.exit_code == 0, result.output
+    with open_store(f"sqlite:///{other}") as store:
+        assert ["settled"] == [s.state for s in store.list()]
+
+
+def test_demo_rejects_a_bad_store_url_in_one_line() -> None:
+    """An unknown store URL gives a one-line error and exit code 2."""
+    result = runner.invoke(app, ["demo", "--db", "ftp://example/db"])
+    assert 2 == result.exit_code
+    assert "Traceback" not in result.output
 
 
 def test_demo_speaks_dutch_by_default() -> None:

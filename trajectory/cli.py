@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, NoReturn
 
 import structlog
 import typer
 
+from trajectory.engine.errors import TrajectoryError
 from trajectory.engine.violations import LANGUAGES
+from trajectory.store import Store, default_store_url, open_store
 
 app = typer.Typer(
     name="trajectory",
@@ -33,17 +36,45 @@ def _main(
     _quiet_logging(verbose)
 
 
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Store URL or SQLite file; default: $TRAJECTORY_DB, else trajectory.db in the "
+        "user data directory.",
+        show_default=False,
+    ),
+]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _store(db: str | None) -> Store:
+    url = default_store_url() if db is None else db
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).resolve()}"
+    try:
+        return open_store(url)
+    except TrajectoryError as err:
+        _fail(str(err))
+
+
 @app.command()
 def demo(
     lang: Annotated[str, typer.Option(help="Language of the messages: nl or en.")] = "nl",
+    db: DbOption = None,
 ) -> None:
-    """Walk an example school through the whole leertraject, blockers and figures included."""
+    """Walk an example school through the whole leertraject, blockers and figures included,
+    saving it in the store after every step."""
     if lang not in LANGUAGES:
-        typer.echo(f"error: --lang must be one of {', '.join(LANGUAGES)}, got {lang!r}", err=True)
-        raise typer.Exit(2)
+        _fail(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     from trajectory.demo import walk
 
-    walk(typer.echo, lang=lang)
+    with _store(db) as store:
+        walk(typer.echo, lang=lang, store=store)
 
 
 def main() -> None:

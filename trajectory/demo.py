@@ -18,6 +18,7 @@ from trajectory.ontwikkelkracht.guards import NETHERLANDS
 from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE, new_trajectory
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.school import School
+from trajectory.store.base import Store
 
 __all__ = ["EXAMPLE_SCHOOL", "walk"]
 
@@ -52,9 +53,10 @@ Say = Callable[[str], None]
 
 
 class _Walk:
-    def __init__(self, say: Say, lang: str) -> None:
+    def __init__(self, say: Say, lang: str, store: Store | None) -> None:
         self.say = say
         self.lang = lang
+        self.store = store
         self.clock = ManualClock(dt.datetime(2024, 4, 15, 9, 0, tzinfo=NETHERLANDS))
         self.t: Trajectory[Leertraject] = new_trajectory(
             school=EXAMPLE_SCHOOL,
@@ -67,9 +69,14 @@ class _Walk:
     def on(self, day: dt.date) -> None:
         self.clock.set(dt.datetime.combine(day, dt.time(10, 0), tzinfo=NETHERLANDS))
 
+    def save(self) -> None:
+        if self.store is not None:
+            self.store.save(self.t)
+
     def fire(self, event: str, **payload: Any) -> None:
         before = self.t.state
         self.t.fire(event, actor="demo", **payload)
+        self.save()
         label = LIFECYCLE.states[self.t.state].labels[self.lang]
         moved = f"{before} → {self.t.state}" if before != self.t.state else self.t.state
         self.say(f"  {self.clock().date()}  {event:<28} {moved}  ({label})")
@@ -87,10 +94,16 @@ class _Walk:
             raise AssertionError(f"{event} was expected to be refused")
 
 
-def walk(say: Say = print, *, lang: str = "nl") -> Trajectory[Leertraject]:
-    """Walk the example school through the whole lifecycle; returns the trajectory."""
-    w = _Walk(say, lang)
+def walk(
+    say: Say = print, *, lang: str = "nl", store: Store | None = None
+) -> Trajectory[Leertraject]:
+    """Walk the example school through the whole lifecycle; returns the trajectory.
+
+    With a ``store``, the trajectory is saved after every step and read back at the end.
+    """
+    w = _Walk(say, lang, store)
     t = w.t
+    w.save()
     say(
         f"{EXAMPLE_SCHOOL.name} ({EXAMPLE_SCHOOL.brin}) — "
         f"{t.data.offer.title}, {t.data.school_year}"
@@ -173,6 +186,7 @@ def walk(say: Say = print, *, lang: str = "nl") -> Trajectory[Leertraject]:
         for name, _, hours in _TEAM:  # a month's hours, logged quietly
             invested = _INVESTED.get(name, hours)
             w.t.fire("log_hours", participant=name, date=day, hours=Decimal(invested) / 10)
+        w.save()
     say(
         f"  {w.clock().date()}  log_hours × {len(_MONTH_ENDS) * len(_TEAM):<22} "
         f"hours logged: {t.data.logged_hours} of {t.data.planned_hours} planned"
@@ -201,4 +215,8 @@ def walk(say: Say = print, *, lang: str = "nl") -> Trajectory[Leertraject]:
     say(f"  subsidy granted     EUR {settlement.amount_granted}")
     say(f"  subsidy settled     EUR {settlement.amount_settled} ({settlement.policy})")
     say(f"  events in history   {len(t.history)}")
+    if store is not None:
+        stored = store.load(t.id)
+        same = "the same" if stored == t else "NOT the same"
+        say(f"  stored as           {t.id} ({stored.version} events, {same} when read back)")
     return t
