@@ -128,6 +128,10 @@ _EVENT_FIELDS: Final = frozenset(
 def load_event(document: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> Event:
     """An event from its JSON dict (migrated first if it is of an older version)."""
     doc = _migrate(document, "event", lifecycle.name)
+    if doc.get("lifecycle", lifecycle.name) != lifecycle.name:
+        raise InvalidData(
+            "$.lifecycle", f"expected {lifecycle.name!r}, got {doc.get('lifecycle')!r}"
+        )
     missing = sorted(({*_EVENT_FIELDS, "payload"}) - doc.keys())
     if missing:
         raise InvalidData(f"$.{missing[0]}", "required field missing")

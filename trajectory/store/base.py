@@ -68,7 +68,8 @@ class TrajectoryRecord:
     school: str | None
     blocked: str
     snapshot: str
-    updated_at: dt.datetime
+    updated_at: dt.datetime | None
+    """None when the stored value cannot be read (the record is then corrupt)."""
 
 
 @attrs.frozen
@@ -95,7 +96,8 @@ class Summary:
     offer: str | None
     board: str | None
     school: str | None
-    updated_at: dt.datetime
+    updated_at: dt.datetime | None
+    """When the trajectory was last changed; None if the stored value is unreadable."""
 
 
 @attrs.frozen
@@ -223,11 +225,15 @@ class Store(abc.ABC):
             raise TrajectoryNotFound(trajectory_id)
         record, bodies = found
         lifecycle = self._lifecycle(record.lifecycle, trajectory_id)
+        if record.updated_at is None:
+            raise CorruptRecord(trajectory_id, "its time of last change cannot be read")
         try:
             snapshot = json.loads(record.snapshot)
+            if not isinstance(snapshot, dict):
+                raise InvalidData("$", f"a snapshot is a JSON object, got {record.snapshot[:40]!r}")
             events = [json.loads(body) for body in bodies]
             trajectory = load_trajectory(snapshot, events, lifecycle, clock=self._clock)
-        except (ValueError, TrajectoryError) as err:  # json and InvalidData are ValueErrors
+        except (ValueError, RecursionError, TrajectoryError) as err:  # json errors are ValueErrors
             raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
         trajectory.mark_saved(trajectory.version)
         return trajectory
@@ -308,8 +314,11 @@ class Store(abc.ABC):
         for record in self._guarded("*", self._blocked_records):
             try:
                 blockers = json.loads(record.blocked)
-            except ValueError as err:
-                raise CorruptRecord(record.id, f"unreadable blockers: {err}") from err
+                if not isinstance(blockers, dict):
+                    raise ValueError(f"expected a JSON object, got {record.blocked[:40]!r}")
+            except (ValueError, RecursionError) as err:  # one bad row hides no other
+                logger.warning("corrupt_record_skipped", trajectory_id=record.id, reason=str(err))
+                continue
             if blockers:
                 found.append(
                     Blocked(
@@ -354,7 +363,7 @@ class Store(abc.ABC):
         ):
             try:
                 document = json.loads(body)
-            except ValueError as err:
+            except (ValueError, RecursionError) as err:
                 raise CorruptRecord(trajectory_id, f"outbox entry {position}: {err}") from err
             entries.append(OutboxEntry(position, trajectory_id, sequence, document))
         return entries
@@ -381,7 +390,7 @@ class Store(abc.ABC):
         try:
             snapshot = json.loads(record.snapshot)
             events = [json.loads(body) for body in bodies]
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:
             raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
         replaced = [0]
         snapshot = _pseudonymise(snapshot, key, pseudonym, replaced)

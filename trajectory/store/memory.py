@@ -61,7 +61,10 @@ class MemoryStore(Store):
         ]
 
     def _records(self, filters: Mapping[str, str]) -> list[TrajectoryRecord]:
-        return sorted(self._records_matching(filters), key=lambda r: (r.updated_at, r.id))
+        return sorted(
+            self._records_matching(filters),
+            key=lambda r: (r.updated_at is None, r.updated_at, r.id),
+        )
 
     def _blocked_records(self) -> list[TrajectoryRecord]:
         return [r for r in self._records_matching({}) if r.blocked not in ("{}", "")]

@@ -144,6 +144,10 @@ def _utc(moment: dt.datetime) -> str:
 
 
 def _record(row: Any) -> TrajectoryRecord:
+    try:
+        updated_at: dt.datetime | None = dt.datetime.fromisoformat(row.updated_at)
+    except (TypeError, ValueError):
+        updated_at = None  # listed as unknown; load() reports the record as corrupt
     return TrajectoryRecord(
         id=row.id,
         lifecycle=row.lifecycle,
@@ -155,11 +159,13 @@ def _record(row: Any) -> TrajectoryRecord:
         school=row.school,
         blocked=row.blocked,
         snapshot=row.snapshot,
-        updated_at=dt.datetime.fromisoformat(row.updated_at),
+        updated_at=updated_at,
     )
 
 
 def _values(record: TrajectoryRecord) -> dict[str, Any]:
+    if record.updated_at is None:
+        raise InvalidData("updated_at", f"trajectory {record.id} needs the time of its last change")
     return {
         "id": record.id,
         "lifecycle": record.lifecycle,

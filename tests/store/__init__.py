@@ -1,0 +1,1 @@
+"""Tests of trajectory.store: one contract for every store, migrations, open_store."""
