@@ -172,7 +172,9 @@ def attribute_docstrings(cls: type) -> dict[str, str]:
 
 
 def _type_name(cls: type, field: attrs.Attribute[Any], hints: Mapping[str, Any]) -> str:
-    written = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+    # The annotation as written: cattrs may have replaced field.type by the class itself.
+    annotation = cls.__annotations__.get(field.name, field.type)
+    written = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
     shown = str(written).replace("dt.", "datetime.")
     resolved = hints.get(field.name)
     choices = [

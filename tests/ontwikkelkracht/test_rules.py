@@ -281,7 +281,6 @@ def test_whole_numbers_are_not_coerced(value: str) -> None:
         ({"reimbursed_share": Decimal("1.5")}, "reimbursed_share"),
         ({"subsidy_amount": Decimal(-1)}, "subsidy_amount"),
         ({"required_talks": ((),)}, "required_talks"),
-        ({"settlement_policy": "clawback"}, "settlement_policy"),
     ],
 )
 def test_rules_validate_their_figures(changes: dict[str, Any], field: str) -> None:
@@ -289,6 +288,20 @@ def test_rules_validate_their_figures(changes: dict[str, Any], field: str) -> No
     with pytest.raises(InvalidData) as info:
         attrs.evolve(rules_for("2024-2025"), **changes)
     assert field == info.value.field
+
+
+def test_an_unknown_settlement_policy_is_refused_where_rules_are_taken_into_use() -> None:
+    """Rules naming an unregistered policy can be built (a stored trajectory naming it
+    still loads), but registering them or starting a trajectory with them is refused."""
+    rules = attrs.evolve(rules_for("2024-2025"), settlement_policy="clawback")
+    with pytest.raises(InvalidData) as info:
+        register_rules(rules)
+    assert "$.settlement_policy" == info.value.field
+    assert "2024-2025" == str(rules_for("2024-2025").school_year)
+    assert "pro_rata" == rules_for("2024-2025").settlement_policy
+    with pytest.raises(InvalidData) as info:
+        new(rules=rules)
+    assert "$.settlement_policy" == info.value.field
 
 
 def test_application_window_must_close_after_opening() -> None:

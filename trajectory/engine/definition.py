@@ -179,6 +179,7 @@ class Lifecycle(Generic[D]):
         violations: ViolationRegistry | None = None,
         data_type: type[D] | None = None,
         describe: Callable[[D], Mapping[str, str | None]] | None = None,
+        person_fields: Iterable[str] = (),
         description: str = "",
     ) -> None:
         self.name = name
@@ -186,6 +187,8 @@ class Lifecycle(Generic[D]):
         self.data_type = data_type
         #: What a store may list trajectories by (school_year, offer, board …).
         self.describe = describe
+        #: Payload fields that name people (erasable on request).
+        self.person_fields = frozenset(person_fields)
         self.description = description
         self.initial = initial
         self.creation = creation

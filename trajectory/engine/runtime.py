@@ -49,6 +49,7 @@ class Trajectory(Generic[D]):
     _events: list[Event]
     _clock: Clock
     _saved: int = 0
+    _generation: int = 0
 
     # -- construction -----------------------------------------------------------
 
@@ -230,11 +231,19 @@ class Trajectory(Generic[D]):
         """The events recorded since the trajectory was last saved or loaded."""
         return tuple(self._events[self._saved :])
 
-    def mark_saved(self, version: int) -> None:
+    @property
+    def saved_generation(self) -> int:
+        """The store's generation of the trajectory when it was loaded: a store raises it
+        when it rewrites stored events (erasure), so older copies can no longer be saved."""
+        return self._generation
+
+    def mark_saved(self, version: int, generation: int | None = None) -> None:
         """Record that the history up to ``version`` is in a store (stores call this)."""
         if not 0 <= version <= len(self._events):
             raise InvalidData("version", f"expected 0 to {len(self._events)}, got {version!r}")
         self._saved = version
+        if generation is not None:
+            self._generation = generation
 
     @property
     def is_final(self) -> bool:

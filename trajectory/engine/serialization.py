@@ -38,6 +38,7 @@ __all__ = [
     "load_snapshot",
     "load_trajectory",
     "register_migration",
+    "upgrade_document",
 ]
 
 #: The version of the JSON documents this release writes.
@@ -90,6 +91,15 @@ def _migrate(document: Mapping[str, Any], kind: str, lifecycle: str) -> Document
         migrated = dict(migration(migrated))
         migrated["schema_version"] = step + 1
     return migrated
+
+
+def upgrade_document(document: Mapping[str, Any], kind: str) -> Document:
+    """``document`` (an ``"event"`` or a ``"snapshot"``) brought to the current schema
+    version by the registered migrations, without reading it further."""
+    if kind not in _KINDS:
+        raise InvalidData("kind", f"expected one of {', '.join(_KINDS)}, got {kind!r}")
+    lifecycle = document.get("lifecycle", "*") if isinstance(document, Mapping) else "*"
+    return _migrate(document, kind, str(lifecycle))
 
 
 # -- events ------------------------------------------------------------------------

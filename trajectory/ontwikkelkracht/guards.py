@@ -40,9 +40,10 @@ def _dutch_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(NETHERLANDS).date()
 
 
-def _number(value: Any) -> Any:
-    """Whole numbers as ``int`` so that messages read ``800``, not ``800.00``."""
-    return int(value) if value == int(value) else value
+def _number(value: Any) -> int | float:
+    """A JSON-friendly figure: whole numbers as ``int`` (messages read ``800``, not
+    ``800.00``), others as ``float``."""
+    return int(value) if value == int(value) else float(value)
 
 
 # -- generic ---------------------------------------------------------------------

@@ -21,7 +21,7 @@ from trajectory.ontwikkelkracht import guards as g
 from trajectory.ontwikkelkracht import payloads as p
 from trajectory.ontwikkelkracht.catalog import Catalog, Offer, catalog
 from trajectory.ontwikkelkracht.record import Leertraject
-from trajectory.ontwikkelkracht.rules import Rules, rules_for
+from trajectory.ontwikkelkracht.rules import Rules, check_rules, rules_for
 from trajectory.ontwikkelkracht.school import School, SchoolYear
 from trajectory.ontwikkelkracht.violations import VIOLATIONS
 
@@ -303,6 +303,7 @@ LIFECYCLE: Final = Lifecycle[Leertraject](
     ),
     violations=VIOLATIONS,
     data_type=Leertraject,
+    person_fields=("name", "participant", "members"),
     describe=lambda data: {
         "school_year": str(data.school_year),
         "offer": data.offer.id,
@@ -339,9 +340,13 @@ def new_trajectory(
         chosen = offer
     else:
         raise InvalidData("offer", f"expected an offer id or an Offer, got {offer!r}")
-    year_rules = rules_for(year) if rules is None else rules
-    if not isinstance(year_rules, Rules):
-        raise InvalidData("rules", f"expected Rules, got {year_rules!r}")
+    if rules is None:
+        year_rules = rules_for(year)
+    elif isinstance(rules, Rules):
+        check_rules(rules)
+        year_rules = rules
+    else:
+        raise InvalidData("rules", f"expected Rules, got {rules!r}")
     if year_rules.school_year != year:
         raise InvalidData(
             "rules", f"the rules are for {year_rules.school_year}, the trajectory for {year}"

@@ -120,9 +120,6 @@ class Rules:
             raise InvalidData("reimbursed_share", f"expected 0 to 1, got {self.reimbursed_share}")
         if any(not kinds for kinds in self.required_talks):
             raise InvalidData("required_talks", "every requirement needs at least one kind")
-        from trajectory.ontwikkelkracht.settlement import settlement_policy
-
-        settlement_policy(self.settlement_policy)
 
     def window_at(self, moment: dt.datetime) -> ApplicationWindow | None:
         """The application window open at ``moment``, if any."""
@@ -138,9 +135,24 @@ def load_rules(source: str | Path) -> Rules:
     """Read a rules file (a path, or TOML text), validated; errors say where.
 
     The result is not registered: pass it to :func:`register_rules` so that
-    :func:`rules_for` and :func:`~trajectory.new_trajectory` use it.
+    :func:`rules_for` and :func:`~trajectory.new_trajectory` use it. The settlement
+    policy it names must be registered first.
     """
-    return load_toml(source, Rules)
+    rules = load_toml(source, Rules)
+    check_rules(rules)
+    return rules
+
+
+def check_rules(rules: Rules) -> None:
+    """Refuse rules that cannot be used here: their settlement policy must be registered."""
+    # Checked where rules are taken into use, not when a stored trajectory is read:
+    # a process without a custom policy can still load trajectories that name it.
+    from trajectory.ontwikkelkracht.settlement import settlement_policy
+
+    try:
+        settlement_policy(rules.settlement_policy)
+    except InvalidData as err:
+        raise InvalidData("$.settlement_policy", err.reason) from err
 
 
 _lock = threading.Lock()
@@ -198,6 +210,8 @@ def register_rules(rules: Rules | Iterable[Rules]) -> None:
     for item in batch:
         if not isinstance(item, Rules):
             raise InvalidData("rules", f"expected Rules, got {item!r}")
+    for item in batch:
+        check_rules(item)
     with _lock:
         for item in batch:
             _registered[item.school_year] = item

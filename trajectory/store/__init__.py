@@ -59,35 +59,50 @@ def open_store(
     *,
     lifecycles: Iterable[Lifecycle[Any]] | None = None,
     clock: Clock | None = None,
+    migrate: bool = True,
 ) -> Store:
-    """Open the store at ``url`` (default: :func:`default_store_url`), creating or
-    upgrading its tables. ``lifecycles`` default to the leertraject."""
+    """Open the store at ``url`` (default: :func:`default_store_url`; a plain path is
+    an SQLite file), creating or upgrading its tables unless ``migrate`` is false (then
+    a database whose tables are not at the current version is refused).
+    ``lifecycles`` default to the leertraject."""
     if lifecycles is None:
         from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
 
         lifecycles = (LIFECYCLE,)
     target = default_store_url() if url is None else url
-    if not isinstance(target, str):
+    if not isinstance(target, str) or not target.strip():
         raise InvalidData("url", f"expected a store URL, got {target!r}")
+    if "://" not in target:  # a plain path names an SQLite file
+        target = f"sqlite:///{Path(target).resolve()}"
     scheme = urlsplit(target).scheme.lower()
     if scheme == "memory":
         return MemoryStore(lifecycles, clock=clock)
     if scheme == "sqlite":
-        return _open_sqlite(target, lifecycles, clock)
+        return _open_sql(_sqlite_engine(target), lifecycles, clock, migrate)
     if scheme.startswith("postgresql") or scheme == "postgres":
-        return _open_postgres(target, lifecycles, clock)
+        return _open_sql(_postgres_engine(target), lifecycles, clock, migrate)
     raise InvalidData(
         "url", f"expected memory://, sqlite:///file.db or postgresql://…, got {target!r}"
     )
 
 
-def _open_sqlite(url: str, lifecycles: Iterable[Lifecycle[Any]], clock: Clock | None) -> Store:
-    import sqlalchemy as sa
-
+def _open_sql(
+    engine: Any, lifecycles: Iterable[Lifecycle[Any]], clock: Clock | None, migrate: bool
+) -> Store:
     from trajectory.store.sql import SqlStore
 
+    try:
+        return SqlStore(engine, lifecycles, clock=clock, upgrade=migrate)
+    except BaseException:
+        engine.dispose()  # a refused store leaves no connection open
+        raise
+
+
+def _sqlite_engine(url: str) -> Any:
+    import sqlalchemy as sa
+
     parts = urlsplit(url)
-    options = parse_qs(parts.query)
+    options = parse_qs(parts.query, keep_blank_values=True)
     unknown = sorted(set(options) - {"synchronous", "busy_timeout"})
     if unknown:
         raise InvalidData("url", f"unknown SQLite option {unknown[0]!r} in {url!r}")
@@ -123,17 +138,15 @@ def _open_sqlite(url: str, lifecycles: Iterable[Lifecycle[Any]], clock: Clock | 
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-    return SqlStore(engine, lifecycles, clock=clock)
+    return engine
 
 
-def _open_postgres(url: str, lifecycles: Iterable[Lifecycle[Any]], clock: Clock | None) -> Store:
+def _postgres_engine(url: str) -> Any:
     try:
         import psycopg  # noqa: F401 - only to say clearly what is missing
     except ImportError as err:
         raise StoreError("PostgreSQL needs psycopg 3: pip install 'trajectory[postgres]'") from err
     import sqlalchemy as sa
-
-    from trajectory.store.sql import SqlStore
 
     parts = urlsplit(url)
     driver_url = parts._replace(scheme="postgresql+psycopg").geturl()
@@ -141,4 +154,4 @@ def _open_postgres(url: str, lifecycles: Iterable[Lifecycle[Any]], clock: Clock 
         engine = sa.create_engine(driver_url, pool_pre_ping=True)
     except (sa.exc.ArgumentError, ValueError) as err:
         raise InvalidData("url", f"not a usable PostgreSQL URL: {err}") from err
-    return SqlStore(engine, lifecycles, clock=clock)
+    return engine

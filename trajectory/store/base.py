@@ -33,7 +33,12 @@ from trajectory.engine.errors import (
 from trajectory.engine.fields import name_key
 from trajectory.engine.history import Clock, Event, new_id, system_clock
 from trajectory.engine.runtime import Trajectory
-from trajectory.engine.serialization import dump_event, dump_snapshot, load_trajectory
+from trajectory.engine.serialization import (
+    dump_event,
+    dump_snapshot,
+    load_trajectory,
+    upgrade_document,
+)
 
 __all__ = [
     "Blocked",
@@ -70,6 +75,8 @@ class TrajectoryRecord:
     snapshot: str
     updated_at: dt.datetime | None
     """None when the stored value cannot be read (the record is then corrupt)."""
+    generation: int = 0
+    """Raised by every rewrite of stored events (erasure); saves must match it."""
 
 
 @attrs.frozen
@@ -149,8 +156,9 @@ class Store(abc.ABC):
         self, record: TrajectoryRecord, events: Sequence[EventRecord], expected: int
     ) -> None:
         """In one transaction: insert (``expected == 0``) or update the record where
-        its stored version is ``expected``, append the events and their outbox
-        entries. Raise :class:`ConcurrencyConflict` (nothing written) otherwise."""
+        its stored version is ``expected`` and its generation ``record.generation``,
+        append the events and their outbox entries. Raise :class:`ConcurrencyConflict`
+        (nothing written) otherwise."""
 
     @abc.abstractmethod
     def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
@@ -172,8 +180,9 @@ class Store(abc.ABC):
     def _rewrite(
         self, record: TrajectoryRecord, bodies: Sequence[tuple[int, str]], expected: int
     ) -> None:
-        """Replace the snapshot and event bodies (erasure) where the stored version
-        is ``expected``; :class:`ConcurrencyConflict` otherwise."""
+        """Replace the snapshot and event bodies (erasure) and set the generation to
+        ``record.generation`` where the stored version is ``expected`` and the stored
+        generation is one less; :class:`ConcurrencyConflict` otherwise."""
 
     def close(self) -> None:  # noqa: B027 - most backends have nothing to release
         """Release the store's resources."""
@@ -235,7 +244,7 @@ class Store(abc.ABC):
             trajectory = load_trajectory(snapshot, events, lifecycle, clock=self._clock)
         except (ValueError, RecursionError, TrajectoryError) as err:  # json errors are ValueErrors
             raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
-        trajectory.mark_saved(trajectory.version)
+        trajectory.mark_saved(trajectory.version, record.generation)
         return trajectory
 
     def history(self, trajectory_id: str) -> tuple[Event, ...]:
@@ -262,6 +271,7 @@ class Store(abc.ABC):
             blocked=encode(blockers),
             snapshot=encode(dump_snapshot(trajectory)),
             updated_at=trajectory.history[-1].timestamp,
+            generation=trajectory.saved_generation,
         )
 
     # -- queries --------------------------------------------------------------------------
@@ -351,7 +361,8 @@ class Store(abc.ABC):
         """Committed events after position ``after``, in commit order, at most ``limit``.
 
         A consumer keeps the position of the last entry it handled and asks for the
-        entries after it: it sees every committed event at least once, in order.
+        entries after it: it sees every committed event at least once, in order. The
+        documents are given at the current schema version (older ones are upgraded).
         """
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
             raise InvalidData("after", f"expected a position ≥ 0, got {after!r}")
@@ -362,8 +373,8 @@ class Store(abc.ABC):
             "*", self._outbox, after, limit
         ):
             try:
-                document = json.loads(body)
-            except (ValueError, RecursionError) as err:
+                document = upgrade_document(json.loads(body), "event")
+            except (ValueError, RecursionError) as err:  # InvalidData is a ValueError
                 raise CorruptRecord(trajectory_id, f"outbox entry {position}: {err}") from err
             entries.append(OutboxEntry(position, trajectory_id, sequence, document))
         return entries
@@ -374,9 +385,11 @@ class Store(abc.ABC):
         """Erase a participant's personal data (AVG/GDPR): every occurrence of the name in
         the snapshot and in every stored event becomes one pseudonym, which is returned.
 
-        The history keeps its count, order and shape, and still replays. Free text
-        (reports, plans) is not scanned. Raises :class:`InvalidData` if the name does
-        not occur in the trajectory.
+        The history keeps its count, order and shape, and still replays. Copies of the
+        trajectory loaded before the erasure can no longer be saved
+        (:class:`ConcurrencyConflict`): load it again. Free text (reports, plans) is not
+        scanned. Raises :class:`InvalidData` if the name is no participant's (one of
+        the lifecycle's ``person_fields`` in an event).
         """
         if not isinstance(name, str) or not name.strip():
             raise InvalidData("name", f"expected a non-blank name, got {name!r}")
@@ -392,17 +405,19 @@ class Store(abc.ABC):
             events = [json.loads(body) for body in bodies]
         except (ValueError, RecursionError) as err:
             raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
+        if not any(_names_person(event, key, lifecycle) for event in events):
+            raise InvalidData("name", f"{name!r} is no participant of trajectory {trajectory_id}")
         replaced = [0]
         snapshot = _pseudonymise(snapshot, key, pseudonym, replaced)
         events = [_pseudonymise(event, key, pseudonym, replaced) for event in events]
-        if not replaced[0]:
-            raise InvalidData("name", f"{name!r} does not occur in trajectory {trajectory_id}")
         try:  # the erased trajectory must still load and replay
             load_trajectory(snapshot, events, lifecycle)
             load_trajectory(None, events, lifecycle)
         except TrajectoryError as err:
             raise CorruptRecord(trajectory_id, f"erasure would break it: {err}") from err
-        rewritten = attrs.evolve(record, snapshot=encode(snapshot))
+        rewritten = attrs.evolve(
+            record, snapshot=encode(snapshot), generation=record.generation + 1
+        )
         bodies_out = [(event["sequence"], encode(event)) for event in events]
         self._guarded(trajectory_id, self._rewrite, rewritten, bodies_out, record.version)
         logger.info("participant_erased", trajectory_id=trajectory_id, occurrences=replaced[0])
@@ -450,6 +465,20 @@ def _checked_id(trajectory_id: object) -> str:
     if not isinstance(trajectory_id, str) or not trajectory_id:
         raise InvalidData("trajectory_id", f"expected an id, got {trajectory_id!r}")
     return trajectory_id
+
+
+def _names_person(event: Mapping[str, Any], key: str, lifecycle: Lifecycle[Any]) -> bool:
+    """Whether the event document names the person in one of the lifecycle's
+    person fields (such as a participant's name)."""
+    payload = event.get("payload")
+    if not isinstance(payload, dict):
+        return False
+    for field in lifecycle.person_fields:
+        value = payload.get(field)
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and name_key(item) == key for item in values):
+            return True
+    return False
 
 
 def _pseudonymise(value: Any, key: str, pseudonym: str, replaced: list[int]) -> Any:

@@ -36,7 +36,11 @@ class MemoryStore(Store):
         with self._lock:
             stored = self._rows.get(record.id)
             actual = 0 if stored is None else stored.version
-            if actual != expected or (expected == 0 and stored is not None):
+            if (
+                actual != expected
+                or (expected == 0 and stored is not None)
+                or (stored is not None and stored.generation != record.generation)
+            ):
                 raise ConcurrencyConflict(record.id, expected, actual)
             self._rows[record.id] = record
             self._events.setdefault(record.id, []).extend(events)
@@ -82,7 +86,11 @@ class MemoryStore(Store):
     ) -> None:
         with self._lock:
             stored = self._rows.get(record.id)
-            if stored is None or stored.version != expected:
+            if (
+                stored is None
+                or stored.version != expected
+                or stored.generation != record.generation - 1
+            ):
                 raise ConcurrencyConflict(
                     record.id, expected, None if stored is None else stored.version
                 )

@@ -40,21 +40,31 @@ schema_table = sa.Table(
     "trajectory_schema", metadata, sa.Column("version", sa.Integer, nullable=False)
 )
 
+
+def _trajectory_columns() -> list[sa.Column[Any]]:
+    """The columns of ``trajectories`` as migration 1 created them."""
+    return [
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("lifecycle", sa.String(100), nullable=False),
+        sa.Column("state", sa.String(100), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("school_year", sa.String(20)),
+        sa.Column("offer", sa.String(200)),
+        sa.Column("board", sa.String(300)),
+        sa.Column("school", sa.String(20)),
+        sa.Column("blocked", sa.Text, nullable=False),
+        sa.Column("snapshot", sa.Text, nullable=False),
+        # ISO 8601 in UTC: sorts in time order in every database.
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    ]
+
+
 trajectories = sa.Table(
     "trajectories",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("lifecycle", sa.String(100), nullable=False),
-    sa.Column("state", sa.String(100), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("school_year", sa.String(20)),
-    sa.Column("offer", sa.String(200)),
-    sa.Column("board", sa.String(300)),
-    sa.Column("school", sa.String(20)),
-    sa.Column("blocked", sa.Text, nullable=False),
-    sa.Column("snapshot", sa.Text, nullable=False),
-    # ISO 8601 in UTC: sorts in time order in every database.
-    sa.Column("updated_at", sa.String(40), nullable=False),
+    *_trajectory_columns(),
+    # Added by migration 3: raised by every rewrite of stored events (erasure).
+    sa.Column("generation", sa.Integer, nullable=False, server_default="0"),
 )
 
 events = sa.Table(
@@ -91,7 +101,9 @@ _MIGRATION_LOCK: Final = 7_301_002
 
 
 def _create_tables(conn: Connection) -> None:
-    for table in (trajectories, events, outbox):
+    # As released in version 1: the generation column comes with migration 3.
+    first = sa.Table("trajectories", sa.MetaData(), *_trajectory_columns())
+    for table in (first, events, outbox):
         conn.execute(sa.schema.CreateTable(table))  # the tables only: indexes come in 2
 
 
@@ -100,11 +112,18 @@ def _create_indexes(conn: Connection) -> None:
         index.create(conn)
 
 
+def _add_generation(conn: Connection) -> None:
+    conn.execute(
+        sa.text("ALTER TABLE trajectories ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
+    )
+
+
 #: The schema migrations, in order; ``MIGRATIONS[n]`` takes the schema from version
 #: ``n`` to ``n + 1``. Never change one that was released: add a new one.
 MIGRATIONS: Final[tuple[Callable[[Connection], None], ...]] = (
     _create_tables,  # 1: the tables
     _create_indexes,  # 2: indexes for listing by state, school year and board
+    _add_generation,  # 3: the generation of rewritten (erased) trajectories
 )
 
 
@@ -119,15 +138,19 @@ def migrate(engine: Engine, *, target: int | None = None) -> int:
     """Apply the pending migrations (up to ``target``), in one transaction; returns
     the version reached. Safe to run from several instances at once."""
     goal = len(MIGRATIONS) if target is None else target
+    if isinstance(goal, bool) or not isinstance(goal, int) or not 0 <= goal <= len(MIGRATIONS):
+        raise InvalidData(
+            "target", f"expected a table version 0 to {len(MIGRATIONS)}, got {goal!r}"
+        )
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+            conn.execute(_schema_lock(_MIGRATION_LOCK))
         current = schema_version(conn)
         if current > len(MIGRATIONS):
             raise InvalidData(
                 "schema",
-                f"the database is at schema version {current}; this release knows "
-                f"{len(MIGRATIONS)}: upgrade trajectory",
+                f"the database's tables are at version {current}; this release knows "
+                f"versions up to {len(MIGRATIONS)}: upgrade trajectory",
             )
         if current == 0 and not sa.inspect(conn).has_table(schema_table.name):
             schema_table.create(conn)
@@ -137,6 +160,14 @@ def migrate(engine: Engine, *, target: int | None = None) -> int:
         if goal > current:
             conn.execute(sa.update(schema_table).values(version=goal))
         return max(goal, current)
+
+
+def _schema_lock(key: int) -> sa.Select[Any]:
+    """A transaction-level advisory lock on ``key`` in the current schema only, so that
+    stores in different schemas of one database do not wait for each other."""
+    return sa.select(
+        sa.func.pg_advisory_xact_lock(sa.literal(key), sa.func.hashtext(sa.func.current_schema()))
+    )
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -158,8 +189,9 @@ def _record(row: Any) -> TrajectoryRecord:
         board=row.board,
         school=row.school,
         blocked=row.blocked,
-        snapshot=row.snapshot,
+        snapshot=getattr(row, "snapshot", ""),
         updated_at=updated_at,
+        generation=row.generation,
     )
 
 
@@ -178,6 +210,7 @@ def _values(record: TrajectoryRecord) -> dict[str, Any]:
         "blocked": record.blocked,
         "snapshot": record.snapshot,
         "updated_at": _utc(record.updated_at),
+        "generation": record.generation,
     }
 
 
@@ -202,7 +235,8 @@ class SqlStore(Store):
                 found = self._guarded("*", schema_version, conn)
             if found != len(MIGRATIONS):
                 raise InvalidData(
-                    "schema", f"the database is at version {found}, expected {len(MIGRATIONS)}"
+                    "schema",
+                    f"the database's tables are at version {found}, expected {len(MIGRATIONS)}",
                 )
 
     @property
@@ -227,6 +261,7 @@ class SqlStore(Store):
                         sa.update(trajectories)
                         .where(trajectories.c.id == record.id)
                         .where(trajectories.c.version == expected)
+                        .where(trajectories.c.generation == record.generation)
                         .values(**_values(record))
                     )
                     if done.rowcount != 1:
@@ -248,7 +283,7 @@ class SqlStore(Store):
                     ],
                 )
                 if self._postgres:  # positions in commit order: one outbox writer at a time
-                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_OUTBOX_LOCK)))
+                    conn.execute(_schema_lock(_OUTBOX_LOCK))
                 conn.execute(
                     sa.insert(outbox),
                     [
@@ -291,7 +326,9 @@ class SqlStore(Store):
             return _record(row), list(bodies)
 
     def _records(self, filters: Mapping[str, str]) -> list[TrajectoryRecord]:
-        query = sa.select(trajectories).order_by(trajectories.c.updated_at, trajectories.c.id)
+        # A listing needs no snapshots: leave the largest column in the database.
+        columns = [column for column in trajectories.c if column.name != "snapshot"]
+        query = sa.select(*columns).order_by(trajectories.c.updated_at, trajectories.c.id)
         for key, value in filters.items():
             query = query.where(trajectories.c[key] == value)
         with self._reading() as conn, conn.begin():
@@ -331,7 +368,8 @@ class SqlStore(Store):
                 sa.update(trajectories)
                 .where(trajectories.c.id == record.id)
                 .where(trajectories.c.version == expected)
-                .values(snapshot=record.snapshot)
+                .where(trajectories.c.generation == record.generation - 1)
+                .values(snapshot=record.snapshot, generation=record.generation)
             )
             if done.rowcount != 1:
                 raise ConcurrencyConflict(record.id, expected, self._version(conn, record.id))
