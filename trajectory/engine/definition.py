@@ -127,6 +127,11 @@ class EventDefinition(Generic[D]):
         if attrs.has(self.payload):  # Lifecycle reports a payload that is no attrs class
             object.__setattr__(self, "_shape", _shape(self.payload))
 
+    @property
+    def needs_payload(self) -> bool:
+        """Whether the event has required payload fields."""
+        return bool(self._shape.required) if attrs.has(self.payload) else False
+
     def build_payload(self, fields: Mapping[str, Any]) -> Any:
         """Validate ``fields`` into this event's payload class, or raise InvalidData."""
         if not fields and self.payload is NoPayload:

@@ -158,6 +158,20 @@ class Trajectory(Generic[D]):
             )
         return cls(lifecycle, id, state, data, events, system_clock if clock is None else clock)
 
+    def extend(self, events: Iterable[Event]) -> None:
+        """Apply already-accepted events again after the current version (loading a
+        snapshot and the events after it); guards are not re-run. Nothing changes if
+        an event does not follow on."""
+        start = len(self._events)
+        state, data = self._state, self._data
+        try:
+            for offset, event in enumerate(events):
+                self._reapply(start + offset, event)
+        except BaseException:
+            del self._events[start:]
+            self._state, self._data = state, data
+            raise
+
     def _reapply(self, index: int, event: Event) -> None:
         where = f"events[{index}]"
         if not isinstance(event, Event):
@@ -274,9 +288,11 @@ class Trajectory(Generic[D]):
         found: dict[str, list[Violation]] = {}
         for event in self.allowed_events():
             definition = self._lifecycle.events[event]
+            if definition.needs_payload:
+                continue
             try:
                 violations = self.check(event)
-            except InvalidData:
+            except InvalidData:  # a payload class whose defaults do not validate alone
                 continue
             if violations:
                 found[definition.name] = violations

@@ -210,15 +210,29 @@ def load_trajectory(
     *,
     clock: Clock | None = None,
 ) -> Trajectory[Any]:
-    """A trajectory from its event documents, taking state and data from the
-    snapshot when one is given (no replay), else replaying the events."""
+    """A trajectory from its event documents: state and data from the snapshot when
+    one is given, then the events after the snapshot's version applied again; without
+    a snapshot, every event is replayed."""
     history = [load_event(event, lifecycle) for event in events]
     if snapshot is None:
         return lifecycle.replay(history, clock=clock)
     head = load_snapshot(snapshot, lifecycle)
-    return Trajectory.restore(
-        lifecycle, head.id, head.state, head.data, history, version=head.version, clock=clock
+    if head.version > len(history):
+        raise InvalidData(
+            "$.version",
+            f"the snapshot is at version {head.version}, the history has {len(history)} events",
+        )
+    trajectory = Trajectory.restore(
+        lifecycle,
+        head.id,
+        head.state,
+        head.data,
+        history[: head.version],
+        version=head.version,
+        clock=clock,
     )
+    trajectory.extend(history[head.version :])
+    return trajectory
 
 
 # -- document shapes -------------------------------------------------------------------

@@ -58,6 +58,11 @@ Subscriber = Callable[[Trajectory[Any], Sequence[Event]], None]
 #: The query columns a lifecycle's ``describe`` may fill.
 DESCRIBED: Final = ("school_year", "offer", "board", "school")
 
+#: A save writes a new snapshot when the version passes a multiple of this (and on the
+#: first save); loading applies the events after the snapshot again. A snapshot is the
+#: largest part of a save, so this keeps saving cheap while loading stays short.
+SNAPSHOT_EVERY: Final = 25
+
 
 @attrs.frozen
 class TrajectoryRecord:
@@ -72,7 +77,8 @@ class TrajectoryRecord:
     board: str | None
     school: str | None
     blocked: str
-    snapshot: str
+    snapshot: str | None
+    """The snapshot document (JSON); in a save, None keeps the stored one."""
     updated_at: dt.datetime | None
     """None when the stored value cannot be read (the record is then corrupt)."""
     generation: int = 0
@@ -217,9 +223,10 @@ class Store(abc.ABC):
             )
             for event in new
         ]
-        self._guarded(
-            trajectory.id, self._write, self.record_of(trajectory), events, trajectory.saved_version
-        )
+        saved = trajectory.saved_version
+        snapshot_due = saved == 0 or trajectory.version // SNAPSHOT_EVERY != saved // SNAPSHOT_EVERY
+        record = self.record_of(trajectory, snapshot=snapshot_due)
+        self._guarded(trajectory.id, self._write, record, events, saved)
         trajectory.mark_saved(trajectory.version)
         self._notify(trajectory, new)
 
@@ -237,9 +244,11 @@ class Store(abc.ABC):
         if record.updated_at is None:
             raise CorruptRecord(trajectory_id, "its time of last change cannot be read")
         try:
-            snapshot = json.loads(record.snapshot)
+            snapshot = json.loads(record.snapshot or "null")
             if not isinstance(snapshot, dict):
-                raise InvalidData("$", f"a snapshot is a JSON object, got {record.snapshot[:40]!r}")
+                raise InvalidData(
+                    "$", f"a snapshot is a JSON object, got {(record.snapshot or '')[:40]!r}"
+                )
             events = [json.loads(body) for body in bodies]
             trajectory = load_trajectory(snapshot, events, lifecycle, clock=self._clock)
         except (ValueError, RecursionError, TrajectoryError) as err:  # json errors are ValueErrors
@@ -251,8 +260,9 @@ class Store(abc.ABC):
         """Every event of the trajectory, the creation first."""
         return self.load(trajectory_id).history
 
-    def record_of(self, trajectory: Trajectory[Any]) -> TrajectoryRecord:
-        """The record a save writes for ``trajectory`` (query columns, snapshot, blockers)."""
+    def record_of(self, trajectory: Trajectory[Any], *, snapshot: bool = True) -> TrajectoryRecord:
+        """The record a save writes for ``trajectory`` (query columns, blockers and, with
+        ``snapshot``, a new snapshot)."""
         lifecycle = trajectory.lifecycle
         described = dict(lifecycle.describe(trajectory.data)) if lifecycle.describe else {}
         blockers = {
@@ -269,7 +279,7 @@ class Store(abc.ABC):
             board=described.get("board"),
             school=described.get("school"),
             blocked=encode(blockers),
-            snapshot=encode(dump_snapshot(trajectory)),
+            snapshot=encode(dump_snapshot(trajectory)) if snapshot else None,
             updated_at=trajectory.history[-1].timestamp,
             generation=trajectory.saved_generation,
         )
@@ -401,7 +411,7 @@ class Store(abc.ABC):
         pseudonym = f"pseudonym-{new_id()[:12]}"
         key = name_key(name)
         try:
-            snapshot = json.loads(record.snapshot)
+            snapshot = json.loads(record.snapshot or "null")
             events = [json.loads(body) for body in bodies]
         except (ValueError, RecursionError) as err:
             raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err

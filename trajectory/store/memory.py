@@ -42,6 +42,8 @@ class MemoryStore(Store):
                 or (stored is not None and stored.generation != record.generation)
             ):
                 raise ConcurrencyConflict(record.id, expected, actual)
+            if record.snapshot is None and stored is not None:  # keep the stored snapshot
+                record = attrs.evolve(record, snapshot=stored.snapshot)
             self._rows[record.id] = record
             self._events.setdefault(record.id, []).extend(events)
             for event in events:

@@ -23,9 +23,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import ConcurrencyConflict, InvalidData
@@ -214,6 +214,48 @@ def _values(record: TrajectoryRecord) -> dict[str, Any]:
     }
 
 
+@attrs.frozen
+class _SaveStatements:
+    """The statements of a save as SQL text for the driver's cursor, written once per
+    dialect: a save runs on the hot path of every application, and building and
+    compiling SQLAlchemy statements each time cost more than the database's work."""
+
+    insert: str
+    update_with_snapshot: str
+    update_keeping_snapshot: str
+    insert_events: str
+    insert_outbox: str
+    select_version: str
+    outbox_lock: str
+
+    @classmethod
+    def for_dialect(cls, paramstyle: str) -> _SaveStatements:
+        mark = "?" if paramstyle == "qmark" else "%s"
+        columns = [c.name for c in trajectories.c]
+        kept = [name for name in columns if name != "id"]
+
+        def update(names: list[str]) -> str:
+            assignments = ", ".join(f"{name} = {mark}" for name in names)
+            return (
+                f"UPDATE trajectories SET {assignments} "
+                f"WHERE id = {mark} AND version = {mark} AND generation = {mark}"
+            )
+
+        def insert(table: str, names: list[str]) -> str:
+            marks = ", ".join(mark for _ in names)
+            return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"
+
+        return cls(
+            insert=insert("trajectories", columns),
+            update_with_snapshot=update(kept),
+            update_keeping_snapshot=update([n for n in kept if n != "snapshot"]),
+            insert_events=insert("trajectory_events", [c.name for c in events.c]),
+            insert_outbox=insert("trajectory_outbox", ["trajectory_id", "sequence"]),
+            select_version=f"SELECT version FROM trajectories WHERE id = {mark}",
+            outbox_lock=f"SELECT pg_advisory_xact_lock({mark}, hashtext(current_schema()))",
+        )
+
+
 class SqlStore(Store):
     """A store in a SQL database (SQLite or PostgreSQL); see the module docs."""
 
@@ -228,6 +270,8 @@ class SqlStore(Store):
         super().__init__(lifecycles, clock=clock)
         self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
+        self._statements = _SaveStatements.for_dialect(engine.dialect.paramstyle)
+        self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
         if upgrade:
             self._guarded("*", migrate, engine)
         else:
@@ -252,48 +296,53 @@ class SqlStore(Store):
     def _write(
         self, record: TrajectoryRecord, new_events: Sequence[EventRecord], expected: int
     ) -> None:
+        values = _values(record)
+        if expected == 0 and values["snapshot"] is None:
+            raise InvalidData("snapshot", f"the first save of {record.id} needs a snapshot")
+        sql = self._statements
+        rows = [
+            (e.trajectory_id, e.sequence, e.id, e.name, _utc(e.timestamp), e.body)
+            for e in new_events
+        ]
+        # The driver's connection from the pool, in one transaction (see _SaveStatements).
+        connection = self._engine.raw_connection()
+        cursor = connection.cursor()
         try:
-            with self._engine.begin() as conn:
-                if expected == 0:
-                    conn.execute(sa.insert(trajectories).values(**_values(record)))
-                else:
-                    done = conn.execute(
-                        sa.update(trajectories)
-                        .where(trajectories.c.id == record.id)
-                        .where(trajectories.c.version == expected)
-                        .where(trajectories.c.generation == record.generation)
-                        .values(**_values(record))
+            if not self._postgres:
+                cursor.execute("BEGIN IMMEDIATE")  # psycopg begins a transaction itself
+            if expected == 0:
+                cursor.execute(sql.insert, [values[c.name] for c in trajectories.c])
+            else:
+                keep = values["snapshot"] is None
+                names = [
+                    c.name
+                    for c in trajectories.c
+                    if c.name != "id" and not (keep and c.name == "snapshot")
+                ]
+                statement = sql.update_keeping_snapshot if keep else sql.update_with_snapshot
+                parameters = [values[name] for name in names]
+                cursor.execute(statement, [*parameters, record.id, expected, record.generation])
+                if cursor.rowcount != 1:
+                    cursor.execute(sql.select_version, [record.id])
+                    found = cursor.fetchone()
+                    raise ConcurrencyConflict(
+                        record.id, expected, None if found is None else int(found[0])
                     )
-                    if done.rowcount != 1:
-                        raise ConcurrencyConflict(
-                            record.id, expected, self._version(conn, record.id)
-                        )
-                conn.execute(
-                    sa.insert(events),
-                    [
-                        {
-                            "trajectory_id": event.trajectory_id,
-                            "sequence": event.sequence,
-                            "id": event.id,
-                            "name": event.name,
-                            "timestamp": _utc(event.timestamp),
-                            "body": event.body,
-                        }
-                        for event in new_events
-                    ],
-                )
-                if self._postgres:  # positions in commit order: one outbox writer at a time
-                    conn.execute(_schema_lock(_OUTBOX_LOCK))
-                conn.execute(
-                    sa.insert(outbox),
-                    [
-                        {"trajectory_id": event.trajectory_id, "sequence": event.sequence}
-                        for event in new_events
-                    ],
-                )
-        except IntegrityError as err:
+            cursor.executemany(sql.insert_events, rows)
+            if self._postgres:  # positions in commit order: one outbox writer at a time
+                cursor.execute(sql.outbox_lock, [_OUTBOX_LOCK])
+            cursor.executemany(sql.insert_outbox, [(row[0], row[1]) for row in rows])
+            connection.commit()
+        except self._integrity_error as err:
+            connection.rollback()
             # Another writer inserted the same trajectory or the same sequence first.
             raise ConcurrencyConflict(record.id, expected, None) from err
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            cursor.close()
+            connection.close()  # back to the pool
 
     @staticmethod
     def _version(conn: Connection, trajectory_id: str) -> int | None:
