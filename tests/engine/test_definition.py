@@ -1,0 +1,281 @@
+"""Lifecycle definitions: a small toy lifecycle, its validation and its shared machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import pytest
+import transitions
+
+from trajectory import (
+    Context,
+    Creation,
+    DefinitionError,
+    EventDefinition,
+    Lifecycle,
+    ManualClock,
+    NoPayload,
+    State,
+    Transition,
+    ViolationRegistry,
+)
+
+START = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
+
+
+@attrs.frozen
+class Door:
+    """The toy's data: a door with a label and a log of notes."""
+
+    label: str
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Install:
+    """The toy's creation payload."""
+
+    label: str
+
+
+@attrs.frozen
+class Note:
+    """The payload of the toy's internal event."""
+
+    text: str
+
+
+def _install(payload: Install, context: Context) -> Door:
+    return Door(payload.label)
+
+
+def _note(data: Door, payload: Note, context: Context) -> Door:
+    return attrs.evolve(data, notes=(*data.notes, payload.text))
+
+
+CREATION = Creation(Install, _install)
+
+STATES = (
+    State("closed"),
+    State("open"),
+    State("removed", final=True),
+)
+
+
+def _event(
+    name: str, sources: Iterable[str], target: str | None, payload: type = NoPayload, **kw: Any
+) -> EventDefinition[Door]:
+    return EventDefinition(name, (Transition(tuple(sources), target),), payload, **kw)
+
+
+EVENTS = (
+    _event("open_door", ["closed"], "open"),
+    _event("close_door", ["open"], "closed"),
+    _event("remove", ["closed", "open"], "removed"),
+    _event("note", ["closed", "open"], None, Note, effect=_note),
+)
+
+
+def door(
+    *,
+    states: Iterable[State] = STATES,
+    events: Iterable[EventDefinition[Door]] = EVENTS,
+    initial: str = "closed",
+    creation: Creation[Door] = CREATION,
+) -> Lifecycle[Door]:
+    """Build the toy lifecycle, with any part replaced."""
+    return Lifecycle("toy.door", states=states, events=events, initial=initial, creation=creation)
+
+
+def test_a_toy_lifecycle_builds_with_its_states_and_events() -> None:
+    """A consistent definition builds; its states, events and finals are as defined."""
+    lifecycle = door()
+
+    assert ("closed", "open", "removed") == tuple(lifecycle.states)
+    assert ("open_door", "close_door", "remove", "note") == tuple(lifecycle.events)
+    assert "closed" == lifecycle.initial
+    assert frozenset({"removed"}) == lifecycle.final_states
+
+
+def test_a_toy_trajectory_starts_in_the_initial_state_with_built_data() -> None:
+    """create() builds the data from the creation payload and starts in the initial state."""
+    t = door().create(Install("front"), clock=ManualClock(START))
+
+    assert "closed" == t.state
+    assert Door("front") == t.data
+
+
+def test_duplicate_state_names_are_refused() -> None:
+    """Two states with the same name raise DefinitionError naming the state."""
+    with pytest.raises(DefinitionError, match="'open'"):
+        door(states=(*STATES, State("open")))
+
+
+def test_duplicate_event_names_are_refused() -> None:
+    """Two events with the same name raise DefinitionError naming the event."""
+    with pytest.raises(DefinitionError, match="'remove'"):
+        door(events=(*EVENTS, _event("remove", ["open"], "removed")))
+
+
+def test_an_event_targeting_an_unknown_state_is_refused() -> None:
+    """An event leading to a state that is not defined raises DefinitionError."""
+    with pytest.raises(DefinitionError, match="'ajar'"):
+        door(events=(*EVENTS, _event("push", ["closed"], "ajar")))
+
+
+def test_an_event_leaving_an_unknown_state_is_refused() -> None:
+    """An event leaving a state that is not defined raises DefinitionError."""
+    with pytest.raises(DefinitionError, match="'ajar'"):
+        door(events=(*EVENTS, _event("push", ["ajar"], "open")))
+
+
+def test_an_unreachable_state_is_refused() -> None:
+    """A state that no path from the initial state reaches raises DefinitionError."""
+    with pytest.raises(DefinitionError, match="broken"):
+        door(
+            states=(*STATES, State("broken")),
+            events=(*EVENTS, _event("repair", ["broken"], "closed")),
+        )
+
+
+def test_an_event_leaving_a_final_state_is_refused() -> None:
+    """A final state cannot be left, not even by an internal event."""
+    with pytest.raises(DefinitionError, match="final state 'removed'"):
+        door(events=(*EVENTS, _event("reinstall", ["removed"], "closed")))
+    with pytest.raises(DefinitionError, match="final state 'removed'"):
+        door(events=(*EVENTS, _event("annotate", ["removed"], None, Note, effect=_note)))
+
+
+def test_a_non_final_state_without_a_way_out_is_refused() -> None:
+    """A non-final state with no event leading elsewhere raises DefinitionError."""
+    states = (*STATES, State("jammed"))
+    with pytest.raises(DefinitionError, match="jammed"):
+        door(states=states, events=(*EVENTS, _event("jam", ["open"], "jammed")))
+    # An internal event is no way out either.
+    with pytest.raises(DefinitionError, match="jammed"):
+        door(
+            states=states,
+            events=(
+                *EVENTS,
+                _event("jam", ["open"], "jammed"),
+                _event("knock", ["jammed"], None),
+            ),
+        )
+
+
+def test_an_initial_state_that_is_not_a_state_is_refused() -> None:
+    """The initial state must be one of the states."""
+    with pytest.raises(DefinitionError, match="'ajar'"):
+        door(initial="ajar")
+
+
+def test_an_event_named_like_the_creation_event_is_refused() -> None:
+    """No event may take the creation event's name (default 'created', or a custom one)."""
+    with pytest.raises(DefinitionError, match="'created'"):
+        door(events=(*EVENTS, _event("created", ["closed"], "open")))
+    with pytest.raises(DefinitionError, match="'open_door'"):
+        door(creation=Creation(Install, _install, name="open_door"))
+
+
+def test_a_payload_that_is_not_an_attrs_class_is_refused() -> None:
+    """An event payload must be an attrs class."""
+
+    class Plain:
+        pass
+
+    with pytest.raises(DefinitionError, match="'paint'"):
+        door(events=(*EVENTS, _event("paint", ["closed"], None, Plain)))
+
+
+def test_one_shared_machine_without_models() -> None:
+    """A lifecycle compiles into one transitions Machine that holds no model."""
+    lifecycle = door()
+
+    assert isinstance(lifecycle.machine, transitions.Machine)
+    assert [] == lifecycle.machine.models
+
+
+def test_creating_trajectories_adds_no_model_to_the_machine() -> None:
+    """Creating 100 trajectories reuses the one machine and attaches nothing to it."""
+    lifecycle = door()
+    machine = lifecycle.machine
+    clock = ManualClock(START)
+
+    trajectories = [lifecycle.create(Install(f"door {i}"), clock=clock) for i in range(100)]
+    for t in trajectories[:10]:
+        t.fire("open_door")
+
+    assert machine is lifecycle.machine
+    assert [] == lifecycle.machine.models
+    assert 100 == len({t.id for t in trajectories})
+
+
+def test_routes_match_the_definition() -> None:
+    """routes maps every event to {source: target} as defined; internal events keep the state."""
+    expected = {
+        "open_door": {"closed": "open"},
+        "close_door": {"open": "closed"},
+        "remove": {"closed": "removed", "open": "removed"},
+        "note": {"closed": "closed", "open": "open"},
+    }
+
+    assert expected == {event: dict(routes) for event, routes in door().routes.items()}
+
+
+def test_an_internal_event_keeps_the_state_and_changes_the_data() -> None:
+    """An event with target None records its effect and stays in the state."""
+    t = door().create(Install("front"), clock=ManualClock(START))
+    t.fire("open_door")
+
+    recorded = t.fire("note", text="squeaks")
+
+    assert "open" == t.state
+    assert ("open", "open") == (recorded.from_state, recorded.to_state)
+    assert ("squeaks",) == t.data.notes
+
+
+def test_events_from_lists_the_events_leaving_a_state_in_definition_order() -> None:
+    """events_from(state) gives the events that can leave it; none for a final state."""
+    lifecycle = door()
+
+    assert ("open_door", "remove", "note") == lifecycle.events_from("closed")
+    assert () == lifecycle.events_from("removed")
+
+
+def test_an_event_with_several_transitions_routes_each_source() -> None:
+    """One event may have several transitions, each from its own sources."""
+    toggle = EventDefinition(
+        "toggle", (Transition(("closed",), "open"), Transition(("open",), "closed"))
+    )
+    lifecycle = door(events=(*EVENTS[2:], toggle))
+
+    assert {"closed": "open", "open": "closed"} == dict(lifecycle.routes["toggle"])
+
+
+def test_an_event_leaving_a_state_twice_is_refused() -> None:
+    """Two transitions of one event from the same source raise DefinitionError."""
+    ambiguous = EventDefinition(
+        "swing", (Transition(("closed",), "open"), Transition(("closed",), "removed"))
+    )
+    with pytest.raises(DefinitionError, match="'closed' twice"):
+        door(events=(*EVENTS, ambiguous))
+
+
+def test_a_violation_code_declared_twice_is_a_definition_error() -> None:
+    """A lifecycle whose violations redeclare an engine code raises DefinitionError."""
+    clashing = ViolationRegistry()
+    clashing.define("transition.not_allowed", nl="Niet toegestaan.", en="Not allowed.")
+
+    with pytest.raises(DefinitionError, match=re.escape("transition.not_allowed")):
+        Lifecycle(
+            "toy.door",
+            states=STATES,
+            events=EVENTS,
+            initial="closed",
+            creation=CREATION,
+            violations=clashing,
+        )
