@@ -1,0 +1,62 @@
+"""The walker takes a leertraject along any path, satisfying every guard on the way."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from trajectory import InvalidData, replay
+from trajectory.ontwikkelkracht import LIFECYCLE, SchoolYear, TalkKind, catalog
+from trajectory.ontwikkelkracht.walker import MAIN_PATH, Walker
+
+
+@pytest.mark.parametrize("state", sorted(LIFECYCLE.states))
+def test_the_walker_reaches_every_state(state: str) -> None:
+    """From a new trajectory the walker reaches every state, and the history replays."""
+    trajectory = Walker.start(seed=3).walk_to(state)
+    assert state == trajectory.state
+    assert trajectory == replay(trajectory.history)
+
+
+def test_the_main_path_is_a_whole_year() -> None:
+    """The main path goes through every phase and settles the full amount: the
+    participants log at least the hours the rules require."""
+    walker = Walker.start(seed=1)
+    trajectory = walker.walk()
+    assert "settled" == trajectory.state
+    assert set(MAIN_PATH) <= {event.name for event in trajectory.history}
+    settlement = trajectory.data.settlement
+    assert settlement is not None
+    assert settlement.amount_granted == settlement.amount_settled
+    assert settlement.hours_logged >= settlement.hours_required
+    times = [event.timestamp for event in trajectory.history]
+    assert sorted(times) == times
+
+
+def test_the_same_seed_gives_the_same_trajectory() -> None:
+    """Names, hours and dates repeat with the seed; another seed differs."""
+    first = Walker.start(seed=5).walk_to("in_progress").data
+    again = Walker.start(seed=5).walk_to("in_progress").data
+    other = Walker.start(seed=6).walk_to("in_progress").data
+    assert first == again
+    assert first.participants != other.participants
+
+
+def test_the_walker_follows_the_rules_of_the_year() -> None:
+    """In 2026-2027 the walker records an information talk, as the rules require."""
+    offer = attrs.evolve(
+        catalog().get("leven-lang-lezen"), school_years=frozenset({SchoolYear.parse("2026-2027")})
+    )
+    trajectory = Walker.start(seed=2, school_year="2026-2027", offer=offer).walk()
+    assert "settled" == trajectory.state
+    assert [TalkKind.INFORMATION_TALK] == [talk.kind for talk in trajectory.data.talks]
+
+
+def test_walking_to_a_state_that_does_not_lie_ahead_is_refused() -> None:
+    """A state behind the current one, or an unknown one, raises InvalidData."""
+    walker = Walker.start(seed=1)
+    walker.walk_to("granted")
+    with pytest.raises(InvalidData):
+        walker.walk_to("orientation_held")
+    with pytest.raises(InvalidData):
+        walker.walk_to("flying")
