@@ -223,6 +223,11 @@ class Trajectory(Generic[D]):
         return tuple(self._events)
 
     @property
+    def clock(self) -> Clock:
+        """The clock the trajectory takes its timestamps from."""
+        return self._clock
+
+    @property
     def lifecycle(self) -> Lifecycle[D]:
         """The lifecycle this trajectory follows."""
         return self._lifecycle

@@ -1,0 +1,53 @@
+"""Helpers for testing code that uses trajectory (like ``structlog.testing``).
+
+>>> import logging, structlog
+>>> structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+>>> t = make_trajectory(state="in_progress", seed=7)
+>>> t.state
+'in_progress'
+
+With pytest, the plugin (registered as ``trajectory``) gives the fixtures
+``trajectory_factory``, ``trajectory_clock`` and ``trajectory_store``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+from trajectory.engine.history import ManualClock
+from trajectory.engine.runtime import Trajectory
+from trajectory.ontwikkelkracht.catalog import Offer
+from trajectory.ontwikkelkracht.guards import NETHERLANDS
+from trajectory.ontwikkelkracht.record import Leertraject
+from trajectory.ontwikkelkracht.rules import Rules
+from trajectory.ontwikkelkracht.school import School, SchoolYear
+from trajectory.ontwikkelkracht.walker import MAIN_PATH, Walker
+
+__all__ = ["DEFAULT_MOMENT", "MAIN_PATH", "ManualClock", "Walker", "make_trajectory"]
+
+#: Inside the 2024-2025 application window, in Dutch time: a moment at which a new
+#: leertraject can go all the way to its application.
+DEFAULT_MOMENT: Final = dt.datetime(2024, 5, 2, 10, 0, tzinfo=NETHERLANDS)
+
+
+def make_trajectory(
+    state: str = "orientation_requested",
+    *,
+    seed: int = 0,
+    school: School | None = None,
+    offer: str | Offer = "leven-lang-lezen",
+    school_year: str | SchoolYear = "2024-2025",
+    rules: Rules | None = None,
+    actor: str | None = None,
+) -> Trajectory[Leertraject]:
+    """A valid leertraject in ``state``, built along a shortest path with payloads
+    that satisfy every precondition on the way.
+
+    The same ``seed`` gives the same school, participants and dates. The trajectory's
+    clock is a :class:`ManualClock` of its own (``t.clock``), which a test can move on.
+    """
+    walker = Walker.start(
+        seed=seed, school=school, offer=offer, school_year=school_year, rules=rules, actor=actor
+    )
+    return walker.walk_to(state)
