@@ -27,44 +27,22 @@ so a reader can see at a glance where the engine stands.
 
 from __future__ import annotations
 
-import argparse
-import cProfile
 import datetime as dt
 import functools
 import gc
-import importlib.metadata
 import itertools
-import json
-import logging
-import os
-import platform
-import pstats
-import shlex
 import string
-import subprocess
-import sys
 import time
-import timeit
 import tracemalloc
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-_ROOT = Path(__file__).resolve().parent.parent
-for _path in (_ROOT, _ROOT / "benchmarks"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+import harness  # this folder is on sys.path when the script runs
+from harness import Report, Row, Section, profiled, size, time_per_call, to_us
 
-import structlog  # noqa: E402
-
-# As a host would configure structlog in production: INFO events are dropped by a
-# filtering logger (cached on first use), before any processor runs. This must
-# happen before the first trajectory logs anything.
-structlog.configure(
-    wrapper_class=structlog.make_filtering_bound_logger(logging.CRITICAL),
-    cache_logger_on_first_use=True,
-)
+# The repository on sys.path, structlog as in production (before trajectory logs).
+harness.prepare()
 
 import anchors  # noqa: E402
 
@@ -98,121 +76,38 @@ FIRE_TARGET = 1.0  # our fire µs / raw transitions trigger µs, at most
 
 
 # ---------------------------------------------------------------------------
-# Settings and results
+# Settings
 # ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Sizes of one run."""
+    """Sizes of one run: a full run's, and where it differs a quick run's (``--quick``)."""
 
-    quick: bool
-    repeat: int
+    quick: bool = size(False, quick=True)
+    repeat: int = size(5)
     """k in best-of-k."""
-    n_create: int
+    n_create: int = size(100_000, quick=5_000)
     """Trajectories created per repeat."""
-    n_add_model: int
+    n_add_model: int = size(5_000, quick=500)
     """Models added per repeat (``add_model`` grows with n: a linear scan)."""
-    n_memory: int
+    n_memory: int = size(10_000, quick=1_000)
     """Trajectories (and dict-table machines) traced for memory."""
-    n_memory_add_model: int
+    n_memory_add_model: int = size(2_000, quick=200)
     """transitions models traced for memory."""
-    n_memory_statemachine: int
+    n_memory_statemachine: int = size(1_000, quick=100)
     """python-statemachine instances traced for memory."""
-    fire_batch: int
+    fire_batch: int = size(200)
     """Fires on one trajectory before it is replaced by a fresh one."""
-    fire_batches: int
+    fire_batches: int = size(10, quick=3)
     """Batches per repeat."""
-    min_time: float
+    min_time: float = size(0.2, quick=0.03)
     """Seconds per repeat at least, for the per-call timings."""
-
-
-FULL = Settings(
-    quick=False,
-    repeat=5,
-    n_create=100_000,
-    n_add_model=5_000,
-    n_memory=10_000,
-    n_memory_add_model=2_000,
-    n_memory_statemachine=1_000,
-    fire_batch=200,
-    fire_batches=10,
-    min_time=0.2,
-)
-QUICK = Settings(
-    quick=True,
-    repeat=5,
-    n_create=5_000,
-    n_add_model=500,
-    n_memory=1_000,
-    n_memory_add_model=200,
-    n_memory_statemachine=100,
-    fire_batch=200,
-    fire_batches=3,
-    min_time=0.03,
-)
-
-
-@dataclass
-class Row:
-    """One printed figure."""
-
-    key: str
-    label: str
-    value: float
-    unit: str
-    n: int
-    """Operations or objects per repeat."""
-    ratio: float | None = None
-    ratio_label: str = ""
-    target: str = ""
-    met: bool | None = None
-
-
-@dataclass
-class Section:
-    """A titled table of rows, with notes printed under it."""
-
-    key: str
-    title: str
-    rows: list[Row] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, row: Row) -> Row:
-        """Append ``row`` and return it."""
-        self.rows.append(row)
-        return row
 
 
 # ---------------------------------------------------------------------------
 # Measuring
 # ---------------------------------------------------------------------------
-
-
-def _gc_setup(gc_enabled: bool) -> Callable[[], object]:
-    """A ``timeit`` setup that (re-)enables the GC inside the timed function, or not."""
-    return gc.enable if gc_enabled else (lambda: None)
-
-
-def time_per_call(
-    func: Callable[[], object], s: Settings, *, gc_enabled: bool = True
-) -> tuple[float, int]:
-    """Best-of-k seconds per call of ``func`` and the calls per repeat (``timeit``).
-
-    ``timeit`` disables the GC while timing; with ``gc_enabled`` (the default) the
-    setup turns it back on, so collections count as they would for a user.
-    """
-    timer = timeit.Timer(func, setup=_gc_setup(gc_enabled))
-    number = 1
-    while True:
-        elapsed = timer.timeit(number)
-        if elapsed >= s.min_time:
-            break
-        # Aim a little past min_time, growing at most 10× per step.
-        number = max(number + 1, min(number * 10, int(number * 1.2 * s.min_time / elapsed) + 1))
-    gc.collect()
-    best = min(timer.repeat(repeat=s.repeat, number=number))
-    return best / number, number
 
 
 def time_bulk(
@@ -402,10 +297,6 @@ def _check_walks(shared: Any) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _us(seconds: float) -> float:
-    return seconds * 1e6
-
-
 def _given(value: T) -> Callable[[], T]:
     """A ``prepare`` for :func:`time_bulk` that hands over ``value`` as it is."""
     return lambda: value
@@ -430,7 +321,7 @@ def bench_creation(s: Settings) -> Section:
     us: dict[tuple[str, bool], float] = {}
 
     for gc_enabled in modes:
-        us["add_model", gc_enabled] = _us(
+        us["add_model", gc_enabled] = to_us(
             time_bulk(
                 anchors.transitions_machine,
                 lambda machine: anchors.add_models(machine, n_add),
@@ -441,7 +332,7 @@ def bench_creation(s: Settings) -> Section:
         )
     small = distinct_schools(n_add)
     for gc_enabled in modes:
-        us["new_small", gc_enabled] = _us(
+        us["new_small", gc_enabled] = to_us(
             time_bulk(
                 _given(small),
                 lambda sc: make_with_new_trajectory(sc, clock),
@@ -453,7 +344,7 @@ def bench_creation(s: Settings) -> Section:
     del small
     schools = distinct_schools(n)
     for gc_enabled in modes:
-        us["new", gc_enabled] = _us(
+        us["new", gc_enabled] = to_us(
             time_bulk(
                 _given(schools),
                 lambda sc: make_with_new_trajectory(sc, clock),
@@ -465,7 +356,7 @@ def bench_creation(s: Settings) -> Section:
     payloads = creation_payloads(schools)
     del schools
     for gc_enabled in modes:
-        us["create", gc_enabled] = _us(
+        us["create", gc_enabled] = to_us(
             time_bulk(
                 _given(payloads),
                 lambda ps: make_with_create(ps, clock),
@@ -563,30 +454,23 @@ def bench_memory(s: Settings) -> Section:
     )
 
     for key, label, with_history, without in ours_rows:
-        section.add(
-            Row(
-                key=f"ours_{key}_with_history",
-                label=f"trajectory, {label}, with history (1 creation event)",
-                value=with_history,
-                unit="B/obj",
-                n=n,
-                ratio=with_history / add_model_bytes,
-                ratio_label="ours/add_model",
+        for suffix, history, value, headline in (
+            ("with_history", "with history (1 creation event)", with_history, False),
+            ("without_history", "history excluded (_events = [])", without, True),
+        ):
+            section.add(
+                Row(
+                    key=f"ours_{key}_{suffix}",
+                    label=f"trajectory, {label}, {history}",
+                    value=value,
+                    unit="B/obj",
+                    n=n,
+                    ratio=value / add_model_bytes,
+                    ratio_label="ours/add_model",
+                    target=f"≤ {MEMORY_TARGET:g} B" if headline else "",
+                    met=value <= MEMORY_TARGET if headline else None,
+                )
             )
-        )
-        section.add(
-            Row(
-                key=f"ours_{key}_without_history",
-                label=f"trajectory, {label}, history excluded (_events = [])",
-                value=without,
-                unit="B/obj",
-                n=n,
-                ratio=without / add_model_bytes,
-                ratio_label="ours/add_model",
-                target=f"≤ {MEMORY_TARGET:g} B",
-                met=without <= MEMORY_TARGET,
-            )
-        )
     for key, label, value, count in (
         (
             "add_model",
@@ -653,14 +537,14 @@ def bench_fire(s: Settings) -> tuple[Section, dict[str, float]]:
         ),
         ("dict_table", "anchor: dict table (1 condition)", anchors.dict_table_single_trigger),
     ):
-        seconds, number = time_per_call(make(), s)
-        anchors_us[key] = _us(seconds)
-        anchor_rows.append(Row(key=key, label=label, value=_us(seconds), unit="µs/op", n=number))
+        seconds, number = time_per_call(make(), s.repeat, s.min_time)
+        anchors_us[key] = to_us(seconds)
+        anchor_rows.append(Row(key=key, label=label, value=to_us(seconds), unit="µs/op", n=number))
 
     figures: dict[str, float] = {}
     fires = s.fire_batch * s.fire_batches
     ours: list[tuple[str, str, float, int]] = []
-    figures["log_hours"] = _us(time_batched(in_progress, fire_log_hours, 1, s))
+    figures["log_hours"] = to_us(time_batched(in_progress, fire_log_hours, 1, s))
     ours.append(
         (
             "log_hours",
@@ -669,7 +553,7 @@ def bench_fire(s: Settings) -> tuple[Section, dict[str, float]]:
             fires,
         )
     )
-    figures["guidance"] = _us(time_batched(in_progress, fire_guidance_moment, 1, s))
+    figures["guidance"] = to_us(time_batched(in_progress, fire_guidance_moment, 1, s))
     ours.append(
         (
             "hold_guidance_moment",
@@ -678,7 +562,7 @@ def bench_fire(s: Settings) -> tuple[Section, dict[str, float]]:
             fires,
         )
     )
-    figures["completion_pair"] = _us(time_batched(submitted, fire_completion_pair, 2, s))
+    figures["completion_pair"] = to_us(time_batched(submitted, fire_completion_pair, 2, s))
     ours.append(
         (
             "completion_pair",
@@ -692,9 +576,9 @@ def bench_fire(s: Settings) -> tuple[Section, dict[str, float]]:
         raise RuntimeError("submit_application should be allowed in the benchmark state")
     guards = len(LIFECYCLE.events["submit_application"].guards)
     check_seconds, check_number = time_per_call(
-        functools.partial(preparing.check, "submit_application"), s
+        functools.partial(preparing.check, "submit_application"), s.repeat, s.min_time
     )
-    figures["check_submit"] = _us(check_seconds)
+    figures["check_submit"] = to_us(check_seconds)
     ours.append(
         (
             "check_submit_application",
@@ -750,8 +634,10 @@ def bench_walks(s: Settings) -> Section:
     if settled.state != anchors.WALK_FINAL_STATE:
         raise RuntimeError(f"at_state('settled') ended in {settled.state!r}")
     events = settled.version - 1
-    ours_seconds, ours_number = time_per_call(functools.partial(at_state, "settled"), s)
-    ours_us = _us(ours_seconds)
+    ours_seconds, ours_number = time_per_call(
+        functools.partial(at_state, "settled"), s.repeat, s.min_time
+    )
+    ours_us = to_us(ours_seconds)
     section.add(
         Row(
             key="ours",
@@ -785,18 +671,9 @@ def bench_walks(s: Settings) -> Section:
         ),
         ("dict_table", f"anchor: dict table, {walks} events", anchors.walk_dict_table),
     ):
-        seconds, number = time_per_call(walk, s)
-        section.add(
-            Row(
-                key=key,
-                label=label,
-                value=_us(seconds),
-                unit="µs/walk",
-                n=number,
-                ratio=ours_us / _us(seconds),
-                ratio_label="ours/this",
-            )
-        )
+        seconds, number = time_per_call(walk, s.repeat, s.min_time)
+        row = section.add(Row(key=key, label=label, value=to_us(seconds), unit="µs/walk", n=number))
+        row.ratio, row.ratio_label = ours_us / row.value, "ours/this"
     section.notes += [
         f"Not like for like: our walk fires {events} events (the guards require the "
         "participants, plans, calendar, moments and hours along the way), validates every "
@@ -817,24 +694,23 @@ def profile(s: Settings) -> None:
     clock = ManualClock(IN_WINDOW)
     schools = distinct_schools(min(s.n_create, 20_000))
     make_with_new_trajectory(schools[:100], clock)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    made = make_with_new_trajectory(schools, clock)
-    profiler.disable()
-    print(f"\n== cProfile: new_trajectory × {len(made):,} (top 15 by tottime) ==")
-    pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats("tottime").print_stats(15)
-    del made
+    print(
+        profiled(
+            f"new_trajectory × {len(schools):,}",
+            lambda: make_with_new_trajectory(schools, clock),
+        ),
+        end="",
+    )
 
     batch = [at_state("in_progress") for _ in range(s.fire_batches)]
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for t in batch:
-        for _ in range(s.fire_batch):
-            fire_log_hours(t)
-    profiler.disable()
+
+    def fire_all() -> None:
+        for t in batch:
+            for _ in range(s.fire_batch):
+                fire_log_hours(t)
+
     fires = s.fire_batches * s.fire_batch
-    print(f"\n== cProfile: fire('log_hours', …) × {fires:,} (top 15 by tottime) ==")
-    pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats("tottime").print_stats(15)
+    print(profiled(f"fire('log_hours', …) × {fires:,}", fire_all), end="")
 
 
 # ---------------------------------------------------------------------------
@@ -842,145 +718,44 @@ def profile(s: Settings) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "?"
-
-
-def _git_state() -> str:
-    """HEAD's commit, and how many library files differ from it (the tree is shared)."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(_ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "-C", str(_ROOT), "status", "--porcelain", "--", "trajectory"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
-        return "?"
-    return f"{head}" + (f" + {len(changed)} changed file(s) in trajectory/" if changed else "")
-
-
-def metadata(s: Settings) -> dict[str, Any]:
-    """Where and how the figures were made."""
-    return {
-        "command": shlex.join(sys.orig_argv),
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "python": sys.version.replace("\n", " "),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "processor": platform.processor() or "?",
-        "cpu_count": os.cpu_count(),
-        "load_average_at_start": list(os.getloadavg()),
-        "packages": {
-            name: _version(name)
-            for name in ("trajectory", "transitions", "python-statemachine", "structlog", "attrs")
-        },
-        "git": _git_state(),
-        "mode": "quick" if s.quick else "full",
-    }
-
-
-def _fmt_value(value: float, unit: str) -> str:
-    if unit.startswith("B"):
-        return f"{value:,.0f}"
-    return f"{value:,.3f}" if value < 100 else f"{value:,.1f}"
-
-
-def print_section(section: Section) -> None:
-    """Print one table."""
-    width = max(len(row.label) for row in section.rows)
-    print(f"\n== {section.title} ==")
-    header = f"{'':<{width}}  {'value':>11} {'unit':<7} {'n':>8}  {'ratio':>16}  target"
-    print(header)
-    print("-" * len(header))
-    for row in section.rows:
-        ratio = "" if row.ratio is None else f"{row.ratio:,.2f}× {row.ratio_label}"
-        verdict = "" if row.met is None else f"{row.target}: {'MET' if row.met else 'MISSED'}"
-        print(
-            f"{row.label:<{width}}  {_fmt_value(row.value, row.unit):>11} {row.unit:<7} "
-            f"{row.n:>8}  {ratio:>16}  {verdict}".rstrip()
-        )
-    for note in section.notes:
-        print(f"  * {note}")
+def target_figure(target: dict[str, Any]) -> str:
+    """The figure a target judges: the ratio for timings, else the value."""
+    if target["unit"].startswith("µs"):
+        return f"{target['ratio']:,.2f}× {target['ratio_label']}"
+    return f"{target['value']:,.0f} {target['unit']}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmarks and print (and optionally write) the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="smaller N: a smoke run")
-    parser.add_argument("--json", metavar="PATH", type=Path, help="also write the figures here")
-    parser.add_argument(
-        "--profile", action="store_true", help="also print cProfile tables (not timed)"
-    )
+    parser = harness.argument_parser(__doc__, "also print cProfile tables (not timed)")
     args = parser.parse_args(argv)
-    s = QUICK if args.quick else FULL
-    meta = metadata(s)
-    print("trajectory engine benchmarks (figures are noisy on a shared machine)")
-    for key in ("command", "date", "python", "platform", "processor", "cpu_count", "git"):
-        print(f"  {key:<10} {meta[key]}")
-    print(f"  {'load avg':<10} {', '.join(f'{x:.2f}' for x in meta['load_average_at_start'])}")
-    print(f"  {'packages':<10} {', '.join(f'{k} {v}' for k, v in meta['packages'].items())}")
-    print(f"  {'settings':<10} {asdict(s)}")
+    s = harness.sizes(Settings, quick=args.quick)
+    report = Report(
+        meta=harness.metadata(
+            quick=s.quick,
+            packages=("trajectory", "transitions", "python-statemachine", "structlog", "attrs"),
+        ),
+        settings=s,
+        n_width=8,
+        ratio_width=16,
+        details=False,
+    )
+    report.print_header("trajectory engine benchmarks")
 
-    started = time.perf_counter()
-    sections: list[Section] = []
     for bench in (bench_creation, bench_memory):
-        section = bench(s)
-        print_section(section)
-        sections.append(section)
+        report.add(bench(s))
     fire_section, _ = bench_fire(s)
-    print_section(fire_section)
-    sections.append(fire_section)
-    walks = bench_walks(s)
-    print_section(walks)
-    sections.append(walks)
-    meta["seconds"] = round(time.perf_counter() - started, 1)
-    meta["load_average_at_end"] = list(os.getloadavg())
+    report.add(fire_section)
+    report.add(bench_walks(s))
+    report.finish()
 
-    targets = [
-        {"section": section.key, **asdict(row)}
-        for section in sections
-        for row in section.rows
-        if row.met is not None
-    ]
-    print("\n== Targets ==")
-    for target in targets:
-        verdict = "MET" if target["met"] else "MISSED"
-        if target["unit"].startswith("µs"):
-            shown = f"{target['ratio']:,.2f}× {target['ratio_label']}"
-        else:
-            shown = f"{target['value']:,.0f} {target['unit']}"
-        print(f"  {verdict:<7} {target['label']}: {shown} (target {target['target']})")
-    print(f"\n(ran in {meta['seconds']} s; load average at end {meta['load_average_at_end']})")
+    report.print_targets(target_figure)
+    report.print_elapsed()
 
     if args.profile:
         profile(s)
     if args.json is not None:
-        document = {
-            "meta": meta,
-            "settings": asdict(s),
-            "sections": {
-                section.key: {
-                    "title": section.title,
-                    "rows": [asdict(row) for row in section.rows],
-                    "notes": section.notes,
-                }
-                for section in sections
-            },
-            "targets": targets,
-        }
-        args.json.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        print(f"wrote {args.json}")
+        report.write_json(args.json)
     return 0
 
 
