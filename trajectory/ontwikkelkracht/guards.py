@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -325,11 +324,8 @@ def hours_within_day(data: Leertraject, payload: Any, context: Context) -> list[
     found = data.participant(payload.participant)
     if found is None:
         return _NONE  # participants.unknown reports it
-    day, name = payload.date, found.name  # entries keep the participant's own spelling
-    already = sum(
-        (e.hours for e in data.hours if e.date == day and e.participant == name), Decimal(0)
-    )
-    total = already + payload.hours
+    # Entries keep the participant's registered spelling; the record keeps an index.
+    total = data.hours_on(found.name, payload.date) + payload.hours
     if total <= MAX_HOURS_PER_DAY:
         return _NONE
     return [
