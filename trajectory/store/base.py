@@ -65,39 +65,6 @@ SNAPSHOT_EVERY: Final = 25
 
 
 @attrs.frozen
-class TrajectoryRecord:
-    """One stored trajectory: its query columns, its snapshot and its blockers (JSON)."""
-
-    id: str
-    lifecycle: str
-    state: str
-    version: int
-    school_year: str | None
-    offer: str | None
-    board: str | None
-    school: str | None
-    blocked: str
-    snapshot: str | None
-    """The snapshot document (JSON); in a save, None keeps the stored one."""
-    updated_at: dt.datetime | None
-    """None when the stored value cannot be read (the record is then corrupt)."""
-    generation: int = 0
-    """Raised by every rewrite of stored events (erasure); saves must match it."""
-
-
-@attrs.frozen
-class EventRecord:
-    """One stored event (its JSON document in ``body``)."""
-
-    trajectory_id: str
-    sequence: int
-    id: str
-    name: str
-    timestamp: dt.datetime
-    body: str
-
-
-@attrs.frozen
 class Summary:
     """A trajectory as listed: its id, state, version and query columns."""
 
@@ -111,6 +78,33 @@ class Summary:
     school: str | None
     updated_at: dt.datetime | None
     """When the trajectory was last changed; None if the stored value is unreadable."""
+
+
+@attrs.frozen
+class TrajectoryRecord(Summary):
+    """One stored trajectory: a summary's columns, its blockers and its snapshot (JSON)."""
+
+    blocked: str
+    snapshot: str | None
+    """The snapshot document (JSON); in a save, None keeps the stored one."""
+    generation: int = 0
+    """Raised by every rewrite of stored events (erasure); saves must match it."""
+
+    def summary(self) -> Summary:
+        """The record as listed (without blockers and snapshot)."""
+        return Summary(**{field.name: getattr(self, field.name) for field in _SUMMARY_FIELDS})
+
+
+@attrs.frozen
+class EventRecord:
+    """One stored event (its JSON document in ``body``)."""
+
+    trajectory_id: str
+    sequence: int
+    id: str
+    name: str
+    timestamp: dt.datetime
+    body: str
 
 
 @attrs.frozen
@@ -133,6 +127,9 @@ class OutboxEntry:
     trajectory_id: str
     sequence: int
     event: Mapping[str, Any]
+
+
+_SUMMARY_FIELDS: Final = attrs.fields(Summary)
 
 
 def encode(document: Any) -> str:
@@ -313,20 +310,7 @@ class Store(abc.ABC):
             if not isinstance(value, str):
                 raise InvalidData(key, f"expected text, got {value!r}")
         records = self._guarded("*", self._records, filters)
-        return [
-            Summary(
-                r.id,
-                r.lifecycle,
-                r.state,
-                r.version,
-                r.school_year,
-                r.offer,
-                r.board,
-                r.school,
-                r.updated_at,
-            )
-            for r in records
-        ]
+        return [record.summary() for record in records]
 
     def blocked(self) -> builtins.list[Blocked]:
         """Every trajectory whose next step is refused, with its violation codes."""
