@@ -7,10 +7,10 @@ inside the school year …), records that first, moves its clock forward to a se
 moment, and fires the event. It is what :func:`trajectory.testing.make_trajectory`
 and the simulator build on.
 
->>> import logging, structlog
->>> structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+>>> from structlog.testing import capture_logs
 >>> walker = Walker.start(seed=7)
->>> walker.walk_to("in_progress").state
+>>> with capture_logs():
+...     walker.walk_to("in_progress").state
 'in_progress'
 """
 

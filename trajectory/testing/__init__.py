@@ -1,19 +1,29 @@
 """Helpers for testing code that uses trajectory (like ``structlog.testing``).
 
->>> import logging, structlog
->>> structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
->>> t = make_trajectory(state="in_progress", seed=7)
+>>> from structlog.testing import capture_logs
+>>> with capture_logs():
+...     t = make_trajectory(state="in_progress", seed=7)
 >>> t.state
 'in_progress'
 
 With pytest, the plugin (registered as ``trajectory``) gives the fixtures
 ``trajectory_factory``, ``trajectory_clock`` and ``trajectory_store``.
+
+- :mod:`trajectory.testing.strategies`: Hypothesis strategies for payloads on both
+  sides of every precondition;
+- :mod:`trajectory.testing.stateful`: ``LeertrajectMachine``, a Hypothesis state machine
+  to subclass for your own wrapper;
+- :mod:`trajectory.testing.coverage`: which transitions and violation codes a test run
+  exercised.
+
+The first two need Hypothesis (``pip install trajectory[dev]``); they are imported when
+first used, so the pytest plugin works without it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
+from typing import Any, Final
 
 from trajectory.engine.history import ManualClock
 from trajectory.engine.runtime import Trajectory
@@ -23,8 +33,33 @@ from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
 from trajectory.ontwikkelkracht.walker import MAIN_PATH, Walker
+from trajectory.testing.coverage import CoverageRecorder, CoverageReport
 
-__all__ = ["DEFAULT_MOMENT", "MAIN_PATH", "ManualClock", "Walker", "make_trajectory"]
+__all__ = [
+    "DEFAULT_MOMENT",
+    "MAIN_PATH",
+    "CoverageRecorder",
+    "CoverageReport",
+    "LeertrajectMachine",
+    "ManualClock",
+    "Walker",
+    "make_trajectory",
+    "strategies",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # Hypothesis is a test dependency: import what needs it only when it is asked for.
+    if name == "strategies":
+        import trajectory.testing.strategies as strategies
+
+        return strategies
+    if name == "LeertrajectMachine":
+        from trajectory.testing.stateful import LeertrajectMachine
+
+        return LeertrajectMachine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Inside the 2024-2025 application window, in Dutch time: a moment at which a new
 #: leertraject can go all the way to its application.

@@ -1,0 +1,387 @@
+"""Which transitions and which violation codes a test run exercised.
+
+A :class:`CoverageRecorder` counts, for one lifecycle (the leertraject by default):
+
+- every **accepted** event, as the transition it took: a
+  :class:`~trajectory.sim.paths.Step` ``(source, event, target)``;
+- every **refused** event, by the codes of its violations (``transition.not_allowed``
+  for an event that does not leave the current state).
+
+Its :meth:`~CoverageRecorder.report` sets them against every transition of the
+lifecycle (:func:`trajectory.sim.paths.transitions`) and every violation code it
+declares (``lifecycle.violations``): what was covered, what is missing, percentages,
+and a text rendering.
+
+**How it records.** While a recorder records (``with recorder:``, or
+:meth:`~CoverageRecorder.start` and :meth:`~CoverageRecorder.stop`), ``Trajectory.fire``
+is wrapped: the wrapper calls the real ``fire`` and tells every recording recorder
+what came of it, then returns or raises exactly as before. So every trajectory of the
+lifecycle is seen — those a test makes itself, those ``make_trajectory`` and the
+:class:`~trajectory.ontwikkelkracht.walker.Walker` build, those loaded from a store —
+whatever the logging configuration. The wrapper is removed when the last recorder
+stops. (Listening to the structlog events the engine logs would depend on the host's
+logging setup: a level filter above ``info`` or a cached logger would silently record
+nothing.)
+
+Events fired where no recorder runs (another process, before recording started) can be
+added from their history with :meth:`~CoverageRecorder.record_history`, refusals
+with :meth:`~CoverageRecorder.record_refusal`.
+
+>>> from structlog.testing import capture_logs
+>>> from trajectory import TransitionNotAllowed
+>>> from trajectory.ontwikkelkracht.walker import Walker
+>>> with CoverageRecorder() as recorder, capture_logs():
+...     walker = Walker.start(seed=1)
+...     _ = walker.walk_to("granted")
+...     try:
+...         walker.fire("settle")
+...     except TransitionNotAllowed:
+...         pass
+>>> report = recorder.report()
+>>> Step("application_submitted", "grant", "granted") in report.covered_transitions
+True
+>>> report.covered_codes
+('transition.not_allowed',)
+>>> print(report.render())  # doctest: +ELLIPSIS
+Coverage of ontwikkelkracht.leertraject: 9.3% (8 of 86)
+  transitions      7 of 57 (12.3%)
+  violation codes  1 of 29 (3.4%)
+<BLANKLINE>
+Transitions not taken (50):
+  orientation_held --decline--> not_pursued
+...
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any, Final
+
+import attrs
+
+from trajectory.engine.definition import Lifecycle
+from trajectory.engine.errors import PreconditionFailed, TrajectoryError, TransitionNotAllowed
+from trajectory.engine.history import Event
+from trajectory.engine.runtime import Trajectory
+from trajectory.engine.violations import TRANSITION_NOT_ALLOWED
+from trajectory.sim.paths import Step, transitions
+
+__all__ = ["CoverageRecorder", "CoverageReport", "Step"]
+
+
+def _percent(part: int, whole: int) -> float:
+    return 100.0 if whole == 0 else round(100.0 * part / whole, 1)
+
+
+@attrs.frozen
+class CoverageReport:
+    """What a recorder saw, set against everything its lifecycle defines.
+
+    ``transition_counts`` and ``code_counts`` hold how often each transition was taken
+    and each code was met (only those seen).
+    """
+
+    lifecycle: str
+    transitions: tuple[Step, ...]
+    codes: tuple[str, ...]
+    transition_counts: Mapping[Step, int]
+    code_counts: Mapping[str, int]
+
+    @property
+    def covered_transitions(self) -> tuple[Step, ...]:
+        """The lifecycle's transitions that were taken, in definition order."""
+        return tuple(step for step in self.transitions if self.transition_counts.get(step))
+
+    @property
+    def missing_transitions(self) -> tuple[Step, ...]:
+        """The lifecycle's transitions never taken, in definition order."""
+        return tuple(step for step in self.transitions if not self.transition_counts.get(step))
+
+    @property
+    def covered_codes(self) -> tuple[str, ...]:
+        """The lifecycle's violation codes that refused an event, in declaration order."""
+        return tuple(code for code in self.codes if self.code_counts.get(code))
+
+    @property
+    def missing_codes(self) -> tuple[str, ...]:
+        """The lifecycle's violation codes never met, in declaration order."""
+        return tuple(code for code in self.codes if not self.code_counts.get(code))
+
+    @property
+    def unknown_transitions(self) -> tuple[Step, ...]:
+        """Transitions seen that the lifecycle does not define (from a foreign history)."""
+        known = set(self.transitions)
+        return tuple(sorted(step for step in self.transition_counts if step not in known))
+
+    @property
+    def unknown_codes(self) -> tuple[str, ...]:
+        """Codes seen that the lifecycle does not declare."""
+        known = set(self.codes)
+        return tuple(sorted(code for code in self.code_counts if code not in known))
+
+    @property
+    def transition_percent(self) -> float:
+        """The share of the transitions taken, in percent (one decimal)."""
+        return _percent(len(self.covered_transitions), len(self.transitions))
+
+    @property
+    def code_percent(self) -> float:
+        """The share of the violation codes met, in percent (one decimal)."""
+        return _percent(len(self.covered_codes), len(self.codes))
+
+    @property
+    def percent(self) -> float:
+        """Transitions and codes together, in percent (one decimal)."""
+        covered = len(self.covered_transitions) + len(self.covered_codes)
+        return _percent(covered, len(self.transitions) + len(self.codes))
+
+    @property
+    def complete(self) -> bool:
+        """Whether every transition was taken and every code met."""
+        return not self.missing_transitions and not self.missing_codes
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-friendly data."""
+
+        def step(s: Step) -> dict[str, str]:
+            return {"source": s.source, "event": s.event, "target": s.target}
+
+        return {
+            "lifecycle": self.lifecycle,
+            "percent": self.percent,
+            "transitions": {
+                "total": len(self.transitions),
+                "covered": [
+                    {**step(s), "count": self.transition_counts[s]}
+                    for s in self.covered_transitions
+                ],
+                "missing": [step(s) for s in self.missing_transitions],
+                "percent": self.transition_percent,
+            },
+            "violation_codes": {
+                "total": len(self.codes),
+                "covered": {code: self.code_counts[code] for code in self.covered_codes},
+                "missing": list(self.missing_codes),
+                "percent": self.code_percent,
+            },
+        }
+
+    def render(self, *, covered: bool = False) -> str:
+        """A text rendering: the totals, then what is missing (and with ``covered``,
+        what was seen and how often)."""
+        n_steps, n_codes = len(self.covered_transitions), len(self.covered_codes)
+        width = len(str(max(len(self.transitions), len(self.codes))))
+        lines = [
+            f"Coverage of {self.lifecycle}: {self.percent}% "
+            f"({n_steps + n_codes} of {len(self.transitions) + len(self.codes)})",
+            f"  transitions     {n_steps:>{width}} of {len(self.transitions)} "
+            f"({self.transition_percent}%)",
+            f"  violation codes {n_codes:>{width}} of {len(self.codes)} ({self.code_percent}%)",
+        ]
+
+        def arrow(s: Step) -> str:
+            return f"{s.source} --{s.event}--> {s.target}"
+
+        def section(title: str, items: list[str]) -> None:
+            if items:
+                lines.extend(["", f"{title} ({len(items)}):", *(f"  {item}" for item in items)])
+
+        section("Transitions not taken", [arrow(s) for s in self.missing_transitions])
+        section("Violation codes not met", list(self.missing_codes))
+        if covered:
+            counts = [*self.transition_counts.values(), *self.code_counts.values(), 1]
+            count_width = len(str(max(counts)))
+            section(
+                "Transitions taken",
+                [
+                    f"{self.transition_counts[s]:>{count_width}}  {arrow(s)}"
+                    for s in self.covered_transitions
+                ],
+            )
+            section(
+                "Violation codes met",
+                [f"{self.code_counts[code]:>{count_width}}  {code}" for code in self.covered_codes],
+            )
+        section(
+            "Transitions the lifecycle does not define",
+            [arrow(s) for s in self.unknown_transitions],
+        )
+        section("Codes the lifecycle does not declare", list(self.unknown_codes))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class CoverageRecorder:
+    """Records the transitions taken and the violation codes met by the trajectories
+    of ``lifecycle`` (default: the leertraject) while it records.
+
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`; several
+    recorders may record at once (each sees every event of its lifecycle). A
+    session-wide report with pytest, in a ``conftest.py``::
+
+        import pytest
+        from trajectory.testing.coverage import CoverageRecorder
+
+        @pytest.fixture(scope="session", autouse=True)
+        def lifecycle_coverage():
+            with CoverageRecorder() as recorder:
+                yield recorder
+            print(recorder.report().render())
+    """
+
+    def __init__(self, lifecycle: Lifecycle[Any] | None = None) -> None:
+        if lifecycle is None:
+            from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
+
+            lifecycle = LIFECYCLE
+        self.lifecycle: Lifecycle[Any] = lifecycle
+        self._transitions = transitions(lifecycle)
+        self._steps: Counter[Step] = Counter()
+        self._codes: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._recording = False
+
+    # -- recording ----------------------------------------------------------------------
+
+    @property
+    def recording(self) -> bool:
+        """Whether the recorder is recording now."""
+        return self._recording
+
+    def start(self) -> None:
+        """Start recording every fire of the lifecycle's trajectories."""
+        if self._recording:
+            raise RuntimeError("the recorder is recording already")
+        _join(self)
+        self._recording = True
+
+    def stop(self) -> None:
+        """Stop recording (what was recorded stays)."""
+        if self._recording:
+            _leave(self)
+            self._recording = False
+
+    def __enter__(self) -> CoverageRecorder:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def record_event(self, event: Event) -> None:
+        """Count an accepted event as the transition it took (a creation is none)."""
+        if event.from_state is None:
+            return
+        with self._lock:
+            self._steps[Step(event.from_state, event.name, event.to_state)] += 1
+
+    def record_history(self, history: Iterable[Event]) -> None:
+        """Count the transitions of a history (a trajectory that was not watched)."""
+        for event in history:
+            self.record_event(event)
+
+    def record_codes(self, codes: Iterable[str]) -> None:
+        """Count violation codes that refused an event."""
+        with self._lock:
+            self._codes.update(codes)
+
+    def record_refusal(self, error: TrajectoryError) -> None:
+        """Count the codes of a refusal: a :class:`~trajectory.PreconditionFailed`'s
+        violations, ``transition.not_allowed`` for a
+        :class:`~trajectory.TransitionNotAllowed`; other errors carry no code."""
+        self.record_codes(_codes_of(error))
+
+    def reset(self) -> None:
+        """Forget what was recorded."""
+        with self._lock:
+            self._steps.clear()
+            self._codes.clear()
+
+    # -- reporting ----------------------------------------------------------------------
+
+    def report(self) -> CoverageReport:
+        """What was recorded so far, against everything the lifecycle defines."""
+        with self._lock:
+            steps, codes = dict(self._steps), dict(self._codes)
+        return CoverageReport(
+            lifecycle=self.lifecycle.name,
+            transitions=self._transitions,
+            codes=tuple(self.lifecycle.violations),
+            transition_counts=steps,
+            code_counts=codes,
+        )
+
+    def __repr__(self) -> str:
+        state = "recording" if self._recording else "stopped"
+        return f"<CoverageRecorder of {self.lifecycle.name!r}: {state}>"
+
+
+def _codes_of(error: BaseException) -> list[str]:
+    if isinstance(error, PreconditionFailed):
+        return [violation.code for violation in error.violations]
+    if isinstance(error, TransitionNotAllowed):
+        return [TRANSITION_NOT_ALLOWED.code]
+    return []
+
+
+# -- the wrapper around Trajectory.fire, shared by every recorder --------------------------
+
+_lock: Final = threading.Lock()
+_recorders: list[CoverageRecorder] = []
+_wrapped: dict[str, Callable[..., Event]] = {}  # "original" and "wrapper" while installed
+
+
+def _tell(trajectory: Trajectory[Any], tell: Callable[[CoverageRecorder], None]) -> None:
+    for recorder in tuple(_recorders):
+        if recorder.lifecycle is trajectory.lifecycle:
+            tell(recorder)
+
+
+def _wrap(original: Callable[..., Event]) -> Callable[..., Event]:
+    @functools.wraps(original)
+    def fire(
+        self: Trajectory[Any], event: str, /, *, actor: str | None = None, **payload: Any
+    ) -> Event:
+        try:
+            recorded = original(self, event, actor=actor, **payload)
+        except (PreconditionFailed, TransitionNotAllowed) as error:
+            codes = _codes_of(error)
+            _tell(self, lambda recorder: recorder.record_codes(codes))
+            raise
+        _tell(self, lambda recorder: recorder.record_event(recorded))
+        return recorded
+
+    return fire
+
+
+def _join(recorder: CoverageRecorder) -> None:
+    with _lock:
+        if not _wrapped:
+            original = Trajectory.fire
+            wrapper = _wrap(original)
+            _wrapped.update(original=original, wrapper=wrapper)
+            setattr(Trajectory, "fire", wrapper)  # noqa: B010 - mypy: no method-assign
+        _recorders.append(recorder)
+
+
+def _leave(recorder: CoverageRecorder) -> None:
+    with _lock:
+        _recorders.remove(recorder)
+        if _recorders or not _wrapped:
+            return
+        if Trajectory.__dict__.get("fire") is _wrapped["wrapper"]:
+            setattr(Trajectory, "fire", _wrapped["original"])  # noqa: B010
+            _wrapped.clear()
+        # Else someone wrapped fire on top of ours: ours stays, passing events through,
+        # and is reused by the next recorder.
