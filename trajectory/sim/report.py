@@ -1,0 +1,266 @@
+"""What a simulated cohort came to: the :class:`Report`, and the tally it is made from.
+
+A :class:`Tally` adds up finished trajectories with exact arithmetic only (whole
+counts, :class:`~decimal.Decimal` euro and hours, microseconds as whole numbers), so
+tallies made in any number of processes, in any order, merge into the same totals:
+the same seed gives the same report, whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Final
+
+import attrs
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from trajectory.engine.runtime import Trajectory
+from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
+from trajectory.ontwikkelkracht.record import Leertraject
+
+__all__ = ["Report", "StateDays", "Tally"]
+
+_MICROSECOND: Final = dt.timedelta(microseconds=1)
+_US_PER_DAY: Final = Decimal(86_400_000_000)
+_CENT: Final = Decimal("0.01")
+_STATE_ORDER: Final = {name: index for index, name in enumerate(LIFECYCLE.states)}
+
+
+def _by_state(names: Mapping[str, Any]) -> list[str]:
+    return sorted(names, key=lambda name: (_STATE_ORDER.get(name, len(_STATE_ORDER)), name))
+
+
+@attrs.define
+class Tally:
+    """Running totals of finished trajectories (and of the violations met on the way).
+
+    Mergeable and exact: :meth:`merge` in any order gives the same totals.
+    """
+
+    schools: int = 0
+    final_states: Counter[str] = attrs.field(factory=Counter)
+    stopped: int = 0
+    granted: int = 0
+    violations: Counter[str] = attrs.field(factory=Counter)
+    subsidy_granted: Decimal = Decimal(0)
+    subsidy_settled: Decimal = Decimal(0)
+    hours_planned: Decimal = Decimal(0)
+    hours_logged: Decimal = Decimal(0)
+    microseconds: Counter[str] = attrs.field(factory=Counter)
+    """Per state: the time all trajectories spent in it, in microseconds."""
+    visits: Counter[str] = attrs.field(factory=Counter)
+    """Per state: how many trajectories spent time in it."""
+    events: int = 0
+
+    def add(self, trajectory: Trajectory[Leertraject]) -> None:
+        """Count a trajectory that reached its final state."""
+        data = trajectory.data
+        self.schools += 1
+        self.final_states[trajectory.state] += 1
+        self.events += trajectory.version
+        if data.grant is not None:
+            self.granted += 1
+            self.subsidy_granted += data.grant.amount
+            self.hours_planned += data.planned_hours
+            self.hours_logged += data.logged_hours
+        if data.settlement is not None:
+            self.subsidy_settled += data.settlement.amount_settled
+        history = trajectory.history
+        state, since = history[0].to_state, history[0].timestamp.astimezone(dt.UTC)
+        spent: dict[str, int] = {}
+        for event in history[1:]:
+            if event.to_state != state:
+                moment = event.timestamp.astimezone(dt.UTC)  # elapsed time, DST or not
+                spent[state] = spent.get(state, 0) + (moment - since) // _MICROSECOND
+                state, since = event.to_state, moment
+        if "stopped" in spent:
+            self.stopped += 1
+        self.microseconds.update(spent)
+        self.visits.update(spent.keys())
+
+    def merge(self, other: Tally) -> None:
+        """Add ``other``'s totals to these."""
+        self.schools += other.schools
+        self.final_states.update(other.final_states)
+        self.stopped += other.stopped
+        self.granted += other.granted
+        self.violations.update(other.violations)
+        self.subsidy_granted += other.subsidy_granted
+        self.subsidy_settled += other.subsidy_settled
+        self.hours_planned += other.hours_planned
+        self.hours_logged += other.hours_logged
+        self.microseconds.update(other.microseconds)
+        self.visits.update(other.visits)
+        self.events += other.events
+
+
+@attrs.frozen
+class StateDays:
+    """The days trajectories spent in one state: in total, and on average per
+    trajectory that was in it."""
+
+    trajectories: int
+    total: Decimal
+    mean: Decimal
+
+
+def _days(microseconds: int) -> Decimal:
+    return (Decimal(microseconds) / _US_PER_DAY).quantize(_CENT, ROUND_HALF_UP)
+
+
+def _euro(amount: Decimal) -> str:
+    return f"EUR {amount:,.2f}"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "–"
+
+
+def _table(first: str, *figures: str) -> Table:
+    table = Table(first, box=box.SIMPLE_HEAD, pad_edge=False)
+    table.columns[0].no_wrap = True
+    for header in figures:
+        table.add_column(header, justify="right", no_wrap=True)
+    return table
+
+
+def _figure(number: Decimal) -> str:
+    return f"{number.normalize():,f}" if number == number.to_integral() else f"{number:,}"
+
+
+@attrs.frozen
+class Report:
+    """The outcome of a simulated cohort.
+
+    ``final_states`` counts the schools per final state (every final state listed);
+    ``stopped`` how many of the settled ones stopped early; ``violations`` how often
+    each violation code was met (each violation of a refused event counts once;
+    ``budget.exhausted`` once per application rejected for the budget ceiling);
+    ``subsidy_granted`` and ``subsidy_settled`` are in euro; ``hours_planned`` and
+    ``hours_logged`` are those of the granted trajectories; ``days_in_state`` gives,
+    per state, the days spent in it, from the events' timestamps.
+    """
+
+    schools: int
+    seed: int
+    school_year: str
+    budget: Decimal | None
+    final_states: dict[str, int]
+    stopped: int
+    granted: int
+    violations: dict[str, int]
+    subsidy_granted: Decimal
+    subsidy_settled: Decimal
+    hours_planned: Decimal
+    hours_logged: Decimal
+    days_in_state: dict[str, StateDays]
+    events: int
+
+    @classmethod
+    def from_tally(
+        cls, tally: Tally, *, seed: int, school_year: str, budget: Decimal | None
+    ) -> Report:
+        """The report of a finished cohort's totals."""
+        finals = [name for name, state in LIFECYCLE.states.items() if state.final]
+        return cls(
+            schools=tally.schools,
+            seed=seed,
+            school_year=school_year,
+            budget=budget,
+            final_states={name: tally.final_states.get(name, 0) for name in finals},
+            stopped=tally.stopped,
+            granted=tally.granted,
+            violations={code: tally.violations[code] for code in sorted(tally.violations)},
+            subsidy_granted=tally.subsidy_granted,
+            subsidy_settled=tally.subsidy_settled,
+            hours_planned=tally.hours_planned,
+            hours_logged=tally.hours_logged,
+            days_in_state={
+                state: StateDays(
+                    trajectories=tally.visits[state],
+                    total=_days(tally.microseconds[state]),
+                    mean=_days(tally.microseconds[state] // tally.visits[state]),
+                )
+                for state in _by_state(tally.visits)
+            },
+            events=tally.events,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data: amounts, hours and days as decimal strings."""
+        return {
+            "schools": self.schools,
+            "seed": self.seed,
+            "school_year": self.school_year,
+            "budget": None if self.budget is None else str(self.budget),
+            "final_states": dict(self.final_states),
+            "stopped": self.stopped,
+            "granted": self.granted,
+            "violations": dict(self.violations),
+            "subsidy_granted": str(self.subsidy_granted),
+            "subsidy_settled": str(self.subsidy_settled),
+            "hours_planned": str(self.hours_planned),
+            "hours_logged": str(self.hours_logged),
+            "days_in_state": {
+                state: {
+                    "trajectories": days.trajectories,
+                    "total": str(days.total),
+                    "mean": str(days.mean),
+                }
+                for state, days in self.days_in_state.items()
+            },
+            "events": self.events,
+        }
+
+    def to_table(self) -> Table:
+        """The report as rich tables (outcomes, money and hours, violations, days per
+        state) in one grid, for a terminal."""
+        budget = "no budget ceiling" if self.budget is None else f"budget {_euro(self.budget)}"
+        grid = Table.grid()
+        grid.title = f"{self.schools:,} schools, {self.school_year}, seed {self.seed}, {budget}"
+        grid.title_justify = "left"
+        outcomes = _table("Final state", "schools", "share")
+        for state, count in self.final_states.items():
+            outcomes.add_row(state, f"{count:,}", _share(count, self.schools))
+            if state == "settled" and self.stopped:
+                outcomes.add_row(
+                    "  of which stopped early",
+                    f"{self.stopped:,}",
+                    _share(self.stopped, self.schools),
+                )
+        grid.add_row(outcomes)
+        money = _table("Subsidy and hours", "")
+        money.add_row("applications granted", f"{self.granted:,}")
+        money.add_row("subsidy granted", _euro(self.subsidy_granted))
+        money.add_row("subsidy settled", _euro(self.subsidy_settled))
+        money.add_row("hours planned (granted schools)", _figure(self.hours_planned))
+        money.add_row("hours logged (granted schools)", _figure(self.hours_logged))
+        money.add_row("events recorded", f"{self.events:,}")
+        grid.add_row(money)
+        if self.violations:
+            violations = _table("Violation met", "times")
+            for code, count in self.violations.items():
+                violations.add_row(code, f"{count:,}")
+            grid.add_row(violations)
+        if self.days_in_state:
+            days = _table("Days in state", "schools", "mean", "total")
+            for state, spent in self.days_in_state.items():
+                days.add_row(
+                    state, f"{spent.trajectories:,}", f"{spent.mean:,}", f"{spent.total:,}"
+                )
+            grid.add_row(days)
+        return grid
+
+    def to_text(self, width: int = 88) -> str:
+        """The table as plain text (no colours), ``width`` characters wide."""
+        out = io.StringIO()
+        Console(file=out, width=width, color_system=None, legacy_windows=False).print(
+            self.to_table()
+        )
+        return "\n".join(line.rstrip() for line in out.getvalue().rstrip().splitlines()) + "\n"
