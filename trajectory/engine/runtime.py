@@ -233,6 +233,11 @@ class Trajectory(Generic[D]):
         return self._lifecycle
 
     @property
+    def last_event(self) -> Event:
+        """The most recent event of the history."""
+        return self._events[-1]
+
+    @property
     def version(self) -> int:
         """The sequence number of the last event (the history's length)."""
         return len(self._events)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
+import msgspec
 import structlog
 
 from trajectory.engine.definition import Lifecycle
@@ -132,9 +133,16 @@ class OutboxEntry:
 _SUMMARY_FIELDS: Final = attrs.fields(Summary)
 
 
+_ENCODER: Final = msgspec.json.Encoder()
+
+
 def encode(document: Any) -> str:
-    """A JSON document as compact text."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    """A JSON document as compact UTF-8 text (msgspec: several times faster than the
+    standard library on the documents a save writes)."""
+    try:
+        return _ENCODER.encode(document).decode("utf-8")
+    except (TypeError, msgspec.EncodeError) as err:
+        raise InvalidData("document", f"cannot be written as JSON: {err}") from err
 
 
 class Store(abc.ABC):
@@ -277,7 +285,7 @@ class Store(abc.ABC):
             school=described.get("school"),
             blocked=encode(blockers),
             snapshot=encode(dump_snapshot(trajectory)) if snapshot else None,
-            updated_at=trajectory.history[-1].timestamp,
+            updated_at=trajectory.last_event.timestamp,
             generation=trajectory.saved_generation,
         )
 
