@@ -37,7 +37,7 @@ from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
 
-__all__ = ["MAIN_PATH", "Walker", "example_school"]
+__all__ = ["FIRST_NAMES", "MAIN_PATH", "SCHOOL_NAMES", "SURNAMES", "Walker", "example_school"]
 
 #: The whole year of a leertraject, from the orientation talk to the settlement.
 MAIN_PATH: Final = (
@@ -53,15 +53,15 @@ MAIN_PATH: Final = (
     "settle",
 )
 
-_FIRST_NAMES: Final = (
+FIRST_NAMES: Final = (
     "Anna", "Bram", "Chloé", "Daan", "Eva", "Fenna", "Gijs", "Hanna", "Ilse", "Joris",
     "Kees", "Lotte", "Mees", "Noor", "Olaf", "Pien", "Quinten", "Roos", "Sem", "Tess",
 )  # fmt: skip
-_SURNAMES: Final = (
+SURNAMES: Final = (
     "de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
     "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Dekker", "Brouwer",
 )  # fmt: skip
-_SCHOOL_NAMES: Final = (
+SCHOOL_NAMES: Final = (
     "OBS De Linde", "CBS De Regenboog", "KBS Sint Jozef", "OBS Het Kompas",
     "Het Baken", "De Wegwijzer", "Montessorischool De Eik", "Daltonschool De Vlinder",
 )  # fmt: skip
@@ -73,9 +73,9 @@ def example_school(rng: random.Random, sector: str = "po") -> School:
     digits = rng.randrange(100)
     letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTVWXYZ") for _ in range(2))
     return School(
-        name=rng.choice(_SCHOOL_NAMES),
+        name=rng.choice(SCHOOL_NAMES),
         sector=sector,
-        board=f"Stichting {rng.choice(_SURNAMES).title()} Onderwijs",
+        board=f"Stichting {rng.choice(SURNAMES).title()} Onderwijs",
         brin=f"{digits:02d}{letters}{rng.randrange(100):02d}",
     )
 
@@ -191,7 +191,7 @@ class Walker:
     def new_name(self) -> str:
         """A name no participant has yet."""
         while True:
-            name = f"{self.rng.choice(_FIRST_NAMES)} {self.rng.choice(_SURNAMES)}"
+            name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(SURNAMES)}"
             if self.data.participant(name) is None:
                 return name
 

@@ -87,6 +87,7 @@ from trajectory.ontwikkelkracht.payloads import MAX_AMOUNT, MAX_HOURS_PER_DAY, M
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import School, Sector
+from trajectory.ontwikkelkracht.walker import FIRST_NAMES, SCHOOL_NAMES, SURNAMES
 
 __all__ = [
     "around",
@@ -116,18 +117,6 @@ LOOKBACK_DAYS: Final = 60
 #: The completion period when no rules are given (the shipped years use 14 days).
 DEFAULT_COMPLETION_DAYS: Final = 14
 
-_FIRST_NAMES: Final = (
-    "Anna", "Bram", "Chloé", "Daan", "Eva", "Fenna", "Gijs", "Hanna", "Ilse", "Joris",
-    "Kees", "Lotte", "Mees", "Noor", "Olaf", "Pien", "Quinten", "Roos", "Sem", "Tess",
-)  # fmt: skip
-_SURNAMES: Final = (
-    "de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
-    "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Dekker", "Brouwer",
-)  # fmt: skip
-_SCHOOL_NAMES: Final = (
-    "OBS De Linde", "CBS De Regenboog", "KBS Sint Jozef", "OBS Het Kompas",
-    "Het Baken", "De Wegwijzer", "Montessorischool De Eik", "Daltonschool De Vlinder",
-)  # fmt: skip
 _SENTENCES: Final = (
     "Written with the expert school.",
     "The team supports it.",
@@ -177,8 +166,8 @@ def participant_names(*, exclude: Iterable[str] = ()) -> st.SearchStrategy[str]:
 
     drawn = st.builds(
         lambda first, last: f"{first} {last}",
-        st.sampled_from(_FIRST_NAMES),
-        st.sampled_from(_SURNAMES),
+        st.sampled_from(FIRST_NAMES),
+        st.sampled_from(SURNAMES),
     )
     return drawn.map(free) if taken else drawn
 
@@ -208,9 +197,9 @@ def schools(*, sectors: Iterable[str | Sector] | None = None) -> st.SearchStrate
     chosen = tuple(Sector(s) for s in sectors) if sectors is not None else tuple(Sector)
     return st.builds(
         School,
-        name=st.one_of(st.sampled_from(_SCHOOL_NAMES), texts()),
+        name=st.one_of(st.sampled_from(SCHOOL_NAMES), texts()),
         sector=st.sampled_from(chosen),
-        board=st.sampled_from(_SURNAMES).map(lambda name: f"Stichting {name.title()} Onderwijs"),
+        board=st.sampled_from(SURNAMES).map(lambda name: f"Stichting {name.title()} Onderwijs"),
         brin=_brins(),
     )
 
