@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +164,27 @@ def test_open_store_without_a_url_opens_the_default(
         store.save(t)
     with open_store(f"sqlite:///{path}") as store:
         assert t == store.load(t.id)
+
+
+def test_many_stores_opening_a_new_sqlite_file_at_once_all_succeed(tmp_path: Path) -> None:
+    """Four stores opening the same new SQLite file at the same moment all succeed, in
+    every one of many rounds: switching a new database to WAL can find it locked, and
+    that is waited out, not reported."""
+    failures: list[BaseException] = []
+    for round_number in range(40):
+        url = f"sqlite:///{tmp_path / f'new-{round_number}.db'}"
+        start = threading.Barrier(4)
+
+        def open_one(url: str = url, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                open_store(url).close()
+            except BaseException as err:  # reported below
+                failures.append(err)
+
+        threads = [threading.Thread(target=open_one) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert [] == failures

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
@@ -125,7 +126,7 @@ def _sqlite_engine(url: str) -> Any:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _set_wal(cursor, busy_ms)
         cursor.execute(f"PRAGMA synchronous = {synchronous}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -139,6 +140,24 @@ def _sqlite_engine(url: str) -> Any:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _set_wal(cursor: Any, busy_ms: int) -> None:
+    """Switch the database to WAL. Connections that open a new database at the same
+    moment may find it locked while another switches (SQLite does not wait on the busy
+    timeout for this): try again until the timeout. WAL mode is kept in the file, so
+    once one connection has set it the others find it set."""
+    import sqlite3
+
+    deadline = time.monotonic() + busy_ms / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _postgres_engine(url: str) -> Any:
