@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -237,3 +238,24 @@ def wait_for_acks(path: Path, count: int, timeout: float) -> None:
             return
         time.sleep(0.01)
     raise AssertionError(f"the writer acknowledged fewer than {count} saves in {timeout} s")
+
+
+def open_at_once(url: str, count: int = 4) -> list[BaseException]:
+    """Open (and close) ``count`` stores on ``url`` from as many threads at the same
+    moment; returns what they raised."""
+    failures: list[BaseException] = []
+    start = threading.Barrier(count)
+
+    def open_one() -> None:
+        start.wait()
+        try:
+            open_store(url).close()
+        except BaseException as err:  # returned to the caller
+            failures.append(err)
+
+    threads = [threading.Thread(target=open_one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return failures

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import sys
-import threading
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tests.builders import at_state
+from tests.store.reliability_helpers import open_at_once
 from trajectory import InvalidData, open_store
 from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
 from trajectory.store.sql import MIGRATIONS, SqlStore, migrate, schema_table, schema_version
@@ -184,22 +184,7 @@ def test_open_store_on_an_existing_database_keeps_its_data(database_url: str) ->
 
 def test_stores_opened_at_once_migrate_once(database_url: str) -> None:
     """Several instances opening a new database together all succeed."""
-    errors: list[BaseException] = []
-    start = threading.Barrier(4)
-
-    def open_one() -> None:
-        start.wait()
-        try:
-            open_store(database_url).close()
-        except BaseException as err:  # reported below
-            errors.append(err)
-
-    threads = [threading.Thread(target=open_one) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert [] == errors
+    assert [] == open_at_once(database_url)
     engine = engine_for(database_url)
     try:
         assert len(MIGRATIONS) == version_of(engine)

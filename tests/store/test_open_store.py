@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import platformdirs
 import pytest
 
 from tests.builders import new
+from tests.store.reliability_helpers import open_at_once
 from trajectory import InvalidData, StoreError, open_store
 from trajectory.store import DEFAULT_DB_ENV, MemoryStore, default_store_url
 from trajectory.store.sql import SqlStore
@@ -170,21 +170,9 @@ def test_many_stores_opening_a_new_sqlite_file_at_once_all_succeed(tmp_path: Pat
     """Four stores opening the same new SQLite file at the same moment all succeed, in
     every one of many rounds: switching a new database to WAL can find it locked, and
     that is waited out, not reported."""
-    failures: list[BaseException] = []
-    for round_number in range(40):
-        url = f"sqlite:///{tmp_path / f'new-{round_number}.db'}"
-        start = threading.Barrier(4)
-
-        def open_one(url: str = url, start: threading.Barrier = start) -> None:
-            start.wait()
-            try:
-                open_store(url).close()
-            except BaseException as err:  # reported below
-                failures.append(err)
-
-        threads = [threading.Thread(target=open_one) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+    failures = [
+        failure
+        for round_number in range(40)
+        for failure in open_at_once(f"sqlite:///{tmp_path / f'new-{round_number}.db'}")
+    ]
     assert [] == failures
