@@ -521,16 +521,25 @@ class _School:
         self.withdraw("The school missed the application window.")
         return False
 
+    def request_completion(self) -> dt.date | None:
+        """The funder asks for completion; returns the deadline, or None when the
+        school board withdraws the application instead."""
+        self.later(1, 5)
+        self.walker.fire("request_completion")
+        if self.withdraws():
+            self.later(1, 5)
+            self.withdraw("The school board withdrew the application.")
+            return None
+        deadline = self.walker.data.completion_deadline
+        assert deadline is not None
+        return deadline
+
     def complete(self) -> None:
         """The funder asks for completion; the school completes in time."""
         walker = self.walker
-        self.later(1, 5)
-        walker.fire("request_completion")
-        if self.withdraws():
-            self.later(1, 5)
-            return self.withdraw("The school board withdrew the application.")
-        deadline = walker.data.completion_deadline
-        assert deadline is not None
+        deadline = self.request_completion()
+        if deadline is None:
+            return
         left = (deadline - walker.today()).days
         self.later(0, min(7, max(left - 1, 0)))
         walker.complete_application()
@@ -538,25 +547,21 @@ class _School:
         if codes:  # for instance window.closed: completed after the window closed
             self.later(0, 1)
             walker.fire("reject", reason=codes[0])
-        return None
+        return
 
     def complete_late(self) -> None:
         """The funder asks for completion; the school completes after the deadline, is
         refused, and the application is rejected."""
         walker = self.walker
-        self.later(1, 5)
-        walker.fire("request_completion")
-        if self.withdraws():
-            self.later(1, 5)
-            return self.withdraw("The school board withdrew the application.")
-        deadline = walker.data.completion_deadline
-        assert deadline is not None
+        deadline = self.request_completion()
+        if deadline is None:
+            return
         walker.move_to(deadline + dt.timedelta(days=self.rng.randint(1, 10)))
         walker.complete_application()
         self.attempt("complete_application")
         self.later(0, 3)
         walker.fire("reject", reason=_DEADLINE_PASSED)
-        return None
+        return
 
     # -- phase 3: the decision, and the year
 

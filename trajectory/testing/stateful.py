@@ -101,7 +101,7 @@ from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE, new_trajectory, repl
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules, rules_for
 from trajectory.ontwikkelkracht.school import School
-from trajectory.ontwikkelkracht.walker import Walker
+from trajectory.ontwikkelkracht.walker import FIRST_NAMES, Walker
 from trajectory.testing.strategies import blank_texts, payloads, schools
 
 __all__ = ["MAIN_STATES", "LeertrajectMachine", "Outcome"]
@@ -156,10 +156,6 @@ _TEXT_FIELDS: Final = frozenset(
         *_DEVELOPMENT_PLAN_PARTS,
     }
 )
-_NAMES: Final = (
-    "Anna", "Bram", "Chloé", "Daan", "Eva", "Fenna", "Gijs", "Hanna", "Ilse", "Joris",
-    "Kees", "Lotte", "Mees", "Noor", "Olaf", "Pien", "Quinten", "Roos", "Sem", "Tess",
-)  # fmt: skip
 _OTHER_ROLES: Final = ("teacher", "teacher", "support_staff", "intern_coach", "other")
 _PAYLOAD_FIELDS: Final = sorted(
     {field.name for event in LIFECYCLE.events.values() for field in attrs.fields(event.payload)}
@@ -173,7 +169,7 @@ _JUNK: Final = st.one_of(
     st.dates(),
     st.datetimes(),
     st.lists(st.integers(), max_size=3),
-    st.lists(st.sampled_from(_NAMES[:7]), max_size=3),
+    st.lists(st.sampled_from(FIRST_NAMES[:7]), max_size=3),
 )
 
 
@@ -530,7 +526,9 @@ class LeertrajectMachine(RuleBasedStateMachine):
         facts, rules, draw = self.trajectory.data, self.trajectory.data.rules, data.draw
         names = [p.name for p in facts.participants]
         leaders = [p.name for p in facts.participants if str(p.role) == "school_leader"]
-        unused = [name for name in _NAMES[: rules.minimum_participants + 2] if name not in names]
+        unused = [
+            name for name in FIRST_NAMES[: rules.minimum_participants + 2] if name not in names
+        ]
         wanted = rules.minimum_participants - (self.neglect == "people")
         todo = []
         missing_talk = self._missing_talk()
