@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ import pytest
 
 from trajectory import Event, InvalidData, ManualClock, NoPayload, system_clock
 from trajectory.engine import new_id
+from trajectory.engine.history import new_event_id
 
 START = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -126,6 +128,33 @@ def test_new_ids_are_unique() -> None:
     ids = [new_id() for _ in range(10_000)]
 
     assert len(ids) == len(set(ids))
+
+
+def test_event_ids_are_32_hex_characters_and_unique() -> None:
+    """Event ids come from a seeded generator: same form as new_id, all different."""
+    ids = [new_event_id() for _ in range(10_000)]
+
+    assert all(re.fullmatch(r"[0-9a-f]{32}", event_id) for event_id in ids)
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_process_makes_other_event_ids() -> None:
+    """After a fork the child seeds its own generator: it does not repeat the parent."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: send its next ids, then leave without pytest's cleanup
+        os.close(read)
+        os.write(write, " ".join(new_event_id() for _ in range(3)).encode())
+        os._exit(0)
+    os.close(write)
+    parent = {new_event_id() for _ in range(3)}
+    with os.fdopen(read) as pipe:
+        child = set(pipe.read().split())
+    os.waitpid(pid, 0)
+
+    assert 3 == len(child)
+    assert not parent & child
 
 
 def _event() -> Event:

@@ -54,3 +54,51 @@ def test_evolver_matches_attrs_evolve_on_a_real_leertraject() -> None:
         value = getattr(data, field.name)
         assert attrs.evolve(data, **{field.alias: value}) == evolve(data, **{field.alias: value})
     assert attrs.evolve(data, evaluation="x") == evolve(data, evaluation="x")
+
+
+@attrs.frozen(slots=False)
+class Plain:
+    """A record without slots and without validators: copied by its dictionary."""
+
+    name: str
+    tags: tuple[str, ...] = ()
+    _alias: int = 0
+    _cache: object = attrs.field(default=None, init=False, eq=False)
+
+
+def test_dict_evolver_matches_attrs_evolve() -> None:
+    """The dictionary copy gives what attrs.evolve gives, private aliases included."""
+    evolve = evolver(Plain)
+    original = Plain("a", ("x",), alias=3)
+    assert attrs.evolve(original, tags=("y",)) == evolve(original, tags=("y",))
+    assert Plain("b", ("x",), alias=4) == evolve(original, name="b", alias=4)
+    assert Plain("a", ("x",), alias=3) == original
+    assert type(evolve(original)) is Plain
+
+
+def test_dict_evolver_resets_fields_that_init_does_not_take() -> None:
+    """A cache (init=False) starts again at its default in the copy, as with __init__."""
+    original = Plain("a")
+    object.__setattr__(original, "_cache", "built")
+    copy = evolver(Plain)(original, name="b")
+    assert copy._cache is None
+    assert "built" == original._cache
+
+
+def test_dict_evolver_refuses_unknown_fields() -> None:
+    """An unknown field raises TypeError naming it, as attrs.evolve does."""
+    with pytest.raises(TypeError, match="'colour'"):
+        evolver(Plain)(Plain("a"), colour="red")
+    with pytest.raises(TypeError, match="'_cache'"):
+        evolver(Plain)(Plain("a"), _cache=1)
+
+
+def test_a_record_with_validators_is_copied_through_init() -> None:
+    """Without slots, but with a validator: the copy still validates."""
+
+    @attrs.frozen(slots=False)
+    class Checked:
+        name: str = attrs.field(validator=text)
+
+    with pytest.raises(InvalidData):
+        evolver(Checked)(Checked("a"), name=3)

@@ -13,6 +13,7 @@ from tests.builders import at_state
 from trajectory import TransitionNotAllowed, replay
 from trajectory.demo import walk
 from trajectory.ontwikkelkracht import LIFECYCLE
+from trajectory.ontwikkelkracht.model import HoursEntry
 
 #: SPEC §1, States: the ids, in the order of the table.
 SPEC_STATES = [
@@ -300,3 +301,42 @@ def test_demo_walk_silent() -> None:
     assert "settled" == t.state
     assert t.data.settlement is not None
     assert Decimal("20670.00") == t.data.settlement.amount_settled
+
+
+def test_hours_per_day_stay_right_along_two_lines_of_copies() -> None:
+    """Two copies of one record log different hours: each counts only its own.
+
+    The records of a trajectory share one index of hours per participant and date;
+    a record copied twice (two lines) must not see the other line's entries.
+    """
+    data = at_state("in_progress").data
+    name = data.participants[0].name
+    day = dt.date(2024, 9, 2)
+    assert Decimal(0) == data.hours_on(name, day)  # builds the index
+
+    first = data.with_hours(HoursEntry(name, day, Decimal(4)))
+    second = data.with_hours(HoursEntry(name, day, Decimal(6)))
+    first_more = first.with_hours(HoursEntry(name, day, Decimal(1)))
+
+    assert Decimal(0) == data.hours_on(name, day)
+    assert Decimal(4) == first.hours_on(name, day)
+    assert Decimal(6) == second.hours_on(name, day)
+    assert Decimal(5) == first_more.hours_on(name, day)
+    assert Decimal(7) == second.with_hours(HoursEntry(name, day, Decimal(1))).hours_on(name, day)
+
+
+def test_hours_index_counts_only_a_records_own_entries_after_a_race() -> None:
+    """Two threads extending the same record at once both add at one position; each
+    record then counts only the entry its own tuple holds there."""
+    from trajectory.ontwikkelkracht.record import _HoursIndex
+
+    day = dt.date(2024, 9, 2)
+    mine, theirs = HoursEntry("Anna", day, Decimal(4)), HoursEntry("Anna", day, Decimal(6))
+    index = _HoursIndex(())
+    assert index.extend(0, mine)
+    index.covered = 0  # the other thread read the index before this one moved it on
+    assert index.extend(0, theirs)
+
+    assert Decimal(4) == index.total((mine,), ("Anna", day))
+    assert Decimal(6) == index.total((theirs,), ("Anna", day))
+    assert Decimal(0) == index.total((), ("Anna", day))

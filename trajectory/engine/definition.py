@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import attrs
 import transitions
@@ -45,14 +45,21 @@ __all__ = [
 D = TypeVar("D")
 
 
-@attrs.frozen
-class Context:
-    """What a guard or effect knows besides the data and the payload."""
+class Context(NamedTuple):
+    """What a guard or effect knows besides the data and the payload.
+
+    Immutable; built for every check and fire, so it is a named tuple (the
+    cheapest immutable record to build).
+    """
 
     now: dt.datetime
+    """The moment of the event, from the trajectory's clock (timezone-aware)."""
     state: str | None
+    """The state the event leaves (``None`` for the creation)."""
     target: str
+    """The state the event leads to."""
     actor: str | None
+    """Who fires the event, if given."""
 
 
 #: A guard returns every violation it finds (an empty iterable when all is well).
@@ -136,6 +143,18 @@ class EventDefinition(Generic[D]):
         """Validate ``fields`` into this event's payload class, or raise InvalidData."""
         if not fields and self.payload is NoPayload:
             return _NO_PAYLOAD
+        try:  # the usual case first: the fields fit, the payload class validates them
+            return self.payload(**fields)
+        except InvalidData:
+            raise
+        except (TypeError, ValueError) as err:
+            self._check_names(fields)
+            attribute = err.args[1] if len(err.args) > 1 else None
+            field = getattr(attribute, "name", self.name)
+            raise InvalidData(field, str(err.args[0] if err.args else err)) from err
+
+    def _check_names(self, fields: Mapping[str, Any]) -> None:
+        """Raise InvalidData for a field the payload does not take or a missing one."""
         shape = self._shape
         for name in fields:
             if name not in shape.names:
@@ -146,14 +165,6 @@ class EventDefinition(Generic[D]):
         missing = sorted(shape.required - fields.keys())
         if missing:
             raise InvalidData(missing[0], f"{self.name!r} needs the field {missing[0]!r}")
-        try:
-            return self.payload(**fields)
-        except InvalidData:
-            raise
-        except (TypeError, ValueError) as err:
-            attribute = err.args[1] if len(err.args) > 1 else None
-            field = getattr(attribute, "name", self.name)
-            raise InvalidData(field, str(err.args[0] if err.args else err)) from err
 
 
 @attrs.frozen

@@ -17,7 +17,7 @@ import enum
 import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -53,6 +53,8 @@ def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
 
 def calendar_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validator: a ``datetime.date`` that is not a ``datetime``."""
+    if type(value) is dt.date:  # the usual case, checked first
+        return
     if isinstance(value, dt.datetime):
         raise InvalidData(
             attribute.name, f"expected a date (datetime.date), got a datetime {value!r}"
@@ -117,6 +119,13 @@ def decimal_amount(
     lower = "more than" if strict_minimum else "at least"
 
     def convert(value: object, field: attrs.Attribute[Any]) -> Decimal | None:
+        kind = type(value)
+        if kind is int or kind is Decimal:  # the usual cases, checked first
+            number = Decimal(cast(int, value)) if kind is int else cast(Decimal, value)
+            if number.is_finite() and (
+                (number > minimum if strict_minimum else number >= minimum) and number <= maximum
+            ):
+                return number
         if value is None and allow_none:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):

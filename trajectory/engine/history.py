@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -12,7 +13,7 @@ import attrs
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.fields import check_aware
 
-__all__ = ["Clock", "Event", "ManualClock", "new_id", "system_clock"]
+__all__ = ["Clock", "Event", "ManualClock", "new_event_id", "new_id", "system_clock"]
 
 #: A clock is any callable returning the current time as a timezone-aware datetime.
 Clock = Callable[[], dt.datetime]
@@ -21,8 +22,23 @@ _RANDOM_BYTES: Final = 16
 
 
 def new_id() -> str:
-    """A new opaque identifier: 128 random bits as 32 lowercase hex characters."""
+    """A new opaque identifier: 128 random bits as 32 lowercase hex characters,
+    from the operating system's source (unpredictable: fit for trajectory ids
+    that appear in addresses)."""
     return os.urandom(_RANDOM_BYTES).hex()
+
+
+# Event ids are made on every fire: they come from a generator seeded from the
+# operating system, several times cheaper than a system call each. Unique (128
+# bits), not secret. A forked process seeds its own, so processes never share ids.
+_event_random = random.Random(os.urandom(32))
+os.register_at_fork(after_in_child=lambda: _event_random.seed(os.urandom(32)))
+_event_bytes = _event_random.randbytes
+
+
+def new_event_id() -> str:
+    """A new event identifier: 128 random bits as 32 lowercase hex characters."""
+    return _event_bytes(_RANDOM_BYTES).hex()
 
 
 def system_clock() -> dt.datetime:

@@ -40,6 +40,58 @@ def evolver(cls: type[R]) -> Callable[..., R]:
     if known is not None:
         return known
     target: Any = cls
+    evolve = _dict_copier(target) if _copies_dict(target) else _init_caller(target)
+    evolve.__doc__ = f"A copy of a {cls.__qualname__} with the given fields changed."
+    _compiled[cls] = evolve
+    return evolve
+
+
+def _copies_dict(cls: Any) -> bool:
+    """Whether a copy may skip ``__init__``: no slots, and nothing that ``__init__``
+    would run on a changed value (validators, converters, a post-init hook)."""
+    return (
+        "__slots__" not in cls.__dict__
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and all(
+            field.validator is None
+            and field.converter is None
+            and (field.init or not isinstance(field.default, attrs.Factory))  # type: ignore[arg-type]
+            for field in attrs.fields(cls)
+        )
+    )
+
+
+def _dict_copier(cls: Any) -> Callable[..., Any]:
+    # A copy of the instance dictionary, the changes on top, the fields that
+    # __init__ does not take back at their defaults: as __init__ would build it.
+    names = frozenset(field.alias for field in attrs.fields(cls) if field.init)
+    aliases = {field.alias: field.name for field in attrs.fields(cls) if field.init}
+    renamed = {alias: name for alias, name in aliases.items() if alias != name}
+    resets = {field.name: field.default for field in attrs.fields(cls) if not field.init}
+    new, set_dict = object.__new__, object.__setattr__
+
+    def evolve(self: Any, /, **changes: Any) -> Any:
+        if not names.issuperset(changes):
+            unknown = sorted(set(changes) - names)[0]
+            raise TypeError(
+                f"{cls.__qualname__}.__init__() got an unexpected keyword argument {unknown!r}"
+            )
+        values = self.__dict__.copy()
+        if renamed:
+            changes = {renamed.get(key, key): value for key, value in changes.items()}
+        values.update(changes)
+        if resets:
+            values.update(resets)
+        copy = new(cls)
+        set_dict(copy, "__dict__", values)
+        return copy
+
+    return evolve
+
+
+def _init_caller(cls: Any) -> Callable[..., Any]:
+    target = cls
     fields = [field for field in attrs.fields(target) if field.init]
     missing = object()
     parameters = ", ".join(f"{field.alias}=_missing" for field in fields)
@@ -59,7 +111,5 @@ def evolver(cls: type[R]) -> Callable[..., R]:
     )
     namespace: dict[str, Any] = {"_missing": missing, "_cls": cls}
     exec(compile(source, f"<evolver {cls.__qualname__}>", "exec"), namespace)
-    evolve: Callable[..., R] = namespace["evolve"]
-    evolve.__doc__ = f"A copy of a {cls.__qualname__} with the given fields changed."
-    _compiled[cls] = evolve
+    evolve: Callable[..., Any] = namespace["evolve"]
     return evolve

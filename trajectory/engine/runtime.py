@@ -24,7 +24,7 @@ from trajectory.engine.errors import (
     TransitionNotAllowed,
 )
 from trajectory.engine.fields import check_aware
-from trajectory.engine.history import Clock, Event, new_id, system_clock
+from trajectory.engine.history import Clock, Event, new_event_id, new_id, system_clock
 from trajectory.engine.violations import TRANSITION_NOT_ALLOWED, Violation
 
 __all__ = ["Trajectory"]
@@ -71,7 +71,15 @@ class Trajectory(Generic[D]):
         creation = lifecycle.creation
         data = creation.build(payload, Context(now, None, lifecycle.initial, actor))
         first = Event(
-            new_id(), trajectory_id, 1, now, creation.name, None, lifecycle.initial, payload, actor
+            new_event_id(),
+            trajectory_id,
+            1,
+            now,
+            creation.name,
+            None,
+            lifecycle.initial,
+            payload,
+            actor,
         )
         return cls(lifecycle, trajectory_id, lifecycle.initial, data, [first], clock)
 
@@ -317,6 +325,7 @@ class Trajectory(Generic[D]):
         :class:`TransitionNotAllowed`, :class:`PreconditionFailed` (with every
         violation) or :class:`EffectFailed`; in each case nothing changes.
         """
+        # The hot path: every step below is needed, and nothing is done twice.
         definition, routes = self._lifecycle.dispatch(event)
         fields = definition.build_payload(payload)
         if actor is not None:
@@ -324,44 +333,51 @@ class Trajectory(Generic[D]):
         state = self._state
         target = routes.get(state)
         if target is None:
-            logger.info(
-                event,
-                trajectory_id=self._id,
-                from_state=state,
-                to_state=None,
-                outcome="refused",
-                violations=[TRANSITION_NOT_ALLOWED.code],
-            )
+            self._refuse(event, state, None, [TRANSITION_NOT_ALLOWED.code])
             raise TransitionNotAllowed(event, state, self._sources(event))
-        now = _now(self._clock)
+        try:  # _now() inlined: this is the hot path
+            now = self._clock()
+        except TrajectoryError:
+            raise
+        except Exception as err:
+            raise InvalidData("clock", f"the clock raised {err!r}") from err
+        if type(now) is not dt.datetime or now.tzinfo is None:  # the exact type: fast
+            now = _checked_now(now)  # a datetime subclass passes; anything else raises
         context = Context(now, state, target, actor)
         data = self._data
-        violations: list[Violation] = []
+        violations: list[Violation] | None = None
         for guard in definition.guards:
             found = guard(data, fields, context)
             if found:
+                if violations is None:
+                    violations = []
                 violations.extend(found)
         if violations:
-            logger.info(
-                event,
-                trajectory_id=self._id,
-                from_state=state,
-                to_state=target,
-                outcome="refused",
-                violations=[v.code for v in violations],
-            )
+            self._refuse(event, state, target, [v.code for v in violations])
             raise PreconditionFailed(event, state, violations)
-        data = self._effect(definition, fields, context)
+        if definition.effect is not None:
+            data = self._effect(definition, fields, context)
+        events = self._events
         recorded = Event(
-            new_id(), self._id, len(self._events) + 1, now, event, state, target, fields, actor
+            new_event_id(), self._id, len(events) + 1, now, event, state, target, fields, actor
         )
         # The commit: nothing before this line changed the trajectory.
         self._state, self._data = target, data
-        self._events.append(recorded)
+        events.append(recorded)
         logger.info(
             event, trajectory_id=self._id, from_state=state, to_state=target, outcome="accepted"
         )
         return recorded
+
+    def _refuse(self, event: str, state: str, target: str | None, codes: list[str]) -> None:
+        logger.info(
+            event,
+            trajectory_id=self._id,
+            from_state=state,
+            to_state=target,
+            outcome="refused",
+            violations=codes,
+        )
 
     # -- helpers ----------------------------------------------------------------
 
@@ -423,6 +439,10 @@ def _now(clock: Clock) -> dt.datetime:
         raise
     except Exception as err:
         raise InvalidData("clock", f"the clock raised {err!r}") from err
+    return _checked_now(now)
+
+
+def _checked_now(now: object) -> dt.datetime:
     if not isinstance(now, dt.datetime) or now.tzinfo is None:
         raise InvalidData(
             "clock", f"expected a timezone-aware datetime from the clock, got {now!r}"

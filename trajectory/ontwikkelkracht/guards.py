@@ -7,7 +7,6 @@ change anything and never do I/O. "Today" is the date in the Netherlands.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -30,13 +29,18 @@ _NONE: Final[list[Violation]] = []
 
 def today(context: Context) -> dt.date:
     """The date in the Netherlands at the moment of the event."""
-    return _dutch_date(context.now)
+    global _last_day  # a one-entry cache, replaced as a whole (never torn)
+    moment = context.now
+    last = _last_day
+    if last[0] is moment:  # several guards and the effect of one event ask in turn
+        known: dt.date = last[1]
+        return known
+    day = moment.astimezone(NETHERLANDS).date()
+    _last_day = (moment, day)
+    return day
 
 
-@functools.lru_cache(maxsize=8)
-def _dutch_date(moment: dt.datetime) -> dt.date:
-    # Several guards and the effect of one event ask for the same moment's date.
-    return moment.astimezone(NETHERLANDS).date()
+_last_day: tuple[Any, Any] = (None, None)
 
 
 def _number(value: Any) -> int | float:
@@ -53,11 +57,16 @@ def not_in_future(*fields: str) -> LeertrajectGuard:
 
     def guard(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
         now = today(context)
-        return [
-            v.DATE_IN_FUTURE(field=field, date=day.isoformat(), today=now.isoformat())
-            for field in fields
-            if (day := getattr(payload, field)) is not None and day > now
-        ]
+        found = _NONE
+        for field in fields:
+            day = getattr(payload, field)
+            if day is not None and day > now:
+                if found is _NONE:
+                    found = []
+                found.append(
+                    v.DATE_IN_FUTURE(field=field, date=day.isoformat(), today=now.isoformat())
+                )
+        return found
 
     return guard
 
@@ -353,9 +362,13 @@ def participants_known(attribute: str) -> LeertrajectGuard:
 
     def guard(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
         value = getattr(payload, attribute)
-        named: Sequence[str] = (value,) if isinstance(value, str) else value
+        if isinstance(value, str):  # one name: the usual case
+            if data.participant(value) is not None:
+                return _NONE
+            return [v.PARTICIPANTS_UNKNOWN(names=[value])]
+        named: Sequence[str] = value
         unknown = [name for name in named if data.participant(name) is None]
-        return [v.PARTICIPANTS_UNKNOWN(names=unknown)] if unknown else []
+        return [v.PARTICIPANTS_UNKNOWN(names=unknown)] if unknown else _NONE
 
     return guard
 

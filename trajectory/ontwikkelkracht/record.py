@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -33,7 +34,9 @@ from trajectory.ontwikkelkracht.school import School, SchoolYear
 __all__ = ["Leertraject"]
 
 
-@attrs.frozen
+# Not slotted: an event's copy of the record is a copy of its dictionary (see
+# trajectory.engine.records.evolver), several times faster than __init__ for 23 fields.
+@attrs.frozen(slots=False)
 class Leertraject:
     """One school location following one offered leertraject in one school year.
 
@@ -64,10 +67,9 @@ class Leertraject:
     reason: str | None = None
     """Why the trajectory was declined, rejected, withdrawn or stopped."""
     settlement: Settlement | None = None
-    # An index of the hours per (participant, date), built on first use; not data.
-    _day_totals: dict[tuple[str, dt.date], Decimal] | None = attrs.field(
-        default=None, init=False, eq=False, repr=False
-    )
+    # An index of the hours per (participant, date), built on first use; not data
+    # (a _HoursIndex; typed Any so that schema generation passes over it).
+    _hours_index: Any = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def planned_hours(self) -> Decimal:
@@ -86,23 +88,19 @@ class Leertraject:
 
     def hours_on(self, participant: str, day: dt.date) -> Decimal:
         """The hours ``participant`` (as registered) logged on ``day``, together."""
-        index = self._day_totals
+        index: _HoursIndex | None = self._hours_index
         if index is None:
-            index = {}
-            for entry in self.hours:
-                key = (entry.participant, entry.date)
-                index[key] = index.get(key, Decimal(0)) + entry.hours
-            object.__setattr__(self, "_day_totals", index)  # a cache: the data is unchanged
-        return index.get((participant, day), Decimal(0))
+            index = _HoursIndex(self.hours)
+            object.__setattr__(self, "_hours_index", index)  # a cache: the data is unchanged
+        return index.total(self.hours, (participant, day))
 
     def with_hours(self, entry: HoursEntry) -> Leertraject:
-        """A copy with ``entry`` logged (the index carried along, not rebuilt)."""
-        changed = evolver(Leertraject)(self, hours=(*self.hours, entry))
-        if self._day_totals is not None:
-            index = dict(self._day_totals)
-            key = (entry.participant, entry.date)
-            index[key] = index.get(key, Decimal(0)) + entry.hours
-            object.__setattr__(changed, "_day_totals", index)
+        """A copy with ``entry`` logged (the index shared along, not rebuilt)."""
+        hours = self.hours
+        changed = _evolve(self, hours=(*hours, entry))
+        index: _HoursIndex | None = self._hours_index
+        if index is not None and index.extend(len(hours), entry):
+            object.__setattr__(changed, "_hours_index", index)
         return changed
 
     def participant(self, name: str) -> Participant | None:
@@ -112,3 +110,43 @@ class Leertraject:
                 return participant
         key = name_key(name)
         return next((p for p in self.participants if name_key(p.name) == key), None)
+
+
+_evolve = evolver(Leertraject)
+
+
+class _HoursIndex:
+    """Where each (participant, date) occurs in a line of ``hours`` tuples.
+
+    The records of one trajectory each hold a longer ``hours`` tuple than the one
+    before; they share one index, extended in place when a record at its end
+    logs more hours, so logging does not copy it. An index may list positions
+    that a record's tuple does not reach, or that another line of records took
+    (a record copied twice): :meth:`total` counts only the entries at those
+    positions that are the record's own.
+    """
+
+    __slots__ = ("covered", "positions")
+
+    def __init__(self, hours: tuple[HoursEntry, ...]) -> None:
+        self.positions: dict[tuple[str, dt.date], list[tuple[int, HoursEntry]]] = {}
+        for position, entry in enumerate(hours):
+            self.positions.setdefault((entry.participant, entry.date), []).append((position, entry))
+        self.covered = len(hours)
+
+    def extend(self, position: int, entry: HoursEntry) -> bool:
+        """Add ``entry`` at ``position`` if the index ends there; whether it did."""
+        if self.covered != position:
+            return False
+        self.covered = position + 1
+        self.positions.setdefault((entry.participant, entry.date), []).append((position, entry))
+        return True
+
+    def total(self, hours: tuple[HoursEntry, ...], key: tuple[str, dt.date]) -> Decimal:
+        """The hours logged under ``key`` in ``hours``."""
+        total = Decimal(0)
+        size = len(hours)
+        for position, entry in self.positions.get(key, ()):
+            if position < size and hours[position] is entry:
+                total += entry.hours
+        return total
