@@ -74,8 +74,6 @@ GUARD_CODES: Final[Mapping[str, tuple[str, ...]]] = {
         "core_group_formed": ("core_group.missing", "core_group.school_leader"),
         "calendar_planned": ("calendar.incomplete", "calendar.outside_school_year"),
         "development_plan_complete": ("development_plan.missing_part",),
-        "study_moments_below_maximum": ("study_moments.maximum",),
-        "moments_held": ("study_moments.minimum", "guidance_moments.minimum"),
         "implementation_plan_given": ("implementation_plan.missing",),
         "hours_logged": ("hours.not_logged",),
         "participant_is_new": ("participants.duplicate",),
@@ -143,10 +141,25 @@ def guard_codes(guard: Callable[..., Any]) -> tuple[str, ...]:
         ) from None
 
 
+def rule_codes(event: str) -> list[str]:
+    """The violation codes of the repeat and cycle rules on ``event`` (their guards
+    run first)."""
+    codes = []
+    for repeat in LIFECYCLE.repeats:
+        if repeat.maximum is not None and repeat.event == event:
+            codes.append(repeat.maximum_violation.code)
+        if event in repeat.required_by:
+            codes.append(repeat.minimum_violation.code)
+    for cycle in LIFECYCLE.cycles.values():
+        if cycle.maximum is not None and cycle.start == event:
+            codes.append(cycle.maximum_violation.code)
+    return codes
+
+
 def event_codes(definition: EventDefinition[Any]) -> tuple[str, ...]:
-    """The violation codes of an event's guards, in order, without repeats."""
+    """The violation codes of an event's rules and guards, in order, without repeats."""
     codes = (code for guard in definition.guards for code in guard_codes(guard))
-    return tuple(dict.fromkeys(codes))
+    return tuple(dict.fromkeys([*rule_codes(definition.name), *codes]))
 
 
 def attribute_docstrings(cls: type) -> dict[str, str]:

@@ -29,7 +29,11 @@ from trajectory.engine.errors import (
     UnknownEvent,
 )
 from trajectory.engine.history import Clock, Event, ManualClock, new_id, system_clock
+from trajectory.engine.loader import definition_schema, dump_lifecycle, load_lifecycle
+from trajectory.engine.registry import GuardCall, Registry
+from trajectory.engine.repeats import Cycle, Repeat
 from trajectory.engine.runtime import Trajectory
+from trajectory.engine.schedule import Deadline, Due, Recurring
 from trajectory.engine.violations import LANGUAGES, Violation, ViolationRegistry, ViolationType
 
 __all__ = [
@@ -39,17 +43,24 @@ __all__ = [
     "Context",
     "CorruptRecord",
     "Creation",
+    "Cycle",
+    "Deadline",
     "DefinitionError",
+    "Due",
     "Effect",
     "EffectFailed",
     "Event",
     "EventDefinition",
     "Guard",
+    "GuardCall",
     "InvalidData",
     "Lifecycle",
     "ManualClock",
     "NoPayload",
     "PreconditionFailed",
+    "Recurring",
+    "Registry",
+    "Repeat",
     "State",
     "StoreError",
     "Trajectory",
@@ -61,6 +72,9 @@ __all__ = [
     "Violation",
     "ViolationRegistry",
     "ViolationType",
+    "definition_schema",
+    "dump_lifecycle",
+    "load_lifecycle",
     "new_id",
     "system_clock",
 ]

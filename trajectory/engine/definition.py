@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
@@ -19,6 +19,8 @@ import attrs
 import transitions
 
 from trajectory.engine.errors import DefinitionError, InvalidData, UnknownEvent
+from trajectory.engine.repeats import RULE_VIOLATIONS, Cycle, Repeat
+from trajectory.engine.schedule import Deadline, Due, Recurring, due
 from trajectory.engine.violations import (
     ENGINE_VIOLATIONS,
     Violation,
@@ -49,7 +51,9 @@ class Context(NamedTuple):
     """What a guard or effect knows besides the data and the payload.
 
     Immutable; built for every check and fire, so it is a named tuple (the
-    cheapest immutable record to build).
+    cheapest immutable record to build). ``history`` is the trajectory's history
+    before the event (empty for the creation): guards count repeats and cycle
+    rounds in it. Read it during the call; it is not a copy to keep.
     """
 
     now: dt.datetime
@@ -60,6 +64,8 @@ class Context(NamedTuple):
     """The state the event leads to."""
     actor: str | None
     """Who fires the event, if given."""
+    history: Sequence[Event] = ()
+    """The events before this one, oldest first."""
 
 
 #: A guard returns every violation it finds (an empty iterable when all is well).
@@ -197,6 +203,10 @@ class Lifecycle(Generic[D]):
         describe: Callable[[D], Mapping[str, str | None]] | None = None,
         person_fields: Iterable[str] = (),
         description: str = "",
+        repeats: Iterable[Repeat] = (),
+        cycles: Iterable[Cycle] = (),
+        recurring: Iterable[Recurring] = (),
+        deadlines: Iterable[Deadline] = (),
     ) -> None:
         self.name = name
         #: The class of the trajectories' data (needed to read snapshots).
@@ -208,14 +218,27 @@ class Lifecycle(Generic[D]):
         self.description = description
         self.initial = initial
         self.creation = creation
+        #: The states, by name, in definition order.
         self.states: Mapping[str, State] = MappingProxyType(_unique("state", states))
+        #: The events as defined, by name, in definition order.
         self.events: Mapping[str, EventDefinition[D]] = MappingProxyType(_unique("event", events))
+        #: How often events may and must occur (see :mod:`trajectory.engine.repeats`).
+        self.repeats: tuple[Repeat, ...] = tuple(repeats)
+        #: The cycles of a lifecycle that loops back, by name.
+        self.cycles: Mapping[str, Cycle] = MappingProxyType(_unique("cycle", cycles))
         registry = ViolationRegistry()
         registry.include(ENGINE_VIOLATIONS)
         if violations is not None:
             registry.include(violations)
+        for used in self._rule_violations():  # the engine's own, where its rules use them
+            if used.code not in registry:
+                registry.include({used.code: used})
         self.violations: Mapping[str, ViolationType] = registry
+        #: Events due at a cadence, and deadlines (see :mod:`trajectory.engine.schedule`).
+        self.recurring: tuple[Recurring, ...] = tuple(recurring)
+        self.deadlines: tuple[Deadline, ...] = tuple(deadlines)
         self._validate()
+        self._validate_rules()
         self.machine = self._compile()
         self.routes: Mapping[str, Mapping[str, str]] = MappingProxyType(
             {
@@ -229,8 +252,10 @@ class Lifecycle(Generic[D]):
             }
         )
         # The hot path of fire(): one plain-dict lookup gives the definition and routes.
+        # Events with repeat or cycle rules get the engine's guards in front of their own.
         self._dispatch: dict[str, tuple[EventDefinition[D], dict[str, str]]] = {
-            name: (self.events[name], dict(self.routes[name])) for name in self.events
+            name: (self._with_rules(self.events[name]), dict(self.routes[name]))
+            for name in self.events
         }
 
     @property
@@ -239,7 +264,8 @@ class Lifecycle(Generic[D]):
         return frozenset(name for name, state in self.states.items() if state.final)
 
     def event(self, name: str) -> EventDefinition[D]:
-        """The definition of event ``name``, or :class:`UnknownEvent`."""
+        """The definition of event ``name`` as it fires, or :class:`UnknownEvent`:
+        as in :attr:`events`, with the guards of its repeat and cycle rules first."""
         found = self._dispatch.get(name) if isinstance(name, str) else None
         if found is None:
             raise UnknownEvent(name, tuple(self.events))
@@ -270,6 +296,23 @@ class Lifecycle(Generic[D]):
     def replay(self, events: Iterable[Event], *, clock: Clock | None = None) -> Trajectory[D]:
         """Rebuild a trajectory from its history; see :func:`trajectory.replay`."""
         return _trajectory_class().from_history(self, events, clock=clock)
+
+    def iteration(self, trajectory: Trajectory[D], cycle: str) -> int:
+        """The round of ``cycle`` that ``trajectory`` is in (0 before it started)."""
+        found = self.cycles.get(cycle) if isinstance(cycle, str) else None
+        if found is None:
+            known = ", ".join(self.cycles) or "none"
+            raise InvalidData("cycle", f"unknown cycle {cycle!r}; known: {known}")
+        return found.iteration(trajectory.history)
+
+    def due(self, trajectory: Trajectory[D], now: dt.datetime) -> tuple[Due, ...]:
+        """What is pending for ``trajectory`` at ``now``: its recurring events and
+        deadlines, soonest first, each with its date and whether it is overdue."""
+        return due(trajectory, now, recurring=self.recurring, deadlines=self.deadlines)
+
+    def overdue(self, trajectory: Trajectory[D], now: dt.datetime) -> tuple[Due, ...]:
+        """What is overdue for ``trajectory`` at ``now`` (see :meth:`due`)."""
+        return tuple(item for item in self.due(trajectory, now) if item.overdue)
 
     def __repr__(self) -> str:
         return f"<Lifecycle {self.name!r}: {len(self.states)} states, {len(self.events)} events>"
@@ -306,6 +349,67 @@ class Lifecycle(Generic[D]):
                             f"event {event.name!r} leaves the final state {source!r}"
                         )
         self._check_reachable()
+
+    def _rule_violations(self) -> list[ViolationType]:
+        used = [r.maximum_violation for r in self.repeats if r.maximum is not None]
+        used += [r.minimum_violation for r in self.repeats if r.minimum is not None]
+        used += [c.maximum_violation for c in self.cycles.values() if c.maximum is not None]
+        return [v for v in used if RULE_VIOLATIONS.get(v.code) is v]
+
+    def _validate_rules(self) -> None:
+        def known_event(name: str, where: str) -> None:
+            if name not in self.events:
+                raise DefinitionError(f"{where} refers to the unknown event {name!r}")
+
+        def known_state(name: str, where: str) -> None:
+            if name not in self.states:
+                raise DefinitionError(f"{where} refers to the unknown state {name!r}")
+
+        def declared(violation: ViolationType, where: str) -> None:
+            if self.violations.get(violation.code) is not violation:
+                raise DefinitionError(
+                    f"{where} reports {violation.code!r}, which the lifecycle does not declare"
+                )
+
+        for rule in self.repeats:
+            where = f"the repeat of {rule.event!r}"
+            known_event(rule.event, where)
+            for name in rule.required_by:
+                known_event(name, where)
+            if rule.since is not None:
+                known_event(rule.since, where)
+            if rule.within is not None:
+                known_state(rule.within, where)
+            if rule.maximum is not None:
+                declared(rule.maximum_violation, where)
+            if rule.minimum is not None:
+                declared(rule.minimum_violation, where)
+        for cycle in self.cycles.values():
+            known_event(cycle.start, f"the cycle {cycle.name!r}")
+            if cycle.maximum is not None:
+                declared(cycle.maximum_violation, f"the cycle {cycle.name!r}")
+        for recurring in self.recurring:
+            known_event(recurring.event, f"the recurring event {recurring.event!r}")
+            for state in recurring.states:
+                known_state(state, f"the recurring event {recurring.event!r}")
+        for deadline in self.deadlines:
+            known_event(deadline.event, f"the deadline of {deadline.event!r}")
+            known_state(deadline.state, f"the deadline of {deadline.event!r}")
+
+    def _with_rules(self, definition: EventDefinition[D]) -> EventDefinition[D]:
+        """``definition`` with the guards of the repeat and cycle rules on it first."""
+        rules: list[Guard[D]] = []
+        for rule in self.repeats:
+            if rule.maximum is not None and rule.event == definition.name:
+                rules.append(rule.maximum_guard())
+            if definition.name in rule.required_by:
+                rules.append(rule.minimum_guard())
+        for cycle in self.cycles.values():
+            if cycle.maximum is not None and cycle.start == definition.name:
+                rules.append(cycle.maximum_guard())
+        if not rules:
+            return definition
+        return attrs.evolve(definition, guards=(*rules, *definition.guards))
 
     def _check_reachable(self) -> None:
         edges: dict[str, set[str]] = {name: set() for name in self.states}

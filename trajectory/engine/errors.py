@@ -50,8 +50,15 @@ class DefinitionError(TrajectoryError):
     """A lifecycle definition is inconsistent.
 
     Raised when a :class:`~trajectory.engine.Lifecycle` is built: unknown or
-    unreachable states, events leaving a final state, duplicate names.
+    unreachable states, events leaving a final state, duplicate names. When it is
+    loaded from a definition file, ``path`` says where the file is wrong
+    (``$.events[3].transitions[0].target``); otherwise it is ``None``.
     """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        self.reason = message
+        super().__init__(message if path is None else f"{path}: {message}")
 
 
 class InvalidData(TrajectoryError, ValueError):

@@ -203,7 +203,7 @@ class Trajectory(Generic[D]):
                 f"{where}.to_state",
                 f"{event.name!r} leads from {self._state!r} to {target!r}, got {event.to_state!r}",
             )
-        context = Context(event.timestamp, self._state, target, event.actor)
+        context = Context(event.timestamp, self._state, target, event.actor, self._events)
         data = self._effect(definition, event.payload, context)
         self._state, self._data = target, data
         self._events.append(event)
@@ -297,7 +297,7 @@ class Trajectory(Generic[D]):
         target = routes.get(self._state)
         if target is None:
             return [self._not_allowed(event)]
-        context = Context(_now(self._clock), self._state, target, None)
+        context = Context(_now(self._clock), self._state, target, None, self._events)
         return self._evaluate(definition, fields, context)
 
     def blockers(self) -> dict[str, list[Violation]]:
@@ -343,7 +343,7 @@ class Trajectory(Generic[D]):
             raise InvalidData("clock", f"the clock raised {err!r}") from err
         if type(now) is not dt.datetime or now.tzinfo is None:  # the exact type: fast
             now = _checked_now(now)  # a datetime subclass passes; anything else raises
-        context = Context(now, state, target, actor)
+        context = Context(now, state, target, actor, self._events)
         data = self._data
         violations: list[Violation] | None = None
         for guard in definition.guards:

@@ -288,32 +288,19 @@ def development_plan_complete(data: Leertraject, payload: Any, context: Context)
     ]
 
 
-def study_moments_below_maximum(
-    data: Leertraject, payload: Any, context: Context
-) -> list[Violation]:
-    """Fewer study moments held than the scheme's maximum."""
-    maximum, actual = data.rules.study_moments_maximum, len(data.study_moments)
-    return [v.STUDY_MOMENTS_MAXIMUM(maximum=maximum, actual=actual)] if actual >= maximum else []
+def study_moments_maximum(data: Leertraject) -> int:
+    """The scheme's maximum of study moments (a limit of the lifecycle's repeats)."""
+    return data.rules.study_moments_maximum
 
 
-def moments_held(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
-    """At least the minimum study moments and guidance moments were held."""
-    rules = data.rules
-    found: list[Violation] = []
-    if len(data.study_moments) < rules.study_moments_minimum:
-        found.append(
-            v.STUDY_MOMENTS_MINIMUM(
-                required=rules.study_moments_minimum, actual=len(data.study_moments)
-            )
-        )
-    required_guidance = max(rules.guidance_moments_minimum, 1)
-    if len(data.guidance_moments) < required_guidance:
-        found.append(
-            v.GUIDANCE_MOMENTS_MINIMUM(
-                required=required_guidance, actual=len(data.guidance_moments)
-            )
-        )
-    return found
+def study_moments_minimum(data: Leertraject) -> int:
+    """The scheme's minimum of study moments before the closing talk."""
+    return data.rules.study_moments_minimum
+
+
+def guidance_moments_minimum(data: Leertraject) -> int:
+    """The guidance moments needed before the closing talk: the scheme's, at least one."""
+    return max(data.rules.guidance_moments_minimum, 1)
 
 
 def implementation_plan_given(data: Leertraject, payload: Any, context: Context) -> list[Violation]:

@@ -1,0 +1,112 @@
+"""The registry: names for the code a definition file refers to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+
+from trajectory import Context, DefinitionError, Violation
+from trajectory.engine.registry import GuardCall, Registry
+
+
+@attrs.frozen
+class Visit:
+    """A payload class."""
+
+    host: str
+
+
+def host_named(data: Any, payload: Any, context: Context) -> list[Violation]:
+    return []
+
+
+def at_least(number: int) -> Any:
+    def guard(data: Any, payload: Any, context: Context) -> list[Violation]:
+        return []
+
+    guard.number = number  # type: ignore[attr-defined]
+    return guard
+
+
+def test_decorators_register_under_the_function_name() -> None:
+    """guard(), effect() and payload() register under the function or class name by
+    default, or under the name given, and return what they decorate."""
+    registry = Registry()
+    assert host_named is registry.guard()(host_named)
+    assert Visit is registry.payload("visit")(Visit)
+
+    @registry.effect("noted")
+    def note(data: Any, payload: Any, context: Context) -> Any:
+        return data
+
+    assert host_named is registry.resolve_guard("host_named", "$.g")
+    assert Visit is registry.payload_class("visit", "$.p")
+    assert note is registry.resolve_effect("noted", "$.e")
+
+
+def test_unknown_names_say_where_and_what_is_known() -> None:
+    """An unknown name is a DefinitionError with the path and the registered names."""
+    registry = Registry()
+    registry.register_guard("host_named", host_named)
+    with pytest.raises(DefinitionError) as info:
+        registry.resolve_guard("host_missing", "$.events[3].guards[0]")
+    assert "$.events[3].guards[0]" == info.value.path
+    assert "host_missing" in str(info.value)
+    assert "registered: host_named" in str(info.value)
+
+
+def test_a_name_is_registered_once() -> None:
+    """Registering a second guard under the same name is a DefinitionError."""
+    registry = Registry()
+    registry.register_guard("host_named", host_named)
+    with pytest.raises(DefinitionError, match="registered twice"):
+        registry.register_guard("host_named", host_named)
+
+
+def test_payloads_are_attrs_classes() -> None:
+    """A payload class that is not an attrs class is refused."""
+    with pytest.raises(DefinitionError, match="not an attrs class"):
+        Registry().register_payload(dict)
+
+
+def test_factories_make_each_guard_once_and_name_it() -> None:
+    """A factory's guard is made once per argument list, and named back by them."""
+    registry = Registry()
+    registry.register_guard_factory("at_least", at_least)
+    two = registry.resolve_guard(GuardCall("at_least", (2,)), "$.g")
+    assert two is registry.resolve_guard(GuardCall("at_least", (2,)), "$.h")
+    assert 2 == two.number  # type: ignore[attr-defined]
+    three = registry.resolve_guard(GuardCall("at_least", (3,)), "$.i")
+    assert two is not three
+    assert GuardCall("at_least", (3,)) == registry.name_of("guard", three, "a guard")
+
+
+def test_a_factory_given_the_wrong_arguments() -> None:
+    """Arguments a factory does not take are a DefinitionError at that path."""
+    registry = Registry()
+    registry.register_guard_factory("at_least", at_least)
+    with pytest.raises(DefinitionError) as info:
+        registry.resolve_guard(GuardCall("at_least", (1, 2)), "$.events[0].guards[1]")
+    assert "$.events[0].guards[1]" == info.value.path
+
+
+def test_limits_are_numbers_or_names() -> None:
+    """A limit is a whole number as it is, or a registered function by name."""
+    registry = Registry()
+
+    def maximum(data: Any) -> int:
+        return 3
+
+    registry.register_limit("maximum", maximum)
+    assert 2 == registry.limit(2, "$.m")
+    assert maximum is registry.limit("maximum", "$.m")
+
+
+def test_name_of_unregistered_code() -> None:
+    """Naming code that is not registered is a DefinitionError saying what it was."""
+    with pytest.raises(DefinitionError, match="the effect of 'visit'"):
+        Registry().name_of("effect", host_named, "the effect of 'visit'")
+    with pytest.raises(DefinitionError, match="unknown kind"):
+        Registry().name_of("colour", host_named, "x")

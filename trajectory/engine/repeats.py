@@ -1,0 +1,247 @@
+"""Counted repeats and cycles, computed from the history.
+
+A :class:`Repeat` says how often an event may occur (``maximum``) and how often it
+must have occurred before another event may fire (``minimum``, checked when one of
+``required_by`` fires). Occurrences are counted in the history, optionally only
+``within`` the current stay in a state or ``since`` the last occurrence of an event.
+
+A :class:`Cycle` names the event that starts each round of a lifecycle that loops
+back; the iteration is the number of times that event was taken, and a cycle may
+have a ``maximum`` number of iterations.
+
+The engine turns both into guards of the events they concern, which run before the
+event's own guards and report the engine's violations (``repeat.maximum``,
+``repeat.minimum``, ``cycle.maximum``) or the ones the rule names::
+
+    >>> from trajectory.engine.history import Event
+    >>> import datetime as dt
+    >>> at = dt.datetime(2024, 9, 1, tzinfo=dt.UTC)
+    >>> history = [
+    ...     Event("1", "t", 1, at, "created", None, "open", None),
+    ...     Event("2", "t", 2, at, "visit", "open", "open", None),
+    ...     Event("3", "t", 3, at, "visit", "open", "open", None),
+    ... ]
+    >>> count(history, "visit")
+    2
+    >>> count(history, "visit", since="visit")
+    0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from trajectory.engine.errors import DefinitionError
+from trajectory.engine.violations import Violation, ViolationRegistry, ViolationType
+
+if TYPE_CHECKING:
+    from trajectory.engine.definition import Context
+    from trajectory.engine.history import Event
+
+__all__ = [
+    "CYCLE_MAXIMUM",
+    "REPEAT_MAXIMUM",
+    "REPEAT_MINIMUM",
+    "RULE_VIOLATIONS",
+    "Cycle",
+    "Limit",
+    "Repeat",
+    "count",
+    "entered",
+]
+
+#: A bound: a fixed number, or a function of the trajectory's data (a scheme value).
+Limit = int | Callable[[Any], int]
+
+#: The violations of repeat and cycle rules; a lifecycle declares those its rules use.
+RULE_VIOLATIONS: Final = ViolationRegistry()
+
+REPEAT_MAXIMUM: Final = RULE_VIOLATIONS.define(
+    "repeat.maximum",
+    nl="De stap '{event}' is al {actual} keer gezet; het maximum is {maximum}.",
+    en="The step '{event}' has been taken {actual} times already; the maximum is {maximum}.",
+    description="A counted event would occur more often than its maximum.",
+)
+REPEAT_MINIMUM: Final = RULE_VIOLATIONS.define(
+    "repeat.minimum",
+    nl="De stap '{event}' moet minimaal {required} keer gezet zijn; dat is {actual} keer.",
+    en="The step '{event}' must have been taken at least {required} times; it was {actual}.",
+    description="An event needs a counted event to have occurred at least a minimum of times.",
+)
+CYCLE_MAXIMUM: Final = RULE_VIOLATIONS.define(
+    "cycle.maximum",
+    nl="De cyclus '{cycle}' is al {actual} keer doorlopen; het maximum is {maximum}.",
+    en="The cycle '{cycle}' has run {actual} times already; the maximum is {maximum}.",
+    description="A new round of a cycle would exceed its maximum number of iterations.",
+)
+
+_NONE: Final[list[Violation]] = []
+
+
+def count(
+    history: Sequence[Event], event: str, *, within: str | None = None, since: str | None = None
+) -> int:
+    """How often ``event`` occurs in ``history``: all of it, or only since the
+    trajectory last entered the state ``within``, or since the last ``since`` event
+    (whichever is later)."""
+    found = 0
+    for past in reversed(history):
+        if since is not None and past.name == since:
+            return found
+        if past.name == event:
+            found += 1
+        if within is not None and past.to_state == within and past.from_state != within:
+            return found
+    return found
+
+
+def entered(history: Sequence[Event], states: str | Sequence[str]) -> Event | None:
+    """The event by which the trajectory entered ``states`` (one state or several taken
+    together) for its current stay there; ``None`` when it is not in them now."""
+    inside = (states,) if isinstance(states, str) else tuple(states)
+    if not history or history[-1].to_state not in inside:
+        return None
+    for index in range(len(history) - 1, -1, -1):
+        if history[index].from_state not in inside:
+            return history[index]
+    return history[0]  # unreachable: the creation comes from no state
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _limit(limit: Limit, data: Any) -> int:
+    return limit if isinstance(limit, int) else limit(data)
+
+
+def _check_limit(limit: Limit | None, what: str) -> None:
+    if limit is None or callable(limit):
+        return
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise DefinitionError(
+            f"{what}: expected a whole number from 0, or a function, got {limit!r}"
+        )
+
+
+@attrs.frozen
+class Repeat:
+    """How often ``event`` may occur, and must have occurred before ``required_by``.
+
+    ``maximum`` refuses ``event`` once it occurred that many times; ``minimum``
+    refuses each event of ``required_by`` until it occurred that many times. Both
+    are numbers or functions of the data (``lambda data: data.rules.maximum``).
+    Occurrences count over the whole history, or ``within`` the current stay in a
+    state, or ``since`` the last occurrence of another event (a cycle's start).
+    ``maximum_violation`` and ``minimum_violation`` replace the engine's
+    ``repeat.maximum`` and ``repeat.minimum``; they receive the figures,
+    ``maximum`` or ``required``, and ``actual`` (the engine's own also ``event``).
+    """
+
+    event: str
+    maximum: Limit | None = None
+    minimum: Limit | None = None
+    required_by: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    within: str | None = None
+    since: str | None = None
+    maximum_violation: ViolationType = REPEAT_MAXIMUM
+    minimum_violation: ViolationType = REPEAT_MINIMUM
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        what = f"the repeat of {self.event!r}"
+        _check_limit(self.maximum, f"{what}: maximum")
+        _check_limit(self.minimum, f"{what}: minimum")
+        if self.maximum is None and self.minimum is None:
+            raise DefinitionError(f"{what} has neither a maximum nor a minimum")
+        if self.minimum is not None and not self.required_by:
+            raise DefinitionError(f"{what} has a minimum but no event in required_by")
+        if self.required_by and self.minimum is None:
+            raise DefinitionError(f"{what} has events in required_by but no minimum")
+        maximum, minimum = self.maximum, self.minimum
+        if isinstance(maximum, int) and isinstance(minimum, int) and minimum > maximum:
+            raise DefinitionError(f"{what}: the minimum {minimum} is above the maximum {maximum}")
+
+    def occurrences(self, history: Sequence[Event]) -> int:
+        """How often the event occurred in the counted part of ``history``."""
+        return count(history, self.event, within=self.within, since=self.since)
+
+    def maximum_guard(self) -> Callable[[Any, Any, Context], list[Violation]]:
+        """The guard of ``event``: refused once it occurred ``maximum`` times."""
+        maximum = self.maximum
+        assert maximum is not None  # only asked for when there is one
+        violation = self.maximum_violation
+
+        def guard(data: Any, payload: Any, context: Context) -> list[Violation]:
+            bound = _limit(maximum, data)
+            actual = self.occurrences(context.history)
+            if actual < bound:
+                return _NONE
+            if violation is REPEAT_MAXIMUM:
+                return [violation(event=self.event, maximum=bound, actual=actual)]
+            return [violation(maximum=bound, actual=actual)]
+
+        return guard
+
+    def minimum_guard(self) -> Callable[[Any, Any, Context], list[Violation]]:
+        """The guard of each ``required_by`` event: refused until ``event`` occurred
+        ``minimum`` times."""
+        minimum = self.minimum
+        assert minimum is not None  # only asked for when there is one
+        violation = self.minimum_violation
+
+        def guard(data: Any, payload: Any, context: Context) -> list[Violation]:
+            bound = _limit(minimum, data)
+            actual = self.occurrences(context.history)
+            if actual >= bound:
+                return _NONE
+            if violation is REPEAT_MINIMUM:
+                return [violation(event=self.event, required=bound, actual=actual)]
+            return [violation(required=bound, actual=actual)]
+
+        return guard
+
+
+@attrs.frozen
+class Cycle:
+    """A lifecycle that loops back: ``start`` is the event that starts every round.
+
+    The iteration is how often ``start`` was taken (0 before the first round).
+    With a ``maximum`` (a number or a function of the data), ``start`` is refused
+    once the cycle ran that often (``cycle.maximum`` with the details ``cycle``,
+    ``maximum`` and ``actual``; or ``maximum_violation``, given ``maximum`` and
+    ``actual``).
+    """
+
+    name: str
+    start: str
+    maximum: Limit | None = None
+    maximum_violation: ViolationType = CYCLE_MAXIMUM
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        _check_limit(self.maximum, f"the cycle {self.name!r}: maximum")
+
+    def iteration(self, history: Sequence[Event]) -> int:
+        """The round the trajectory is in: how often ``start`` was taken."""
+        return count(history, self.start)
+
+    def maximum_guard(self) -> Callable[[Any, Any, Context], list[Violation]]:
+        """The guard of ``start``: refused once the cycle ran ``maximum`` times."""
+        maximum = self.maximum
+        assert maximum is not None  # only asked for when there is one
+        violation = self.maximum_violation
+
+        def guard(data: Any, payload: Any, context: Context) -> list[Violation]:
+            bound = _limit(maximum, data)
+            actual = self.iteration(context.history)
+            if actual < bound:
+                return _NONE
+            if violation is CYCLE_MAXIMUM:
+                return [violation(cycle=self.name, maximum=bound, actual=actual)]
+            return [violation(maximum=bound, actual=actual)]
+
+        return guard

@@ -1,0 +1,1 @@
+"""JSON Schema files that describe the engine's data formats."""
