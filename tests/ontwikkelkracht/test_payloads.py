@@ -94,6 +94,18 @@ CALENDAR: dict[str, Any] = {
     "guidance_moments": [dt.date(2024, 11, 13)],
 }
 
+SCORES: dict[str, int] = {
+    "goede_koers": 2,
+    "goede_start": 1,
+    "goede_feedback": 2,
+    "goede_ontwikkeling": 3,
+    "goede_differentiatie": 2,
+}
+SELF_SCAN: dict[str, Any] = {
+    "model": "lerende-organisatie",
+    "date": dt.date(2024, 9, 10),
+    "scores": SCORES,
+}
 BAD_FIELDS: list[Any] = [
     # unknown payload fields
     pytest.param(
@@ -237,6 +249,49 @@ BAD_FIELDS: list[Any] = [
     ),
     pytest.param(
         "preparing", "form_core_group", {"members": ["Anna", " "]}, "members[1]", id="blank-member"
+    ),
+    # self-scans
+    pytest.param(
+        "intake",
+        "record_self_scan",
+        {**SELF_SCAN, "model": "lerende-school"},
+        "model",
+        id="self-scan-unknown-model",
+    ),
+    pytest.param(
+        "intake",
+        "record_self_scan",
+        {**SELF_SCAN, "scores": [2, 2, 2, 2, 2]},
+        "scores",
+        id="self-scan-scores-not-a-mapping",
+    ),
+    pytest.param(
+        "intake",
+        "record_self_scan",
+        {**SELF_SCAN, "scores": {**SCORES, "koers": 2}},
+        "scores.koers",
+        id="self-scan-aspect-of-the-other-model",
+    ),
+    pytest.param(
+        "intake",
+        "record_self_scan",
+        {**SELF_SCAN, "scores": {**SCORES, "goede_start": 6}},
+        "scores.goede_start",
+        id="self-scan-level-above-5",
+    ),
+    pytest.param(
+        "closing",
+        "record_self_scan",
+        {**SELF_SCAN, "scores": {**SCORES, "goede_start": True}},
+        "scores.goede_start",
+        id="self-scan-bool-level",
+    ),
+    pytest.param(
+        "closing",
+        "record_self_scan",
+        {**SELF_SCAN, "scores": {k: v for k, v in SCORES.items() if k != "goede_feedback"}},
+        "scores.goede_feedback",
+        id="self-scan-aspect-without-level",
     ),
     # parts
     pytest.param(

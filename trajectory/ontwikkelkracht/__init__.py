@@ -7,6 +7,15 @@ the settlement; with the rules per school year and the catalog as data.
 
 from trajectory.ontwikkelkracht import documents as _documents  # noqa: F401 - registers migrations
 from trajectory.ontwikkelkracht.catalog import Catalog, Offer, catalog, load_catalog
+from trajectory.ontwikkelkracht.development_models import (
+    Aspect,
+    Descriptor,
+    DevelopmentModel,
+    development_model,
+    development_models,
+    load_development_models,
+)
+from trajectory.ontwikkelkracht.growth import AspectGrowth, GrowthReport, growth_report
 from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE, new_trajectory, replay
 from trajectory.ontwikkelkracht.model import (
     ActivityPlan,
@@ -21,6 +30,7 @@ from trajectory.ontwikkelkracht.model import (
     Orientation,
     Participant,
     Role,
+    SelfScan,
     Settlement,
     StudyMoment,
     StudyMomentForm,
@@ -52,12 +62,17 @@ __all__ = [
     "ActivityPlan",
     "ActivityPlanPart",
     "ApplicationWindow",
+    "Aspect",
+    "AspectGrowth",
     "Calendar",
     "Catalog",
     "Conclusion",
+    "Descriptor",
+    "DevelopmentModel",
     "DevelopmentPlan",
     "DevelopmentPlanPart",
     "Grant",
+    "GrowthReport",
     "GuidanceMoment",
     "HoursEntry",
     "Leertraject",
@@ -69,6 +84,7 @@ __all__ = [
     "School",
     "SchoolYear",
     "Sector",
+    "SelfScan",
     "Settlement",
     "SettlementPolicy",
     "StudyMoment",
@@ -76,7 +92,11 @@ __all__ = [
     "Talk",
     "TalkKind",
     "catalog",
+    "development_model",
+    "development_models",
+    "growth_report",
     "load_catalog",
+    "load_development_models",
     "load_rules",
     "new_trajectory",
     "pro_rata",

@@ -216,6 +216,11 @@ class SelfScan:
     date: dt.date
     scores: Mapping[str, int]
 
+    @property
+    def kind(self) -> str:
+        """``baseline`` (recorded at the intake) or ``result`` (at the closing talk)."""
+        return "baseline" if self.moment == "intake" else "result"
+
 
 @attrs.frozen
 class Grant:
