@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.builders import at_state
-from trajectory import InvalidData, replay
+from trajectory import InvalidData, UnknownEvent, replay
 from trajectory.engine.serialization import (
     SCHEMA_VERSION,
     dump_event,
     dump_snapshot,
     load_event,
+    load_payload,
     load_snapshot,
     load_trajectory,
+    parse_payload,
     register_migration,
 )
 from trajectory.ontwikkelkracht import LIFECYCLE
@@ -160,3 +164,114 @@ def test_register_migration_refuses_what_cannot_be(kind: str, version: int) -> N
     """Only migrations of events or snapshots from a past version can be registered."""
     with pytest.raises(InvalidData):
         register_migration("*", kind, version, lambda document: document)
+
+
+# -- payloads from JSON and from text ---------------------------------------------------
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_payload_reads_back_from_its_json(state: str) -> None:
+    """load_payload reads what dump_event wrote, for every event of a history."""
+    for event in at_state(state).history[1:]:
+        document = through_json(dump_event(event, LIFECYCLE))["payload"]
+        assert event.payload == load_payload(document, LIFECYCLE, event.name)
+
+
+def test_text_values_become_the_payload_types() -> None:
+    """parse_payload reads JSON where it parses (numbers, lists) and keeps text
+    otherwise (dates, choices); text fields keep their value as it is."""
+    payload = parse_payload(
+        {
+            "intake": "2024-10-01",
+            "study_moments": '["2024-11-04", "2025-02-03"]',
+            "guidance_moments": "[]",
+        },
+        LIFECYCLE,
+        "plan_calendar",
+    )
+    assert (dt.date(2024, 11, 4), dt.date(2025, 2, 3)) == payload.study_moments
+    assert () == payload.guidance_moments
+    added = parse_payload(
+        {"name": "42", "role": "teacher", "planned_hours": "160.5"}, LIFECYCLE, "add_participant"
+    )
+    assert ("42", "teacher", Decimal("160.5")) == (
+        added.name,
+        added.role.value,
+        added.planned_hours,
+    )
+    core = parse_payload({"members": '["Anna", "Bram"]'}, LIFECYCLE, "form_core_group")
+    assert ("Anna", "Bram") == core.members
+
+
+def test_a_text_field_keeps_text_that_looks_like_json() -> None:
+    """A report of `null` or `[1]` stays the text it is."""
+    payload = parse_payload({"reason": "null"}, LIFECYCLE, "withdraw")
+    assert "null" == payload.reason
+    decline = parse_payload({"reason": "[1]"}, LIFECYCLE, "decline")
+    assert "[1]" == decline.reason
+
+
+@pytest.mark.parametrize(
+    ("fields", "event", "field", "reason"),
+    [
+        (
+            {"participant": "Anna", "date": "2024-13-01", "hours": "7"},
+            "log_hours",
+            "$.date",
+            "month must be in 1..12",
+        ),
+        (
+            {"participant": "Anna", "date": "2024-10-01", "hours": "lots"},
+            "log_hours",
+            "$.hours",
+            "expected a number, got 'lots'",
+        ),
+        (
+            {"participant": "Anna", "date": "2024-10-01"},
+            "log_hours",
+            "$.hours",
+            "required field missing",
+        ),
+        (
+            {"participant": "Anna", "hour": "7"},
+            "log_hours",
+            "$.hour",
+            "'log_hours' takes no field 'hour'; it takes: date, hours, participant",
+        ),
+        (
+            {"intake": "2024-10-01", "study_moments": '["2024-11-31"]', "guidance_moments": "[]"},
+            "plan_calendar",
+            "$.study_moments[0]",
+            "day is out of range for month",
+        ),
+        (
+            {"name": "Anna", "role": "astronaut", "planned_hours": "10"},
+            "add_participant",
+            "$.role",
+            "'astronaut' is not a valid Role",
+        ),
+    ],
+)
+def test_bad_text_is_reported_with_its_path(
+    fields: dict[str, str], event: str, field: str, reason: str
+) -> None:
+    """A value that does not fit names its path and says what was wrong."""
+    with pytest.raises(InvalidData) as info:
+        parse_payload(fields, LIFECYCLE, event)
+    assert field == info.value.field
+    assert reason in info.value.reason
+
+
+def test_an_unknown_event_has_no_payload() -> None:
+    """A mistyped event name is an UnknownEvent, for text and JSON alike."""
+    with pytest.raises(UnknownEvent):
+        parse_payload({}, LIFECYCLE, "regster")
+    with pytest.raises(UnknownEvent):
+        load_payload({}, LIFECYCLE, "regster")
+
+
+def test_a_payload_document_must_be_an_object() -> None:
+    """A JSON array or a number is no payload."""
+    with pytest.raises(InvalidData) as info:
+        load_payload([], LIFECYCLE, "register")  # type: ignore[arg-type]
+    assert "$" == info.value.field

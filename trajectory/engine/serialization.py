@@ -15,9 +15,13 @@ where it is wrong, such as ``$.data.participants[2].planned_hours``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import threading
+import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, TypeAlias
+from decimal import Decimal
+from typing import Any, Final, TypeAlias, Union, get_args, get_origin
 
 import attrs
 
@@ -35,8 +39,10 @@ __all__ = [
     "dump_event",
     "dump_snapshot",
     "load_event",
+    "load_payload",
     "load_snapshot",
     "load_trajectory",
+    "parse_payload",
     "register_migration",
     "upgrade_document",
 ]
@@ -128,6 +134,80 @@ def dump_event(event: Event, lifecycle: Lifecycle[Any]) -> Document:
         "actor": event.actor,
         "payload": payload,
     }
+
+
+def load_payload(document: Mapping[str, Any], lifecycle: Lifecycle[Any], event: str) -> Any:
+    """The payload of ``event`` (the creation included) from its JSON object, as
+    :func:`load_event` reads it: dates as ISO text, amounts as numbers or text, lists
+    as arrays. Problems are reported with their path (``$.study_moments[1]``)."""
+    payload_type = _payload_type(lifecycle, event)
+    if not isinstance(document, Mapping):
+        raise InvalidData("$", f"expected a JSON object, got {type(document).__name__}")
+    _check_field_names(document, payload_type, event)
+    return structure(dict(document), payload_type, path="$")
+
+
+def parse_payload(fields: Mapping[str, str], lifecycle: Lifecycle[Any], event: str) -> Any:
+    """The payload of ``event`` from text values, as typed on a command line.
+
+    A value for a text field is taken as it is; any other value is read as JSON when
+    it is JSON (``12``, ``12.5``, ``["Anna", "Bram"]``, ``{"a": 1}``) and kept as text
+    otherwise (``2024-10-01``, ``teacher``). Then :func:`load_payload` reads it.
+
+    >>> from trajectory.ontwikkelkracht import LIFECYCLE
+    >>> parse_payload({"participant": "Anna", "date": "2024-10-01", "hours": "7.5"},
+    ...               LIFECYCLE, "log_hours")
+    LogHours(participant='Anna', date=datetime.date(2024, 10, 1), hours=Decimal('7.5'))
+    """
+    payload_type = _payload_type(lifecycle, event)
+    if not isinstance(fields, Mapping):
+        raise InvalidData("$", f"expected a mapping of field names to text, got {fields!r}")
+    _check_field_names(fields, payload_type, event)
+    texts = _text_fields(payload_type)
+    document: dict[str, Any] = {}
+    for name, value in fields.items():
+        if not isinstance(value, str):
+            raise InvalidData(f"$.{name}", f"expected text, got {value!r}")
+        document[name] = value if name in texts else _json_or_text(value)
+    return structure(document, payload_type, path="$")
+
+
+def _json_or_text(value: str) -> Any:
+    try:
+        return json.loads(value, parse_float=Decimal)
+    except ValueError:  # JSONDecodeError is a ValueError
+        return value
+
+
+def _check_field_names(fields: Mapping[str, Any], payload_type: type, event: str) -> None:
+    names = _field_types(payload_type)
+    for name in fields:
+        if name not in names:
+            expected = ", ".join(sorted(names)) or "no fields"
+            raise InvalidData(
+                f"$.{name}", f"{event!r} takes no field {name!r}; it takes: {expected}"
+            )
+
+
+@functools.cache
+def _field_types(payload_type: type) -> dict[str, Any]:
+    if not attrs.has(payload_type):
+        return {}
+    attrs.resolve_types(payload_type)
+    return {field.name: field.type for field in attrs.fields(payload_type) if field.init}
+
+
+@functools.cache
+def _text_fields(payload_type: type) -> frozenset[str]:
+    """The fields whose type is ``str`` or ``str | None``."""
+    return frozenset(name for name, kind in _field_types(payload_type).items() if _is_text(kind))
+
+
+def _is_text(kind: Any) -> bool:
+    if kind is str:
+        return True
+    union = get_origin(kind) in (Union, types.UnionType)
+    return union and set(get_args(kind)) <= {str, type(None)}
 
 
 _EVENT_FIELDS: Final = frozenset(

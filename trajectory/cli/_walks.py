@@ -1,93 +1,41 @@
-"""The ``trajectory`` command line."""
+"""The commands that run whole walks: ``demo`` and ``simulate``."""
 
 from __future__ import annotations
 
-import logging
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
-import structlog
 import typer
 
+from trajectory.cli._common import DbOption, LangOption, check_lang, fail, open_the_store
 from trajectory.engine.errors import TrajectoryError
-from trajectory.engine.violations import LANGUAGES
-from trajectory.store import Store, default_store_url, open_store
-
-app = typer.Typer(
-    name="trajectory",
-    help="Run the lifecycle of school-development programmes (Ontwikkelkracht leertraject).",
-    no_args_is_help=True,
-    add_completion=False,
-)
 
 
-def _quiet_logging(verbose: bool) -> None:
-    """The command line is an application: it decides what the library's logs show."""
-    level = logging.INFO if verbose else logging.WARNING
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(level))
-
-
-@app.callback()
-def _main(
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Show every event logged.")
-    ] = False,
-) -> None:
-    _quiet_logging(verbose)
-
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Store URL or SQLite file; default: $TRAJECTORY_DB, else trajectory.db in the "
-        "user data directory.",
-        show_default=False,
-    ),
-]
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _store(db: str | None) -> Store:
-    url = default_store_url() if db is None else db
-    if "://" not in url:
-        url = f"sqlite:///{Path(url).resolve()}"
-    try:
-        return open_store(url)
-    except TrajectoryError as err:
-        _fail(str(err))
-
-
-@app.command()
 def demo(
-    lang: Annotated[str, typer.Option(help="Language of the messages: nl or en.")] = "nl",
+    lang: LangOption = "nl",
     db: DbOption = None,
 ) -> None:
-    """Walk an example school through the whole leertraject, blockers and figures included,
-    saving it in the store after every step."""
-    if lang not in LANGUAGES:
-        _fail(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    """Walk an example school through the whole leertraject.
+
+    Blockers and figures included; the trajectory is saved in the store after every
+    step."""
+    check_lang(lang)
     from trajectory.demo import walk
 
-    with _store(db) as store:
+    with open_the_store(db) as store:
         walk(typer.echo, lang=lang, store=store)
 
 
 def _whole(option: str, text: str | None, minimum: int | None = None) -> int:
     """``text`` as a whole number (at least ``minimum``), or a one-line error."""
     if text is None:
-        _fail(f"{option} is required")
+        fail(f"{option} is required")
     try:
         value = int(text.strip())
     except ValueError:
-        _fail(f"{option} must be a whole number, got {text!r}")
+        fail(f"{option} must be a whole number, got {text!r}")
     if minimum is not None and value < minimum:
-        _fail(f"{option} must be at least {minimum}, got {value}")
+        fail(f"{option} must be at least {minimum}, got {value}")
     return value
 
 
@@ -99,13 +47,12 @@ def _amount(option: str, text: str | None) -> Decimal | None:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        _fail(f"{option} must be an amount in euro such as 2120000, got {text!r}")
+        fail(f"{option} must be an amount in euro such as 2120000, got {text!r}")
     if not value.is_finite() or value < 0:
-        _fail(f"{option} must be an amount of at least 0 euro, got {text!r}")
+        fail(f"{option} must be an amount of at least 0 euro, got {text!r}")
     return value
 
 
-@app.command()
 def simulate(
     schools: Annotated[
         str | None,
@@ -141,8 +88,10 @@ def simulate(
         bool, typer.Option("--json", help="Print the report as JSON (and no progress bar).")
     ] = False,
 ) -> None:
-    """Simulate a cohort of schools walking the leertraject, seeded and reproducible,
-    and report outcomes, violations met, subsidy, hours and days per state."""
+    """Simulate a cohort of schools walking the leertraject.
+
+    Seeded and reproducible; reports outcomes, violations met, subsidy, hours and days
+    per state."""
     import json
 
     from rich.console import Console
@@ -182,13 +131,8 @@ def simulate(
                     progress=lambda done: bar.advance(task, done),
                 )
     except TrajectoryError as err:
-        _fail(str(err))
+        fail(str(err))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         Console().print(report.to_table())
-
-
-def main() -> None:
-    """Entry point of the ``trajectory`` console script."""
-    app()

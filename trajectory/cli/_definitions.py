@@ -1,0 +1,131 @@
+"""The commands that read the definition: rules, catalog and diagram."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated, Any
+
+import typer
+
+from trajectory.cli._common import (
+    DbOption,
+    JsonOption,
+    one_line_errors,
+    open_the_store,
+    print_json,
+)
+from trajectory.engine.conversion import converter
+
+
+def rules(
+    school_year: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[YEAR]",
+            help="A school year such as 2024-2025; without one, the years with rules.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the rules of a school year, or list the years that have rules.
+
+    Amount, minimums, application windows, required talks, settlement policy."""
+    from trajectory.ontwikkelkracht.rules import rules_for, shipped_school_years
+
+    with one_line_errors():
+        if school_year is None:
+            years = [rules_for(year) for year in shipped_school_years()]
+            if as_json:
+                print_json(
+                    [
+                        {"school_year": str(found.school_year), "confirmed": found.confirmed}
+                        for found in years
+                    ]
+                )
+            else:
+                for found in years:
+                    confirmed = "confirmed" if found.confirmed else "not confirmed (assumed)"
+                    typer.echo(f"{found.school_year}  {confirmed}")
+            return
+        found = rules_for(school_year)
+    document: dict[str, Any] = converter.unstructure(found)
+    if as_json:
+        print_json(document)
+        return
+    typer.echo(f"rules of {found.school_year}")
+    for key, value in document.items():
+        if key == "school_year":
+            continue
+        if key == "application_windows":
+            typer.echo("application_windows")
+            for window in value:
+                label = f"  ({window['label']})" if window.get("label") else ""
+                typer.echo(f"  {window['opens']} – {window['closes']}{label}")
+        elif isinstance(value, list) and key in ("notes",):
+            typer.echo(key)
+            for note in value:
+                typer.echo(f"  - {note}")
+        else:
+            typer.echo(f"{key:<28}{_plain(value)}")
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_plain(item) for item in value) or "—"
+    return str(value)
+
+
+def catalog(
+    school_year: Annotated[
+        str | None,
+        typer.Option("--school-year", help="Only the offers of this year.", show_default=False),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the offered leertrajecten: id, title, expert school, place, years."""
+    from trajectory.ontwikkelkracht.catalog import catalog as shipped
+
+    with one_line_errors():
+        offers = shipped().offers if school_year is None else shipped().for_year(school_year)
+    if as_json:
+        print_json([converter.unstructure(offer) for offer in offers])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "title", "expert school", "place", "school years")
+    for offer in offers:
+        years = ", ".join(str(year) for year in sorted(offer.school_years))
+        table.add_row(offer.id, offer.title, offer.expert_school, offer.place, years)
+    Console(width=200).print(table)
+
+
+def diagram(
+    format: Annotated[
+        str, typer.Option("--format", help="mermaid (for Markdown) or dot (Graphviz).")
+    ] = "mermaid",
+    counts_from_db: Annotated[
+        bool,
+        typer.Option(
+            "--counts-from-db", help="Label every state with the trajectories in it in the store."
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Print the leertraject's state diagram as Mermaid or DOT source.
+
+    Drawn from the lifecycle definition; with --counts-from-db every state is labelled
+    with the number of stored trajectories in it."""
+    from trajectory.diagrams import diagram as draw
+    from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
+
+    with one_line_errors():
+        counts = None
+        if counts_from_db:
+            with open_the_store(db) as store:
+                counts = dict(
+                    Counter(summary.state for summary in store.list(lifecycle=LIFECYCLE.name))
+                )
+        source = draw(LIFECYCLE, format, counts=counts)
+    typer.echo(source, nl=False)
