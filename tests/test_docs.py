@@ -30,8 +30,12 @@ _MERMAID: Final = re.compile(r"^```mermaid\n(.*?)^```", re.MULTILINE | re.DOTALL
 
 
 def _load_generator() -> ModuleType:
-    path = DOCS / "generate_reference.py"
-    spec = importlib.util.spec_from_file_location("docs_generate_reference", path)
+    return _load_script("generate_reference.py")
+
+
+def _load_script(name: str) -> ModuleType:
+    path = DOCS / name
+    spec = importlib.util.spec_from_file_location(f"docs_{path.stem}", path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -108,7 +112,9 @@ def test_lifecycle_diagram_lists_every_transition() -> None:
     (diagram,) = _MERMAID.findall((DOCS / "concepts.md").read_text(encoding="utf-8"))
     drawn: set[tuple[str, str, str]] = set()
     starts, ends = set(), set()
-    for line in diagram.splitlines()[1:]:
+    for line in diagram.splitlines():
+        if "-->" not in line:
+            continue  # the title, the direction and the states' names
         arrow, _, label = line.strip().partition(": ")
         source, target = (part.strip() for part in arrow.split("-->"))
         if source == "[*]":
@@ -116,7 +122,7 @@ def test_lifecycle_diagram_lists_every_transition() -> None:
         elif target == "[*]":
             ends.add(source)
         else:
-            drawn |= {(source, event.strip(), target) for event in label.split(",")}
+            drawn |= {(source, event.strip(), target) for event in label.split(" | ")}
     defined = {
         (source, event, target)
         for event, routes in LIFECYCLE.routes.items()
@@ -125,6 +131,35 @@ def test_lifecycle_diagram_lists_every_transition() -> None:
     assert defined == drawn
     assert {LIFECYCLE.initial} == starts
     assert set(LIFECYCLE.final_states) == ends
+
+
+@pytest.mark.parametrize("page", [README, DOCS / "concepts.md"], ids=lambda page: page.name)
+def test_the_diagram_on_the_page_is_the_generated_one(page: Path) -> None:
+    """The README and the concepts page show what trajectory.diagram() draws now."""
+    (shown, *_) = _MERMAID.findall(page.read_text(encoding="utf-8"))
+    assert trajectory.diagram(LIFECYCLE) == shown, (
+        f"the diagram in {page.name} is out of step; run: python docs/update_diagrams.py"
+    )
+
+
+def test_the_command_line_reference_is_in_step() -> None:
+    """docs/reference/cli.md is what the script renders from the typer app now."""
+    generator = _load_script("generate_cli_reference.py")
+    current = generator.TARGET.read_text(encoding="utf-8")
+    assert generator.render() == current, (
+        "docs/reference/cli.md is out of step; run: python docs/generate_cli_reference.py"
+    )
+
+
+def test_every_command_is_in_the_command_line_reference() -> None:
+    """Every command of `trajectory --help` has its section."""
+    import typer
+
+    from trajectory.cli import app
+
+    text = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
+    commands = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert [] == [name for name in commands if f"## `trajectory {name}`" not in text]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))

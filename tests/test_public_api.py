@@ -193,3 +193,20 @@ def test_rules_for_and_the_lifecycle_are_available() -> None:
     )
     assert {"submit_application", "grant", "withdraw", "record_talk"} <= set(lifecycle.events)
     assert SCHOOL == new().data.school
+
+
+def test_the_development_models_and_growth_report_are_available() -> None:
+    """The School aan Zet models and the growth report are exported at the top level,
+    as the same objects as in trajectory.ontwikkelkracht."""
+    exported = {"DevelopmentModel", "GrowthReport", "development_model", "growth_report"}
+
+    assert exported <= set(trajectory.__all__)
+    assert exported <= set(trajectory.ontwikkelkracht.__all__)
+    assert "Lerende Organisatie" == trajectory.development_model("lerende-organisatie").name
+
+
+def test_the_lifecycle_diagram_is_available() -> None:
+    """diagram() is exported at the top level and draws the leertraject."""
+    assert "diagram" in trajectory.__all__
+    source = trajectory.diagram(trajectory.ontwikkelkracht.LIFECYCLE, "dot")
+    assert source.startswith('digraph "ontwikkelkracht.leertraject" {')
