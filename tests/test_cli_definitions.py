@@ -4,13 +4,14 @@ one-line errors."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from trajectory import catalog, diagram, rules_for
-from trajectory.cli import app
+from trajectory.cli import app, main
 from trajectory.engine.conversion import converter
 from trajectory.ontwikkelkracht import LIFECYCLE, shipped_school_years
 
@@ -109,3 +110,41 @@ def test_bad_input_is_one_line(arguments: list[str], message: str) -> None:
     assert 1 == len(lines), result.stderr
     assert lines[0].startswith("error: ")
     assert message in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["fire"], "error: Missing argument 'ID'. (see 'trajectory fire --help')"),
+        (["bogus"], "error: No such command 'bogus'. (see 'trajectory --help')"),
+        (["show", "--nope", "x"], "error: No such option: --nope (see 'trajectory show --help')"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_code_2(
+    argv: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The console script reports a missing argument or an unknown command or option
+    on one line, as it does every other error."""
+    monkeypatch.setattr(sys, "argv", ["trajectory", *argv])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    captured = capsys.readouterr()
+
+    assert 2 == exit_info.value.code
+    assert [message] == captured.err.splitlines()
+    assert "" == captured.out
+
+
+def test_the_console_script_exits_0_on_success(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command that succeeds exits with 0 through main()."""
+    monkeypatch.setattr(sys, "argv", ["trajectory", "catalog", "--json"])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+
+    assert 0 == exit_info.value.code
+    assert "leven-lang-lezen" in capsys.readouterr().out
