@@ -78,7 +78,7 @@ GUARD_CODES: Final[Mapping[str, tuple[str, ...]]] = {
         "hours_logged": ("hours.not_logged",),
         "participant_is_new": ("participants.duplicate",),
         "participants_known.<locals>.guard": ("participants.unknown",),
-        "hours_within_day": ("hours.day_maximum",),
+        "hours_loggable": ("participants.unknown", "hours.day_maximum"),
     }.items()
 }
 

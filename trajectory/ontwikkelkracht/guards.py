@@ -315,11 +315,15 @@ def hours_logged(data: Leertraject, payload: Any, context: Context) -> list[Viol
     return _NONE
 
 
-def hours_within_day(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
-    """A participant logs at most 24 hours on one date, together."""
+def hours_loggable(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The participant is registered, and logs at most 24 hours on one date, together.
+
+    (One guard for both: ``log_hours`` is the most frequent event, and both ask for
+    the participant.)
+    """
     found = data.participant(payload.participant)
     if found is None:
-        return _NONE  # participants.unknown reports it
+        return [v.PARTICIPANTS_UNKNOWN(names=[payload.participant])]
     # Entries keep the participant's registered spelling; the record keeps an index.
     total = data.hours_on(found.name, payload.date) + payload.hours
     if total <= MAX_HOURS_PER_DAY:

@@ -69,7 +69,7 @@ def _registry() -> Registry:
         g.implementation_plan_given,
         g.hours_logged,
         g.participant_is_new,
-        g.hours_within_day,
+        g.hours_loggable,
     ):
         registry.register_guard(guard.__name__, guard)
     for factory in (g.not_in_future, g.reason_given, g.participants_known):

@@ -97,7 +97,7 @@ class Leertraject:
     def with_hours(self, entry: HoursEntry) -> Leertraject:
         """A copy with ``entry`` logged (the index shared along, not rebuilt)."""
         hours = self.hours
-        changed = _evolve(self, hours=(*hours, entry))
+        changed = _evolve(self, hours=hours + (entry,))  # noqa: RUF005 - one copy, not two
         index: _HoursIndex | None = self._hours_index
         if index is not None and index.extend(len(hours), entry):
             object.__setattr__(changed, "_hours_index", index)
@@ -139,7 +139,12 @@ class _HoursIndex:
         if self.covered != position:
             return False
         self.covered = position + 1
-        self.positions.setdefault((entry.participant, entry.date), []).append((position, entry))
+        key = (entry.participant, entry.date)
+        found = self.positions.get(key)
+        if found is None:
+            self.positions[key] = [(position, entry)]
+        else:
+            found.append((position, entry))
         return True
 
     def total(self, hours: tuple[HoursEntry, ...], key: tuple[str, dt.date]) -> Decimal:
