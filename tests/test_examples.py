@@ -60,8 +60,7 @@ EXPECTED = {
         "refused match_experts: experts.challenge_unknown",
         "match_experts: analysed → supporting",
         "refused record_result: result.challenge_unsupported",
-        "KBS Het Anker: completed after support on leiderschap, planmatige aanpak, "
-        "urgentiebesef",
+        "KBS Het Anker: completed after support on leiderschap, planmatige aanpak, urgentiebesef",
     ],
     "leerkracht.py": [
         "leerkracht: 9 states, 13 events",
