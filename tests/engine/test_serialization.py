@@ -275,3 +275,14 @@ def test_a_payload_document_must_be_an_object() -> None:
     with pytest.raises(InvalidData) as info:
         load_payload([], LIFECYCLE, "register")  # type: ignore[arg-type]
     assert "$" == info.value.field
+
+
+def test_a_single_problem_names_its_path_once() -> None:
+    """One bad value: the error's field is the path, and the message does not repeat it."""
+    with pytest.raises(InvalidData) as refused:
+        parse_payload(
+            {"name": "Anna", "role": "teachr", "planned_hours": "160"}, LIFECYCLE, "add_participant"
+        )
+
+    assert "$.role" == refused.value.field
+    assert 1 == str(refused.value).count("$.role")

@@ -141,7 +141,10 @@ def structure(data: Any, cls: type[T], *, path: str = "$", source: str | None = 
         return converter.structure(data, cls)
     except (cattrs.BaseValidationError, cattrs.ForbiddenExtraKeysError) as err:
         problems = _problems(err, path) or [(path, str(err))]
-        described = "; ".join(f"{reason} @ {where}" for where, reason in problems)
+        if len(problems) == 1:  # the field names where
+            described = problems[0][1]
+        else:
+            described = "; ".join(f"{reason} @ {where}" for where, reason in problems)
         raise InvalidData(problems[0][0], described + suffix) from err
     except InvalidData as err:
         raise InvalidData(f"{path}.{err.field}", err.reason + suffix) from err
