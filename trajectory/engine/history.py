@@ -33,12 +33,12 @@ def new_id() -> str:
 # bits), not secret. A forked process seeds its own, so processes never share ids.
 _event_random = random.Random(os.urandom(32))
 os.register_at_fork(after_in_child=lambda: _event_random.seed(os.urandom(32)))
-_event_bytes = _event_random.randbytes
+_event_bits = _event_random.getrandbits
 
 
 def new_event_id() -> str:
     """A new event identifier: 128 random bits as 32 lowercase hex characters."""
-    return _event_bytes(_RANDOM_BYTES).hex()
+    return _event_bits(128).to_bytes(_RANDOM_BYTES, "little").hex()
 
 
 def system_clock() -> dt.datetime:

@@ -355,8 +355,14 @@ class Trajectory(Generic[D]):
         if violations:
             self._refuse(event, state, target, [v.code for v in violations])
             raise PreconditionFailed(event, state, violations)
-        if definition.effect is not None:
-            data = self._effect(definition, fields, context)
+        effect = definition.effect
+        if effect is not None:  # _effect() inlined
+            try:
+                data = effect(data, fields, context)
+            except TrajectoryError:
+                raise
+            except Exception as err:
+                raise EffectFailed(event, state) from err
         events = self._events
         recorded = Event(
             new_event_id(), self._id, len(events) + 1, now, event, state, target, fields, actor
@@ -364,13 +370,13 @@ class Trajectory(Generic[D]):
         # The commit: nothing before this line changed the trajectory.
         self._state, self._data = target, data
         events.append(recorded)
-        logger.info(
+        logger.bind().info(
             event, trajectory_id=self._id, from_state=state, to_state=target, outcome="accepted"
         )
         return recorded
 
     def _refuse(self, event: str, state: str, target: str | None, codes: list[str]) -> None:
-        logger.info(
+        logger.bind().info(
             event,
             trajectory_id=self._id,
             from_state=state,
