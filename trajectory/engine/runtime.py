@@ -33,6 +33,9 @@ D = TypeVar("D")
 
 logger = structlog.get_logger(__name__)
 
+#: Context(...) without the named tuple's Python-level __new__ (fire's hot path).
+_new_context = tuple.__new__
+
 
 @attrs.define(eq=False, repr=False)
 class Trajectory(Generic[D]):
@@ -325,9 +328,18 @@ class Trajectory(Generic[D]):
         :class:`TransitionNotAllowed`, :class:`PreconditionFailed` (with every
         violation) or :class:`EffectFailed`; in each case nothing changes.
         """
-        # The hot path: every step below is needed, and nothing is done twice.
-        definition, routes = self._lifecycle.dispatch(event)
-        fields = definition.build_payload(payload)
+        # The hot path: every step below is needed, and nothing is done twice; the
+        # usual case of each step is written out here rather than called.
+        lifecycle = self._lifecycle
+        known = lifecycle._dispatch.get(event) if type(event) is str else None
+        definition, routes = lifecycle.dispatch(event) if known is None else known
+        if payload:
+            try:
+                fields = definition.payload(**payload)
+            except Exception:  # validators are pure: building again names the problem
+                fields = definition.build_payload(payload)
+        else:
+            fields = definition.build_payload(payload)
         if actor is not None:
             _check_actor(actor)
         state = self._state
@@ -343,7 +355,7 @@ class Trajectory(Generic[D]):
             raise InvalidData("clock", f"the clock raised {err!r}") from err
         if type(now) is not dt.datetime or now.tzinfo is None:  # the exact type: fast
             now = _checked_now(now)  # a datetime subclass passes; anything else raises
-        context = Context(now, state, target, actor, self._events)
+        context = _new_context(Context, (now, state, target, actor, self._events))
         data = self._data
         violations: list[Violation] | None = None
         for guard in definition.guards:
