@@ -144,6 +144,18 @@ def test_a_budget_grants_the_earliest_applications(grants: int) -> None:
     assert len(received) - grants == reasons[BUDGET_EXHAUSTED]
 
 
+def test_granting_at_once_gives_the_report_of_the_three_phases(report: Report) -> None:
+    """Without a ceiling each school walks on to its end at once; with an ample ceiling
+    the cohort goes through the three phases (in one process or two, shipped or walked
+    again): the same schools, the same figures."""
+    expected = {key: value for key, value in report.to_dict().items() if key != "budget"}
+    for options in ({}, {"processes": 2}, {"processes": 2, "continuation": "replay"}):
+        with capture_logs():
+            phased = simulate(SCHOOLS, seed=7, budget=AMOUNT * 1000, **options).to_dict()
+        assert AMOUNT * 1000 == Decimal(phased["budget"])
+        assert expected == {key: value for key, value in phased.items() if key != "budget"}
+
+
 def test_a_budget_beyond_every_application_grants_them_all() -> None:
     """A ceiling that is never reached rejects nothing for the budget."""
     unlimited = simulate(60, seed=3)

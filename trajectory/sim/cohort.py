@@ -246,6 +246,9 @@ class _Setup:
     continuation: Literal["ship", "replay"]
     pack: bool
     """Whether what phase 1 ships crosses a process boundary (histories are pickled)."""
+    at_once: bool = False
+    """Whether every complete application is granted (no budget ceiling): each school
+    then walks on to its end in phase 1, as phase 3 would walk it."""
 
 
 @attrs.frozen
@@ -305,7 +308,13 @@ def _walk(setup: _Setup, start: int, stop: int) -> _Walked:
             continue
         submitted_at = school.walker.data.submitted_at
         assert submitted_at is not None  # the application waits for its decision
-        pending.append(_Pending(index, submitted_at, school.walker.clock()))
+        waiting = _Pending(index, submitted_at, school.walker.clock())
+        if setup.at_once:  # granted whatever the others do: decide now, as phase 3 would
+            school.walker.rng = _decision_rng(setup.seed, index)
+            school.decide(waiting, granted=True)
+            tally.add(school.walker.trajectory)
+            continue
+        pending.append(waiting)
         walkers.append(school.walker)
     carried: _Carried = None
     if setup.continuation == "ship":
@@ -703,6 +712,8 @@ def simulate(
         raise InvalidData("continuation", f"expected 'ship' or 'replay', got {continuation!r}")
     crosses = executor is not None or (workers > 1 and count > 0)
     setup = _setup(seed, probabilities, school_year, rules, offers, continuation, pack=crosses)
+    if amount is None or setup.rules.subsidy_amount <= 0:  # no ceiling: nothing to wait for
+        setup = attrs.evolve(setup, at_once=True)
     with decimal.localcontext(_EXACT):
         if executor is not None:
             tally = _run(setup, count, amount, executor, workers, progress)
