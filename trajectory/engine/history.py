@@ -73,11 +73,12 @@ class ManualClock:
             raise InvalidData("delta", f"expected timedelta arguments, got {delta!r}") from err
         if step < dt.timedelta(0):
             raise InvalidData("delta", f"a clock does not go back ({step}); use set() to jump")
-        self.now = self.now + step
+        # An aware moment plus a timedelta is aware: no need to validate it again.
+        object.__setattr__(self, "now", self.now + step)
 
     def set(self, now: dt.datetime) -> None:
         """Jump to ``now`` (timezone-aware)."""
-        self.now = check_aware(now, "now")
+        object.__setattr__(self, "now", check_aware(now, "now"))
 
 
 @attrs.frozen

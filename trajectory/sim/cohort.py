@@ -632,6 +632,7 @@ class _School:
         trajectory, data, today = walker.trajectory, walker.data, walker.today()
         earlier = {entry.participant for entry in data.hours}
         one_day = dt.timedelta(days=1)
+        fire = trajectory.fire
         for participant in data.participants:
             name = participant.name
             remaining = (participant.planned_hours * share).to_integral_value(ROUND_DOWN)
@@ -642,7 +643,7 @@ class _School:
                     free -= trajectory.data.hours_on(name, day)
                 hours = min(remaining, free)
                 if hours > 0:
-                    trajectory.fire("log_hours", participant=name, date=day, hours=hours)
+                    fire("log_hours", participant=name, date=day, hours=hours)
                     remaining -= hours
                 day += one_day
 
