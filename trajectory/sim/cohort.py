@@ -650,11 +650,17 @@ class _School:
             name = participant.name
             remaining = (participant.planned_hours * share).to_integral_value(ROUND_DOWN)
             day = data.school_year.start
+            if name not in earlier:  # every day is free: whole days, then the rest
+                days = min(int(remaining // MAX_HOURS_PER_DAY), (today - day).days + 1)
+                for _ in range(days):
+                    fire("log_hours", participant=name, date=day, hours=MAX_HOURS_PER_DAY)
+                    day += one_day
+                remaining -= MAX_HOURS_PER_DAY * days
+                if remaining > 0 and day <= today:
+                    fire("log_hours", participant=name, date=day, hours=remaining)
+                continue
             while remaining > 0 and day <= today:
-                free = MAX_HOURS_PER_DAY
-                if name in earlier:
-                    free -= trajectory.data.hours_on(name, day)
-                hours = min(remaining, free)
+                hours = min(remaining, MAX_HOURS_PER_DAY - trajectory.data.hours_on(name, day))
                 if hours > 0:
                     fire("log_hours", participant=name, date=day, hours=hours)
                     remaining -= hours
