@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import typer
+from _in_step import write_or_check
 
 from trajectory.cli import app
 
@@ -203,16 +204,8 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    wanted = render()
     current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-    if "--check" in argv:
-        if current != wanted:
-            print(f"{TARGET} is out of step; run: python docs/generate_cli_reference.py")
-            return 1
-        return 0
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    TARGET.write_text(wanted, encoding="utf-8")
-    return 0
+    return write_or_check(TARGET, current, render(), argv, script=Path(__file__).name)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import attrs
+from _in_step import write_or_check
 
 from trajectory.engine.definition import EventDefinition, NoPayload
 from trajectory.ontwikkelkracht import LIFECYCLE
@@ -357,15 +358,7 @@ def update(document: str) -> str:
 def main(argv: Sequence[str] = ()) -> int:
     """Rewrite the generated page; with ``--check``, only say whether it is in step."""
     current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else TEMPLATE
-    wanted = update(current)
-    if "--check" in argv:
-        if current != wanted:
-            print(f"{TARGET} is out of step; run: python docs/generate_reference.py")
-            return 1
-        return 0
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    TARGET.write_text(wanted, encoding="utf-8")
-    return 0
+    return write_or_check(TARGET, current, update(current), argv, script=Path(__file__).name)
 
 
 if __name__ == "__main__":

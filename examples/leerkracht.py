@@ -15,16 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import Any
 
 import attrs
 import structlog
+from _walkthrough import step  # beside this file: fire an event, print the step
 
 from trajectory import (
     Context,
-    Event,
     ManualClock,
-    PreconditionFailed,
     Registry,
     Trajectory,
     Violation,
@@ -326,18 +324,6 @@ LEERKRACHT = load_lifecycle(DEFINITION, REGISTRY)
 
 
 # -- walking a team through its cycles --------------------------------------------------------
-
-
-def step(t: Trajectory[Any], event: str, **payload: Any) -> Event | None:
-    """Fire ``event`` and print the step, or print why it is refused."""
-    try:
-        done = t.fire(event, **payload)
-    except PreconditionFailed as refused:
-        for violation in refused.violations:
-            print(f"  refused {event}: {violation.code}: {violation.message('en')}")
-        return None
-    print(f"  {done.name}: {done.from_state} → {done.to_state}")
-    return done
 
 
 def week(t: Trajectory[Team], clock: ManualClock, progress: str) -> None:

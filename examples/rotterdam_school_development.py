@@ -19,14 +19,13 @@ from typing import Any
 
 import attrs
 import structlog
+from _walkthrough import step  # beside this file: fire an event, print the step
 
 from trajectory import (
     Context,
     ManualClock,
-    PreconditionFailed,
     Registry,
     Trajectory,
-    TransitionNotAllowed,
     Violation,
     load_lifecycle,
 )
@@ -443,20 +442,6 @@ SCHOOL_DEVELOPMENT = load_lifecycle(DEFINITION, REGISTRY)
 
 
 # -- walking the routes ------------------------------------------------------------------------
-
-
-def step(t: Trajectory[Any], event: str, **payload: Any) -> None:
-    """Fire ``event`` and print the step, or print why it is refused."""
-    try:
-        done = t.fire(event, **payload)
-    except PreconditionFailed as refused:
-        for violation in refused.violations:
-            print(f"  refused {event}: {violation.code}: {violation.message('en')}")
-        return
-    except TransitionNotAllowed as refused:
-        print(f"  refused {event}: transition.not_allowed: {refused}")
-        return
-    print(f"  {done.name}: {done.from_state} → {done.to_state}")
 
 
 def start(school: RequestSupport, clock: ManualClock) -> Trajectory[Support]:

@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 import structlog
+from _walkthrough import step  # beside this file: fire an event, print the step
 
 from trajectory import (
     Context,
     ManualClock,
-    PreconditionFailed,
     Registry,
     Trajectory,
     Violation,
@@ -202,17 +202,6 @@ SIX_STEPS = load_lifecycle(DEFINITION, REGISTRY)
 
 
 # -- walking the cycle ------------------------------------------------------------------------
-
-
-def step(t: Trajectory[Any], event: str, **payload: Any) -> None:
-    """Fire ``event`` and print the step, or print why it is refused."""
-    try:
-        done = t.fire(event, **payload)
-    except PreconditionFailed as refused:
-        for violation in refused.violations:
-            print(f"  refused {event}: {violation.code}: {violation.message('en')}")
-        return
-    print(f"  {done.name}: {done.from_state} → {done.to_state}")
 
 
 def round_of(t: Trajectory[Any], clock: ManualClock, findings: str) -> None:

@@ -7,20 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from tests.command_line import runner
 from trajectory import open_store
 from trajectory.cli import app
 
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The default store is a file in the test's own folder."""
-    path = tmp_path / "default.db"
-    monkeypatch.setenv("TRAJECTORY_DB", str(path))
-    return path
+pytestmark = pytest.mark.usefixtures("database")
 
 
 def test_demo_walks_the_whole_lifecycle_in_english() -> None:

@@ -5,32 +5,16 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from tests.command_line import NEW_SCHOOL, error, run
 from trajectory import catalog, diagram, rules_for
-from trajectory.cli import app, main
+from trajectory.cli import main
 from trajectory.engine.conversion import converter
 from trajectory.ontwikkelkracht import LIFECYCLE, shipped_school_years
 
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The default store is a file in the test's own folder."""
-    path = tmp_path / "default.db"
-    monkeypatch.setenv("TRAJECTORY_DB", str(path))
-    return path
-
-
-def run(*arguments: str) -> str:
-    """Run a command that must succeed; its stdout."""
-    result = runner.invoke(app, list(arguments))
-    assert 0 == result.exit_code, result.output
-    return result.stdout
+pytestmark = pytest.mark.usefixtures("database")
 
 
 def test_rules_lists_the_years_with_rules() -> None:
@@ -72,21 +56,7 @@ def test_diagram_prints_the_generated_source() -> None:
 def test_diagram_counts_the_stored_trajectories() -> None:
     """--counts-from-db labels every state with the trajectories in it."""
     for _ in range(2):
-        run(
-            "new",
-            "--name",
-            "OBS De Linde",
-            "--sector",
-            "po",
-            "--board",
-            "Stichting Primair",
-            "--brin",
-            "12AB00",
-            "--offer",
-            "leven-lang-lezen",
-            "--school-year",
-            "2024-2025",
-        )
+        run(*NEW_SCHOOL)
     expected = diagram(LIFECYCLE, counts={"orientation_requested": 2})
     assert expected == run("diagram", "--counts-from-db")
 
@@ -103,13 +73,7 @@ def test_diagram_counts_the_stored_trajectories() -> None:
 )
 def test_bad_input_is_one_line(arguments: list[str], message: str) -> None:
     """Bad input gives one line on stderr that says what is wrong, exit code 2."""
-    result = runner.invoke(app, arguments)
-    assert 2 == result.exit_code
-    assert "" == result.stdout
-    lines = result.stderr.splitlines()
-    assert 1 == len(lines), result.stderr
-    assert lines[0].startswith("error: ")
-    assert message in lines[0]
+    assert message in error(*arguments)
 
 
 @pytest.mark.parametrize(

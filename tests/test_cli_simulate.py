@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
+from tests.command_line import error, runner
 from trajectory.cli import app
-
-runner = CliRunner()
 
 
 def _json(*arguments: str) -> str:
@@ -72,10 +70,4 @@ def test_without_json_a_table_is_printed() -> None:
 )
 def test_bad_input_is_one_line_and_exit_code_2(arguments: list[str], message: str) -> None:
     """Bad input: one line on stderr that says what is wrong, exit code 2, no report."""
-    result = runner.invoke(app, ["simulate", *arguments])
-    assert 2 == result.exit_code
-    assert "" == result.stdout
-    lines = result.stderr.splitlines()
-    assert 1 == len(lines), result.stderr
-    assert lines[0].startswith("error: ")
-    assert message in lines[0]
+    assert message in error("simulate", *arguments)

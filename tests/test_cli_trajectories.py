@@ -8,42 +8,15 @@ from pathlib import Path
 
 import pytest
 from structlog.testing import capture_logs
-from typer.testing import CliRunner
 
+from tests.command_line import NEW_SCHOOL, error, run
 from trajectory import open_store
-from trajectory.cli import app
 from trajectory.engine.history import Event
 from trajectory.engine.serialization import dump_event
 from trajectory.ontwikkelkracht import LIFECYCLE
 from trajectory.ontwikkelkracht.walker import MAIN_PATH, Walker
 
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The default store is a file in the test's own folder."""
-    path = tmp_path / "default.db"
-    monkeypatch.setenv("TRAJECTORY_DB", str(path))
-    return path
-
-
-def run(*arguments: str) -> str:
-    """Run a command that must succeed; its stdout."""
-    result = runner.invoke(app, list(arguments))
-    assert 0 == result.exit_code, result.output
-    return result.stdout
-
-
-def error(*arguments: str) -> str:
-    """Run a command that must fail with one line on stderr; that line."""
-    result = runner.invoke(app, list(arguments))
-    assert 2 == result.exit_code, result.output
-    assert "" == result.stdout
-    lines = result.stderr.splitlines()
-    assert 1 == len(lines), result.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
+pytestmark = pytest.mark.usefixtures("database")
 
 
 def data_options(event: Event) -> list[str]:
@@ -55,6 +28,19 @@ def data_options(event: Event) -> list[str]:
         text = value if isinstance(value, str) else json.dumps(value)
         options += ["--data", f"{key}={text}"]
     return options
+
+
+def fire(trajectory_id: str, event: Event, *options: str) -> str:
+    """`trajectory fire` with ``event``'s name, payload and moment; its stdout."""
+    return run(
+        "fire",
+        trajectory_id,
+        event.name,
+        *data_options(event),
+        "--at",
+        event.timestamp.isoformat(),
+        *options,
+    )
 
 
 def new_school(walker: Walker) -> str:
@@ -98,16 +84,7 @@ def test_new_fire_and_show_take_a_school_through_the_whole_lifecycle(
     trajectory_id = new_school(walked)
     assert "orientation_requested" == json.loads(run("show", trajectory_id, "--json"))["state"]
     for event in walked.trajectory.history[1:]:
-        out = run(
-            "fire",
-            trajectory_id,
-            event.name,
-            *data_options(event),
-            "--at",
-            event.timestamp.isoformat(),
-            "--lang",
-            "en",
-        )
+        out = fire(trajectory_id, event, "--lang", "en")
         assert out.startswith(f"{event.name}: ")
     shown = json.loads(run("show", trajectory_id, "--json", "--lang", "en"))
     assert ("settled", True, len(walked.trajectory.history)) == (
@@ -130,14 +107,7 @@ def test_show_lists_the_blockers_with_their_messages(walked: Walker) -> None:
     language asked for."""
     trajectory_id = new_school(walked)
     for event in walked.trajectory.history[1:3]:
-        run(
-            "fire",
-            trajectory_id,
-            event.name,
-            *data_options(event),
-            "--at",
-            event.timestamp.isoformat(),
-        )
+        fire(trajectory_id, event)
     english = run("show", trajectory_id, "--lang", "en")
     assert (
         "  submit_application: [participants.minimum] At least 5 participants are needed; "
@@ -158,14 +128,7 @@ def test_a_refused_event_gives_every_violation_on_one_line_and_changes_nothing(
     """fire submit_application too early: one line with every violation, version kept."""
     trajectory_id = new_school(walked)
     for event in walked.trajectory.history[1:3]:
-        run(
-            "fire",
-            trajectory_id,
-            event.name,
-            *data_options(event),
-            "--at",
-            event.timestamp.isoformat(),
-        )
+        fire(trajectory_id, event)
     line = error("fire", trajectory_id, "submit_application", "--lang", "en")
     assert line.startswith("error: submit_application refused in application_in_preparation: ")
     assert "[participants.minimum] At least 5 participants are needed; there are 0." in line
@@ -206,14 +169,7 @@ def test_list_filters_and_history_shows_the_payloads(walked: Walker) -> None:
     first = new_school(walked)
     second = new_school(walked)
     orientation = walked.trajectory.history[1]
-    run(
-        "fire",
-        second,
-        orientation.name,
-        *data_options(orientation),
-        "--at",
-        orientation.timestamp.isoformat(),
-    )
+    fire(second, orientation)
     school = walked.data.school
     everything = json.loads(run("list", "--json"))
     assert [first, second] == [row["id"] for row in everything]
@@ -248,14 +204,7 @@ def test_list_blocked_shows_the_blocked_codes(walked: Walker) -> None:
     """--blocked keeps the trajectories whose next steps are refused."""
     trajectory_id = new_school(walked)
     for event in walked.trajectory.history[1:3]:
-        run(
-            "fire",
-            trajectory_id,
-            event.name,
-            *data_options(event),
-            "--at",
-            event.timestamp.isoformat(),
-        )
+        fire(trajectory_id, event)
     (row,) = json.loads(run("list", "--blocked", "--json"))
     assert trajectory_id == row["id"]
     assert "participants.minimum" in row["blockers"]["submit_application"]
@@ -267,14 +216,7 @@ def test_erase_participant_prints_the_pseudonym(walked: Walker) -> None:
     history = walked.trajectory.history
     upto = next(i for i, e in enumerate(history) if e.name == "add_participant") + 1
     for event in history[1:upto]:
-        run(
-            "fire",
-            trajectory_id,
-            event.name,
-            *data_options(event),
-            "--at",
-            event.timestamp.isoformat(),
-        )
+        fire(trajectory_id, event)
     name = history[upto - 1].payload.name
     pseudonym = run("erase-participant", trajectory_id, name).strip()
     assert pseudonym.startswith("pseudonym-")
@@ -285,45 +227,12 @@ def test_erase_participant_prints_the_pseudonym(walked: Walker) -> None:
 
 def test_new_prints_json_with_the_id() -> None:
     """new --json gives the id and the first state."""
-    created = json.loads(
-        run(
-            "new",
-            "--name",
-            "OBS De Linde",
-            "--sector",
-            "po",
-            "--board",
-            "Stichting Primair",
-            "--brin",
-            "12AB00",
-            "--offer",
-            "leven-lang-lezen",
-            "--school-year",
-            "2024-2025",
-            "--json",
-        )
-    )
+    created = json.loads(run(*NEW_SCHOOL, "--json"))
     assert "orientation_requested" == created["state"]
     assert created["id"] == json.loads(run("list", "--json"))[0]["id"]
 
 
-NEW: list[str] = [
-    "new",
-    "--name",
-    "OBS De Linde",
-    "--sector",
-    "po",
-    "--board",
-    "Stichting Primair",
-    "--brin",
-    "12AB00",
-    "--offer",
-    "leven-lang-lezen",
-    "--school-year",
-    "2024-2025",
-    "--at",
-    "2024-04-01T09:00",
-]
+NEW: list[str] = [*NEW_SCHOOL, "--at", "2024-04-01T09:00"]
 
 
 def _with(arguments: list[str], option: str, value: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Final
@@ -16,6 +17,7 @@ from typing import Final
 import pytest
 
 import trajectory
+from tests.diagrams import mermaid_edges, routes
 from trajectory.ontwikkelkracht import LIFECYCLE
 
 ROOT: Final = Path(__file__).resolve().parent.parent
@@ -34,6 +36,9 @@ def _load_generator() -> ModuleType:
 
 
 def _load_script(name: str) -> ModuleType:
+    """``docs/<name>`` imported as when it runs as a script: its folder on the path."""
+    if str(DOCS) not in sys.path:
+        sys.path.append(str(DOCS))
     path = DOCS / name
     spec = importlib.util.spec_from_file_location(f"docs_{path.stem}", path)
     assert spec is not None
@@ -110,25 +115,8 @@ def test_every_public_name_is_in_the_reference() -> None:
 def test_lifecycle_diagram_lists_every_transition() -> None:
     """The Mermaid diagram in docs/concepts.md has exactly the lifecycle's transitions."""
     (diagram,) = _MERMAID.findall((DOCS / "concepts.md").read_text(encoding="utf-8"))
-    drawn: set[tuple[str, str, str]] = set()
-    starts, ends = set(), set()
-    for line in diagram.splitlines():
-        if "-->" not in line:
-            continue  # the title, the direction and the states' names
-        arrow, _, label = line.strip().partition(": ")
-        source, target = (part.strip() for part in arrow.split("-->"))
-        if source == "[*]":
-            starts.add(target)
-        elif target == "[*]":
-            ends.add(source)
-        else:
-            drawn |= {(source, event.strip(), target) for event in label.split(" | ")}
-    defined = {
-        (source, event, target)
-        for event, routes in LIFECYCLE.routes.items()
-        for source, target in routes.items()
-    }
-    assert defined == drawn
+    drawn, starts, ends = mermaid_edges(diagram)
+    assert routes(LIFECYCLE) == drawn
     assert {LIFECYCLE.initial} == starts
     assert set(LIFECYCLE.final_states) == ends
 

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
+# The example programmes; a module whose name starts with _ is a helper they share.
+EXAMPLES = sorted(
+    path
+    for path in (Path(__file__).parent.parent / "examples").glob("*.py")
+    if not path.name.startswith("_")
+)
 
 EXPECTED = {
     "quickstart.py": [

@@ -17,7 +17,10 @@ EXAMPLES: Final = Path(__file__).resolve().parent.parent.parent / "examples"
 
 
 def load_example(name: str) -> ModuleType:
-    """The module ``examples/<name>.py``, imported once (its ``main()`` not run)."""
+    """The module ``examples/<name>.py``, imported once (its ``main()`` not run), as when
+    it runs as a script: with its folder on the path, for the modules beside it."""
+    if str(EXAMPLES) not in sys.path:
+        sys.path.append(str(EXAMPLES))
     module_name = f"trajectory_example_{name}"
     loaded = sys.modules.get(module_name)
     if loaded is not None:

@@ -10,10 +10,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from trajectory import ManualClock, Trajectory, diagram, dump_lifecycle, load_lifecycle
+from trajectory import ManualClock, Trajectory, dump_lifecycle, load_lifecycle
 from trajectory.engine.loader import definition_schema
 
-from . import fenced, load_example, output_of
+from . import load_example
 
 example = load_example("leerkracht")
 LIFECYCLE = example.LEERKRACHT
@@ -248,27 +248,3 @@ def test_the_board_session_stays_weekly_across_periods() -> None:
     t.fire("set_goals", goals=("the next goal",))
     (due,) = LIFECYCLE.due(t, clock())
     assert START + dt.timedelta(days=7) == due.at
-
-
-# -- the documentation page ------------------------------------------------------------------
-
-
-def test_the_page_shows_the_lifecycle_s_diagram() -> None:
-    """The Mermaid block of docs/examples/leerkracht.md is what ``diagram()`` draws now."""
-    assert [diagram(LIFECYCLE)] == fenced("leerkracht.md", "mermaid")
-
-
-def test_the_page_quotes_the_definition_file() -> None:
-    """Every TOML block of the page is a verbatim part of the definition file."""
-    text = example.DEFINITION.read_text(encoding="utf-8")
-    blocks = fenced("leerkracht.md", "toml")
-    assert [] != blocks
-    assert [] == [block for block in blocks if block not in text]
-
-
-def test_the_page_quotes_what_the_example_prints() -> None:
-    """Every line of the page's output blocks is a line the example prints."""
-    printed = output_of(example).splitlines()
-    lines = [line for block in fenced("leerkracht.md", "text") for line in block.splitlines()]
-    assert [] != lines
-    assert [] == [line for line in lines if line not in printed]

@@ -15,14 +15,13 @@ from trajectory import (
     InvalidData,
     ManualClock,
     Trajectory,
-    diagram,
     dump_lifecycle,
     load_lifecycle,
 )
 from trajectory.engine.loader import definition_schema
 from trajectory.engine.registry import GuardCall
 
-from . import fenced, load_example, output_of
+from . import load_example
 
 example = load_example("rotterdam_school_development")
 LIFECYCLE = example.SCHOOL_DEVELOPMENT
@@ -282,27 +281,3 @@ def test_the_routes_exclude_each_other() -> None:
     """Once a request took one route, the other's first event does not leave its state."""
     t = supporting(("leiderschap",))
     assert ["transition.not_allowed"] == [v.code for v in t.check("apply_for_budget")]
-
-
-# -- the documentation page ------------------------------------------------------------------
-
-
-def test_the_page_shows_the_lifecycle_s_diagram() -> None:
-    """The Mermaid block of docs/examples/rotterdam.md is what ``diagram()`` draws now."""
-    assert [diagram(LIFECYCLE)] == fenced("rotterdam.md", "mermaid")
-
-
-def test_the_page_quotes_the_definition_file() -> None:
-    """Every TOML block of the page is a verbatim part of the definition file."""
-    text = example.DEFINITION.read_text(encoding="utf-8")
-    blocks = fenced("rotterdam.md", "toml")
-    assert [] != blocks
-    assert [] == [block for block in blocks if block not in text]
-
-
-def test_the_page_quotes_what_the_example_prints() -> None:
-    """Every line of the page's output blocks is a line the example prints."""
-    printed = output_of(example).splitlines()
-    lines = [line for block in fenced("rotterdam.md", "text") for line in block.splitlines()]
-    assert [] != lines
-    assert [] == [line for line in lines if line not in printed]

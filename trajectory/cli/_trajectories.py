@@ -6,7 +6,7 @@ import difflib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import attrs
 import typer
@@ -123,6 +123,10 @@ def new(
 # -- show --------------------------------------------------------------------------------
 
 
+#: The fields of each event's document that the timeline of ``show --json`` gives.
+_TIMELINE_KEYS: Final = ("sequence", "timestamp", "name", "from_state", "to_state", "actor")
+
+
 def _described(trajectory: Trajectory[Any]) -> dict[str, str | None]:
     describe = trajectory.lifecycle.describe
     return dict(describe(trajectory.data)) if describe is not None else {}
@@ -158,15 +162,8 @@ def show(
                     for event, violations in blockers.items()
                 },
                 "timeline": [
-                    {
-                        "sequence": event.sequence,
-                        "timestamp": event.timestamp.isoformat(),
-                        "name": event.name,
-                        "from_state": event.from_state,
-                        "to_state": event.to_state,
-                        "actor": event.actor,
-                    }
-                    for event in trajectory.history
+                    {key: document[key] for key in _TIMELINE_KEYS}
+                    for document in (dump_event(event, lifecycle) for event in trajectory.history)
                 ],
                 "data": dump_snapshot(trajectory)["data"],
             }

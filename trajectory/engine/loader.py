@@ -35,10 +35,11 @@ a JSON Schema (:func:`definition_schema`, shipped as
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -302,6 +303,18 @@ def load_lifecycle(
     return _Builder(document, registry).build()
 
 
+@contextlib.contextmanager
+def _placed(path: str) -> Iterator[None]:
+    """A :class:`DefinitionError` raised inside without a path is given ``path`` (the
+    part of the file that made it); one that has a path goes on as it is."""
+    try:
+        yield
+    except DefinitionError as err:
+        if err.path is not None:
+            raise
+        raise DefinitionError(err.reason, path=path) from err
+
+
 class _Builder:
     def __init__(self, document: LifecycleDocument, registry: Registry) -> None:
         self.document = document
@@ -358,7 +371,7 @@ class _Builder:
             name=creation.name,
             description=creation.description,
         )
-        try:
+        with _placed("$"):
             return Lifecycle[Any](
                 document.name,
                 states=states,
@@ -379,10 +392,6 @@ class _Builder:
                 recurring=[self._recurring(i, r) for i, r in enumerate(document.recurring)],
                 deadlines=[self._deadline(i, d) for i, d in enumerate(document.deadlines)],
             )
-        except DefinitionError as err:
-            if err.path is not None:
-                raise
-            raise DefinitionError(err.reason, path="$") from err
 
     def _event(self, index: int, event: EventDocument) -> EventDefinition[Any]:
         where = f"$.events[{index}]"
@@ -420,7 +429,7 @@ class _Builder:
             self.event(repeat.since, f"{where}.since")
         if repeat.within is not None:
             self.state(repeat.within, f"{where}.within")
-        try:
+        with _placed(where):
             return Repeat(
                 repeat.event,
                 maximum=self._bound(repeat.maximum, f"{where}.maximum"),
@@ -436,15 +445,11 @@ class _Builder:
                 ),
                 description=repeat.description,
             )
-        except DefinitionError as err:
-            if err.path is not None:
-                raise
-            raise DefinitionError(err.reason, path=where) from err
 
     def _cycle(self, index: int, cycle: CycleDocument) -> Cycle:
         where = f"$.cycles[{index}]"
         self.event(cycle.start, f"{where}.start")
-        try:
+        with _placed(where):
             return Cycle(
                 cycle.name,
                 cycle.start,
@@ -454,10 +459,6 @@ class _Builder:
                 ),
                 description=cycle.description,
             )
-        except DefinitionError as err:
-            if err.path is not None:
-                raise
-            raise DefinitionError(err.reason, path=where) from err
 
     def _recurring(self, index: int, recurring: RecurringDocument) -> Recurring:
         where = f"$.recurring[{index}]"
@@ -478,7 +479,7 @@ class _Builder:
         where = f"$.deadlines[{index}]"
         self.event(deadline.event, f"{where}.event")
         self.state(deadline.state, f"{where}.state")
-        try:
+        with _placed(where):
             return Deadline(
                 deadline.event,
                 deadline.state,
@@ -490,10 +491,6 @@ class _Builder:
                 else self.registry.date(deadline.date, f"{where}.date"),
                 description=deadline.description,
             )
-        except DefinitionError as err:
-            if err.path is not None:
-                raise
-            raise DefinitionError(err.reason, path=where) from err
 
 
 # -- writing back ---------------------------------------------------------------------------

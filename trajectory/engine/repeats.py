@@ -127,6 +127,29 @@ def _check_limit(limit: Limit | None, what: str) -> None:
         )
 
 
+def _maximum_guard(
+    maximum: Limit | None,
+    counted: Callable[[Sequence[Event]], int],
+    violation: ViolationType,
+    engine_violation: ViolationType,
+    **names: str,
+) -> Callable[[Any, Any, Context], list[Violation]]:
+    """A guard refusing once ``counted`` (of the history) reaches ``maximum``, with
+    ``violation`` given ``maximum`` and ``actual``; when that is the engine's own
+    ``engine_violation``, also ``names`` (the event or the cycle)."""
+    assert maximum is not None  # only asked for when there is one
+    details = names if violation is engine_violation else {}
+
+    def guard(data: Any, payload: Any, context: Context) -> list[Violation]:
+        bound = _limit(maximum, data)
+        actual = counted(context.history)
+        if actual < bound:
+            return _NONE
+        return [violation(**details, maximum=bound, actual=actual)]
+
+    return guard
+
+
 @attrs.frozen
 class Repeat:
     """How often ``event`` may occur, and must have occurred before ``required_by``.
@@ -171,20 +194,9 @@ class Repeat:
 
     def maximum_guard(self) -> Callable[[Any, Any, Context], list[Violation]]:
         """The guard of ``event``: refused once it occurred ``maximum`` times."""
-        maximum = self.maximum
-        assert maximum is not None  # only asked for when there is one
-        violation = self.maximum_violation
-
-        def guard(data: Any, payload: Any, context: Context) -> list[Violation]:
-            bound = _limit(maximum, data)
-            actual = self.occurrences(context.history)
-            if actual < bound:
-                return _NONE
-            if violation is REPEAT_MAXIMUM:
-                return [violation(event=self.event, maximum=bound, actual=actual)]
-            return [violation(maximum=bound, actual=actual)]
-
-        return guard
+        return _maximum_guard(
+            self.maximum, self.occurrences, self.maximum_violation, REPEAT_MAXIMUM, event=self.event
+        )
 
     def minimum_guard(self) -> Callable[[Any, Any, Context], list[Violation]]:
         """The guard of each ``required_by`` event: refused until ``event`` occurred
@@ -231,17 +243,6 @@ class Cycle:
 
     def maximum_guard(self) -> Callable[[Any, Any, Context], list[Violation]]:
         """The guard of ``start``: refused once the cycle ran ``maximum`` times."""
-        maximum = self.maximum
-        assert maximum is not None  # only asked for when there is one
-        violation = self.maximum_violation
-
-        def guard(data: Any, payload: Any, context: Context) -> list[Violation]:
-            bound = _limit(maximum, data)
-            actual = self.iteration(context.history)
-            if actual < bound:
-                return _NONE
-            if violation is CYCLE_MAXIMUM:
-                return [violation(cycle=self.name, maximum=bound, actual=actual)]
-            return [violation(maximum=bound, actual=actual)]
-
-        return guard
+        return _maximum_guard(
+            self.maximum, self.iteration, self.maximum_violation, CYCLE_MAXIMUM, cycle=self.name
+        )
