@@ -278,6 +278,7 @@ def test_iteration_counts_the_cycle_start() -> None:
     t.fire("start")
     assert 2 == made.iteration(t, "round")
     assert 2 == made.cycles["round"].iteration(t.history)
+    assert 2 == t.iteration("round")
 
 
 def test_cycle_maximum() -> None:

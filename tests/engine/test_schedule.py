@@ -86,6 +86,20 @@ def test_a_recurring_event_is_due_one_period_after_entering() -> None:
     assert [("board_session", START + WEEK, True)] == [(d.event, d.at, d.overdue) for d in late]
 
 
+def test_a_trajectory_asks_what_is_due_on_its_own_clock() -> None:
+    """t.due() and t.overdue() use the trajectory's clock unless given a moment, and
+    agree with the lifecycle's query."""
+    clock = ManualClock(START)
+    made = lifecycle(recurring=(BOARD,))
+    t = made.create(Formed("A"), clock=clock)
+    t.fire("start")
+    clock.advance(days=8)
+
+    assert made.due(t, clock()) == t.due()
+    assert ("board_session",) == tuple(item.event for item in t.overdue())
+    assert () == t.overdue(START + dt.timedelta(days=1))
+
+
 def test_each_occurrence_starts_the_next_period() -> None:
     """After a board session the next one is due a week after it."""
     clock = ManualClock(START)

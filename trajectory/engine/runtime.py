@@ -25,6 +25,7 @@ from trajectory.engine.errors import (
 )
 from trajectory.engine.fields import check_aware
 from trajectory.engine.history import Clock, Event, new_event_id, new_id, system_clock
+from trajectory.engine.schedule import Due
 from trajectory.engine.violations import TRANSITION_NOT_ALLOWED, Violation
 
 __all__ = ["Trajectory"]
@@ -284,6 +285,19 @@ class Trajectory(Generic[D]):
     def is_final(self) -> bool:
         """Whether the trajectory has reached a final state."""
         return self._lifecycle.states[self._state].final
+
+    def due(self, now: dt.datetime | None = None) -> tuple[Due, ...]:
+        """What is pending at ``now`` (default: the trajectory's clock): its recurring
+        events and deadlines, soonest first; see :meth:`Lifecycle.due`."""
+        return self._lifecycle.due(self, _now(self._clock) if now is None else now)
+
+    def overdue(self, now: dt.datetime | None = None) -> tuple[Due, ...]:
+        """What is overdue at ``now`` (default: the trajectory's clock)."""
+        return self._lifecycle.overdue(self, _now(self._clock) if now is None else now)
+
+    def iteration(self, cycle: str) -> int:
+        """The round of ``cycle`` this trajectory is in (0 before it started)."""
+        return self._lifecycle.iteration(self, cycle)
 
     def allowed_events(self) -> tuple[str, ...]:
         """The events that leave the current state (their preconditions aside)."""
