@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
-from tests.command_line import NEW_SCHOOL, error, run
+from tests.command_line import NEW_SCHOOL, error, run, runner
 from trajectory import open_store
+from trajectory.cli import app
 from trajectory.engine.history import Event
 from trajectory.engine.serialization import dump_event
 from trajectory.ontwikkelkracht import LIFECYCLE
@@ -134,6 +135,25 @@ def test_a_refused_event_gives_every_violation_on_one_line_and_changes_nothing(
     assert "[participants.minimum] At least 5 participants are needed; there are 0." in line
     assert "[hours.minimum]" in line
     assert 3 == json.loads(run("show", trajectory_id, "--json"))["version"]
+
+
+def test_a_refused_event_with_json_prints_its_violations_on_stdout(walked: Walker) -> None:
+    """fire --json: a refusal still exits 2 with one line on stderr, and stdout holds the
+    violations as JSON, each with its code, figures and message."""
+    trajectory_id = new_school(walked)
+    for event in walked.trajectory.history[1:3]:
+        fire(trajectory_id, event)
+    result = runner.invoke(
+        app, ["fire", trajectory_id, "submit_application", "--lang", "en", "--json"]
+    )
+    assert 2 == result.exit_code
+    assert 1 == len(result.stderr.splitlines())
+    document = json.loads(result.stdout)
+    assert "submit_application" == document["refused"]
+    assert "application_in_preparation" == document["state"]
+    minimum = next(v for v in document["violations"] if v["code"] == "participants.minimum")
+    assert 5 == minimum["details"]["required"]
+    assert "At least 5 participants are needed; there are 0." == minimum["message"]
 
 
 def test_fire_reads_the_payload_from_a_json_file(walked: Walker, tmp_path: Path) -> None:

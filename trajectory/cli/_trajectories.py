@@ -261,7 +261,7 @@ def fire(
     """Fire an event on a trajectory and save it.
 
     All or nothing: a refused event prints every violation, on one line, and changes
-    nothing."""
+    nothing; with --json its violations are also printed as JSON on stdout."""
     check_lang(lang)
     moment = parse_moment(at)
     if data and json_file is not None:
@@ -280,6 +280,14 @@ def fire(
         try:
             recorded = trajectory.fire(event, actor=actor, **_fields(payload))
         except PreconditionFailed as err:
+            if as_json:  # the violations for a script, on stdout; the one line on stderr
+                print_json(
+                    {
+                        "refused": event,
+                        "state": err.state,
+                        "violations": [_violation(v, lang) for v in err.violations],
+                    }
+                )
             fail(f"{event} refused in {err.state}: {_messages(err.violations, lang)}")
         store.save(trajectory)
     if as_json:
