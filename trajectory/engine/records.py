@@ -2,7 +2,9 @@
 
 ``attrs.evolve`` looks the fields up again on every call; effects run on every
 fire, so :func:`evolver` generates, once per class, a function that does the same
-with the field list compiled in (about 2.5× faster on a 22-field record).
+with the field list compiled in (about 2.5× faster on a 22-field record). A record
+without slots and without validators or converters is copied as its dictionary,
+which skips ``__init__`` altogether (several times faster again).
 
 >>> import attrs
 >>> @attrs.frozen
@@ -33,7 +35,9 @@ def evolver(cls: type[R]) -> Callable[..., R]:
     """A function ``evolve(instance, **changes)`` for the attrs class ``cls``.
 
     It behaves like :func:`attrs.evolve` for that class: unchanged fields are
-    copied, changed ones go through ``__init__`` (validators and converters run).
+    copied, changed ones go through ``__init__`` (validators and converters run), and
+    fields that ``__init__`` does not take start again at their defaults. A class
+    with no slots and nothing for ``__init__`` to run is copied as its dictionary.
     An unknown field name raises ``TypeError``, as in ``attrs.evolve``.
     """
     known = _compiled.get(cls)
