@@ -218,8 +218,8 @@ def _quiet_worker() -> None:
     gc.freeze()  # the imported modules: never scanned again by the collector
     # A worker makes millions of small objects that die young or live to the end of
     # its school; only a refused event leaves a cycle (the exception and its frames).
-    # The collector runs once per chunk instead of every 700 allocations: about a
-    # third of the worker's time.
+    # The collector runs once per chunk instead of every 700 allocations, which the
+    # worker's many young objects would otherwise make costly.
     gc.disable()
     global _COLLECT_PER_CHUNK
     _COLLECT_PER_CHUNK = True
@@ -651,7 +651,7 @@ class _School:
             remaining = (participant.planned_hours * share).to_integral_value(ROUND_DOWN)
             day = data.school_year.start
             if name not in earlier:  # every day is free: whole days, then the rest
-                days = min(int(remaining // MAX_HOURS_PER_DAY), (today - day).days + 1)
+                days = max(min(int(remaining // MAX_HOURS_PER_DAY), (today - day).days + 1), 0)
                 for _ in range(days):
                     fire("log_hours", participant=name, date=day, hours=MAX_HOURS_PER_DAY)
                     day += one_day
