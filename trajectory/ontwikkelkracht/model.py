@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final
@@ -125,7 +126,13 @@ class Orientation:
 
 
 def _missing(plan: object, parts: type[enum.StrEnum]) -> tuple[str, ...]:
-    return tuple(part.value for part in parts if not (getattr(plan, part.value) or "").strip())
+    return tuple(name for name in _names(parts) if not (getattr(plan, name) or "").strip())
+
+
+@functools.cache
+def _names(parts: type[enum.StrEnum]) -> tuple[str, ...]:
+    # Iterating an enum class is slow; a plan's parts are asked for on every submission.
+    return tuple(part.value for part in parts)
 
 
 @attrs.frozen

@@ -123,7 +123,10 @@ class Rules:
 
     def window_at(self, moment: dt.datetime) -> ApplicationWindow | None:
         """The application window open at ``moment``, if any."""
-        return next((w for w in self.application_windows if moment in w), None)
+        for window in self.application_windows:
+            if moment in window:
+                return window
+        return None
 
     @property
     def hourly_rate(self) -> Decimal:
