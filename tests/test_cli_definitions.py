@@ -61,6 +61,18 @@ def test_diagram_counts_the_stored_trajectories() -> None:
     assert expected == run("diagram", "--counts-from-db")
 
 
+def test_diagram_with_json_gives_format_counts_and_source() -> None:
+    """--json: one object with the format, the counts (null without --counts-from-db)
+    and the source, for scripts."""
+    run(*NEW_SCHOOL)
+    document = json.loads(run("diagram", "--format", "dot", "--counts-from-db", "--json"))
+    assert {"format", "counts", "source"} == set(document)
+    assert "dot" == document["format"]
+    assert {"orientation_requested": 1} == document["counts"]
+    assert diagram(LIFECYCLE, "dot", counts={"orientation_requested": 1}) == document["source"]
+    assert json.loads(run("diagram", "--json"))["counts"] is None
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

@@ -112,11 +112,13 @@ def diagram(
         ),
     ] = False,
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Print the leertraject's state diagram as Mermaid or DOT source.
 
     Drawn from the lifecycle definition; with --counts-from-db every state is labelled
-    with the number of stored trajectories in it."""
+    with the number of stored trajectories in it. With --json: the format, the counts
+    and the source in one JSON object."""
     from trajectory.diagrams import diagram as draw
     from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
 
@@ -128,4 +130,7 @@ def diagram(
                     Counter(summary.state for summary in store.list(lifecycle=LIFECYCLE.name))
                 )
         source = draw(LIFECYCLE, format, counts=counts)
-    typer.echo(source, nl=False)
+    if as_json:
+        print_json({"format": format, "counts": counts, "source": source})
+    else:
+        typer.echo(source, nl=False)
