@@ -156,6 +156,11 @@ class Probabilities:
         default=_DEFAULT_WITHDRAWAL, converter=_withdrawal
     )
     fewer_hours: float = attrs.field(default=0.15, validator=_probability)
+    _withdraw_in: dict[str, float] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Asked for at every step of every school: a dictionary, once.
+        object.__setattr__(self, "_withdraw_in", dict(self.withdrawal))
 
     @classmethod
     def none(cls) -> Probabilities:
@@ -173,11 +178,11 @@ class Probabilities:
 
     def withdraw_in(self, state: str) -> float:
         """The chance a school withdraws in ``state``."""
-        return next((chance for name, chance in self.withdrawal if name == state), 0.0)
+        return self._withdraw_in.get(state, 0.0)
 
     def to_dict(self) -> dict[str, Any]:
         """The probabilities as JSON-ready data."""
-        found = attrs.asdict(self)
+        found = attrs.asdict(self, filter=lambda field, _: field.init)
         found["withdrawal"] = dict(self.withdrawal)
         return found
 

@@ -71,18 +71,21 @@ class Tally:
             self.hours_logged += data.logged_hours
         if data.settlement is not None:
             self.subsidy_settled += data.settlement.amount_settled
-        history = trajectory.history
-        state, since = history[0].to_state, history[0].timestamp.astimezone(dt.UTC)
+        events = iter(trajectory)
+        first = next(events)
+        state, since = first.to_state, first.timestamp.astimezone(dt.UTC)
         spent: dict[str, int] = {}
-        for event in history[1:]:
+        for event in events:
             if event.to_state != state:
                 moment = event.timestamp.astimezone(dt.UTC)  # elapsed time, DST or not
                 spent[state] = spent.get(state, 0) + (moment - since) // _MICROSECOND
                 state, since = event.to_state, moment
         if "stopped" in spent:
             self.stopped += 1
-        self.microseconds.update(spent)
-        self.visits.update(spent.keys())
+        microseconds, visits = self.microseconds, self.visits
+        for name, elapsed in spent.items():  # Counter.update, without its checks
+            microseconds[name] += elapsed
+            visits[name] += 1
 
     def merge(self, other: Tally) -> None:
         """Add ``other``'s totals to these."""
