@@ -340,51 +340,26 @@ def bench_creation(s: Settings) -> Section:
     modes = (True, False)
     us: dict[tuple[str, bool], float] = {}
 
-    for gc_enabled in modes:
-        us["add_model", gc_enabled] = to_us(
-            time_bulk(
-                anchors.transitions_machine,
-                lambda machine: anchors.add_models(machine, n_add),
-                s,
-                gc_enabled=gc_enabled,
-            )
-            / n_add
-        )
+    def per_object(
+        key: str, prepare: Callable[[], T], run: Callable[[T], list[Any]], count: int
+    ) -> None:
+        for gc_enabled in modes:
+            us[key, gc_enabled] = to_us(time_bulk(prepare, run, s, gc_enabled=gc_enabled) / count)
+
+    per_object(
+        "add_model",
+        anchors.transitions_machine,
+        lambda machine: anchors.add_models(machine, n_add),
+        n_add,
+    )
     small = distinct_schools(n_add)
-    for gc_enabled in modes:
-        us["new_small", gc_enabled] = to_us(
-            time_bulk(
-                _given(small),
-                lambda sc: make_with_new_trajectory(sc, clock),
-                s,
-                gc_enabled=gc_enabled,
-            )
-            / n_add
-        )
+    per_object("new_small", _given(small), lambda sc: make_with_new_trajectory(sc, clock), n_add)
     del small
     schools = distinct_schools(n)
-    for gc_enabled in modes:
-        us["new", gc_enabled] = to_us(
-            time_bulk(
-                _given(schools),
-                lambda sc: make_with_new_trajectory(sc, clock),
-                s,
-                gc_enabled=gc_enabled,
-            )
-            / n
-        )
+    per_object("new", _given(schools), lambda sc: make_with_new_trajectory(sc, clock), n)
     payloads = creation_payloads(schools)
     del schools
-    for gc_enabled in modes:
-        us["create", gc_enabled] = to_us(
-            time_bulk(
-                _given(payloads),
-                lambda ps: make_with_create(ps, clock),
-                s,
-                gc_enabled=gc_enabled,
-            )
-            / n
-        )
+    per_object("create", _given(payloads), lambda ps: make_with_create(ps, clock), n)
     del payloads
     gc.collect()
 
