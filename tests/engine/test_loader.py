@@ -318,8 +318,26 @@ def test_the_leertraject_round_trips() -> None:
 
 
 def test_the_shipped_schema_is_in_step() -> None:
-    """Regenerating the definition schema gives the shipped file exactly."""
-    assert to_json(definition_schema()) == shipped_definition_schema()
+    """Regenerating the definition schema gives the shipped document (compared parsed,
+    so that how a dependency renders text cannot fail it)."""
+    assert json.loads(to_json(definition_schema())) == json.loads(shipped_definition_schema())
+
+
+def test_a_changed_definition_format_fails_the_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real change of the format is caught: a new version, or a state's field renamed."""
+    from trajectory.engine import loader
+
+    shipped = json.loads(shipped_definition_schema())
+    monkeypatch.setattr(loader, "FORMAT", 2)
+    assert shipped != json.loads(to_json(loader.definition_schema()))
+    monkeypatch.undo()
+    renamed = attrs.make_class(
+        "StateDocument",
+        {"name": attrs.field(type=str), "colour": attrs.field(type=str, default="")},
+    )
+    fields = {**loader.LifecycleDocument.__annotations__, "states": list[renamed]}  # type: ignore[valid-type]
+    monkeypatch.setattr(loader.LifecycleDocument, "__annotations__", fields)
+    assert shipped != json.loads(to_json(loader.definition_schema()))
 
 
 def test_the_schema_accepts_real_definitions_and_refuses_extra_keys() -> None:

@@ -68,6 +68,7 @@ from trajectory.engine.repeats import (
     Repeat,
 )
 from trajectory.engine.schedule import Deadline, Recurring
+from trajectory.engine.schema import own_description
 from trajectory.engine.violations import ENGINE_VIOLATIONS, ViolationRegistry, ViolationType
 
 __all__ = [
@@ -628,8 +629,10 @@ def definition_schema() -> dict[str, Any]:
     (ref,), components = msgspec.json.schema_components(
         [LifecycleDocument], ref_template="#/$defs/{name}"
     )
-    for component in components.values():
-        component["additionalProperties"] = False
+    components = {
+        name: {**own_description(component), "additionalProperties": False}
+        for name, component in components.items()
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:trajectory:lifecycle-definition:{FORMAT}",

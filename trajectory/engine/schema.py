@@ -8,6 +8,7 @@ from the code; the shipped files are kept in step by a test.
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
@@ -18,7 +19,13 @@ from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.serialization import SCHEMA_VERSION
 
-__all__ = ["event_schema", "register_schema_type", "snapshot_schema", "to_json"]
+__all__ = [
+    "event_schema",
+    "own_description",
+    "register_schema_type",
+    "snapshot_schema",
+    "to_json",
+]
 
 _DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 
@@ -31,6 +38,21 @@ def register_schema_type(cls: type, schema: Mapping[str, Any]) -> None:
     _OVERRIDES[cls.__name__] = dict(schema)
 
 
+def own_description(component: Mapping[str, Any]) -> dict[str, Any]:
+    """``component`` with its description as text the project owns.
+
+    msgspec copies a class's docstring into the schema, and how it renders the
+    docstring's indentation differs between its versions (and Python 3.13 dedents
+    docstrings itself). The schema keeps the docstring's first paragraph with its
+    white space folded to single spaces, so that neither can change a shipped file.
+    """
+    cleaned = dict(component)
+    if "description" in cleaned:  # the first paragraph: no doctests in a schema
+        first = inspect.cleandoc(cleaned["description"]).split("\n\n")[0]
+        cleaned["description"] = " ".join(first.split())
+    return cleaned
+
+
 def _components(types: list[type]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     refs, components = msgspec.json.schema_components(types, ref_template="#/$defs/{name}")
     cleaned: dict[str, Any] = {}
@@ -38,9 +60,7 @@ def _components(types: list[type]) -> tuple[list[dict[str, Any]], dict[str, Any]
         if name in _OVERRIDES:
             cleaned[name] = {"title": name, **_OVERRIDES[name]}
             continue
-        component = dict(component)
-        if "description" in component:  # the first paragraph: no doctests in a schema
-            component["description"] = component["description"].split("\n\n")[0].strip()
+        component = own_description(component)
         properties = component.get("properties")
         if properties is not None:  # private fields are caches, not data
             component["properties"] = {k: v for k, v in properties.items() if not k.startswith("_")}
