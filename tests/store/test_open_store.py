@@ -176,3 +176,207 @@ def test_many_stores_opening_a_new_sqlite_file_at_once_all_succeed(tmp_path: Pat
         for failure in open_at_once(f"sqlite:///{tmp_path / f'new-{round_number}.db'}")
     ]
     assert [] == failures
+
+
+# -- bad URLs, OS errors and wrong types ------------------------------------------------
+
+
+def _everything_under(folder: Path) -> list[str]:
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite://[::1/x.db",
+        "postgresql://[::1",
+        "postgresql://user@host:99999/db",
+        "sqlite:///x\x00.db",
+        "\x00",
+        "x\x00.db",
+        "sqlite:///x%00.db",
+        "sqlite:///\ud800.db",
+        "\ud800.db",
+        "sqlite://host/x.db",
+        "sqlite://localhost/x.db",
+        "memory://x",
+        "memory://?a=1",
+    ],
+)
+def test_a_url_that_names_no_store_raises_invalid_data_and_creates_nothing(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A malformed URL (an unclosed IPv6 host, a port out of range), a NUL or a lone
+    surrogate, a host in an SQLite URL, or anything after memory:// is InvalidData,
+    and nothing is created in the current directory."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidData):
+        open_store(url)
+    assert [] == _everything_under(tmp_path)
+
+
+def test_an_sqlite_url_with_a_host_says_which_forms_are_meant() -> None:
+    """sqlite://host/x.db used to write ./x.db; the refusal names the two forms."""
+    with pytest.raises(InvalidData) as caught:
+        open_store("sqlite://host/x.db")
+    assert "sqlite:///relative/path.db or sqlite:////absolute/path.db" in str(caught.value)
+
+
+def test_three_slashes_name_a_relative_path_and_four_an_absolute_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sqlite:///x.db is x.db in the current directory; sqlite:////abs/x.db is /abs/x.db."""
+    monkeypatch.chdir(tmp_path)
+    with open_store("sqlite:///here/x.db") as store:
+        store.save(new())
+    assert (tmp_path / "here" / "x.db").is_file()
+    absolute = tmp_path / "there" / "y.db"
+    assert str(absolute).startswith("/")
+    with open_store(f"sqlite:///{absolute}") as store:
+        assert [] == store.list()
+    assert absolute.is_file()
+
+
+def test_a_plain_path_is_taken_as_it_is_written(tmp_path: Path) -> None:
+    """A path holding ?, # and % names that very file (it is not read as a URL)."""
+    path = tmp_path / "a?b #c%20.db"
+    with open_store(str(path)) as store:
+        store.save(new())
+    assert ["a?b #c%20.db"] == [p.name for p in tmp_path.glob("*.db")]
+
+
+def test_a_percent_escape_in_an_sqlite_url_is_decoded(tmp_path: Path) -> None:
+    """sqlite:////…/my%20store.db is the file 'my store.db', as in SQLAlchemy."""
+    with open_store(f"sqlite:///{tmp_path}/my%20store.db"):
+        pass
+    assert (tmp_path / "my store.db").is_file()
+
+
+def test_a_folder_that_cannot_be_made_raises_store_error_with_the_cause(tmp_path: Path) -> None:
+    """A file where a folder should be: StoreError, the OSError as its cause."""
+    (tmp_path / "plain-file").write_text("x", encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        open_store(f"sqlite:///{tmp_path / 'plain-file' / 'sub' / 'x.db'}")
+    assert isinstance(caught.value.__cause__, OSError)
+    assert "plain-file" in str(caught.value)
+
+
+def test_a_folder_as_the_database_raises_store_error(tmp_path: Path) -> None:
+    """SQLite cannot open a folder as a database: StoreError with the driver's error."""
+    with pytest.raises(StoreError) as caught:
+        open_store(str(tmp_path))
+    assert caught.value.__cause__ is not None
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"migrate": "yes"}, "migrate"),
+        ({"create": None}, "create"),
+        ({"create": 0}, "create"),
+        ({"clock": 5}, "clock"),
+        ({"lifecycles": 5}, "lifecycles"),
+        ({"lifecycles": "leertraject"}, "lifecycles"),
+        ({"lifecycles": ["leertraject"]}, "lifecycles"),
+    ],
+)
+def test_wrong_typed_arguments_raise_invalid_data(arguments: dict[str, Any], field: str) -> None:
+    """Each argument of the wrong type is InvalidData naming it, not a raw TypeError."""
+    with pytest.raises(InvalidData) as caught:
+        open_store("memory://", **arguments)
+    assert field == caught.value.field
+
+
+def test_a_path_that_is_no_text_in_the_environment_raises_invalid_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """TRAJECTORY_DB naming a file in bytes that are no UTF-8 (SQLite takes UTF-8 names
+    only) is InvalidData naming the variable."""
+    monkeypatch.setenv(DEFAULT_DB_ENV, "x\udcff.db")  # the byte 0xff
+    with pytest.raises(InvalidData) as caught:
+        default_store_url()
+    assert DEFAULT_DB_ENV == caught.value.field
+
+
+# -- create=False: an existing store only -----------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["url", "path"])
+def test_without_create_a_missing_file_is_refused_and_nothing_is_made(
+    tmp_path: Path, form: str
+) -> None:
+    """create=False on a path that does not exist: StoreError, and neither the file nor
+    its folders are created."""
+    path = tmp_path / "missing" / "folder" / "x.db"
+    with pytest.raises(StoreError) as caught:
+        open_store(f"sqlite:///{path}" if form == "url" else str(path), create=False)
+    assert "does not exist" in str(caught.value)
+    assert [] == _everything_under(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "holds no trajectory tables"), (b"not a database at all " * 100, "no store at")],
+)
+def test_without_create_a_file_that_is_no_store_is_refused_and_left_as_it_is(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    """An empty file or a file that is no SQLite database is refused; it is not changed
+    and no -wal or -shm file appears."""
+    path = tmp_path / "x.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as caught:
+        open_store(str(path), create=False)
+    assert message in str(caught.value)
+    assert content == path.read_bytes()
+    assert ["x.db"] == _everything_under(tmp_path)
+
+
+def test_without_create_an_sqlite_database_of_another_program_gets_no_tables(
+    tmp_path: Path,
+) -> None:
+    """An SQLite database without the store's tables is refused and stays as it was."""
+    import sqlite3
+
+    path = tmp_path / "notes.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.close()
+    with pytest.raises(StoreError):
+        open_store(str(path), create=False)
+    with sqlite3.connect(path) as conn:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master")]
+    conn.close()
+    assert ["notes"] == tables
+
+
+def test_without_create_an_existing_store_opens(tmp_path: Path) -> None:
+    """create=False opens a store that is there, for reading and writing."""
+    path = tmp_path / "x.db"
+    t = new()
+    with open_store(str(path)) as store:
+        store.save(t)
+    with open_store(f"sqlite:///{path}", create=False) as store:
+        assert t == store.load(t.id)
+        store.save(new())
+        assert 2 == len(store.list())
+
+
+def test_without_create_a_memory_store_opens_empty() -> None:
+    """memory:// has nothing to create: it opens, new and empty, with create=False."""
+    with open_store("memory://", create=False) as store:
+        assert [] == store.list()
+
+
+def test_without_create_an_empty_postgresql_schema_is_refused(postgres_url: str) -> None:
+    """create=False on a PostgreSQL database without the tables: StoreError, and no
+    table is created; once created, the store opens."""
+    with pytest.raises(StoreError) as caught:
+        open_store(postgres_url, create=False)
+    assert "holds no trajectory tables" in str(caught.value)
+    with pytest.raises(StoreError):  # the refusal created no table
+        open_store(postgres_url, create=False)
+    with open_store(postgres_url) as made:
+        made.save(new())
+    with open_store(postgres_url, create=False) as store:
+        assert 1 == len(store.list())
