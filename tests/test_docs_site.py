@@ -3,19 +3,24 @@
 ``mkdocs build --strict`` (mkdocs.yml) fails on a broken link or anchor, a page
 missing from the navigation or a navigation entry without a page, a missing
 snippet, and a docstring cross-reference to nothing. The build runs once, into a
-temporary directory; the tests read what it wrote.
+temporary directory; the tests read what it wrote, and open its pages in headless
+Chromium with no network (tests/headless_chromium.py) to see the diagrams drawn.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import pytest
+
+from tests import headless_chromium
+from trajectory.ontwikkelkracht import LIFECYCLE
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 _TIMEOUT: Final = 600
@@ -108,3 +113,71 @@ def test_docstring_roles_become_links(site: Path) -> None:
     assert 'href="#trajectory.testing.stateful.LeertrajectMachine.create"' in _page(
         site, "reference/api/testing"
     )
+
+
+# -- the diagrams, drawn in a browser with no network ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """A headless Chromium (Debian's ``chromium``). Missing, the browser tests skip on
+    a developer's machine and fail in CI (``CI=true``), where .ci/run installs it."""
+    found = headless_chromium.find()
+    if found is None:
+        message = "the diagram tests need Chromium: apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def _diagram(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The container of the first diagram Mermaid drew: the ``div.mermaid`` Material
+    puts in place of the ```mermaid block, with the SVG in its (closed) shadow root."""
+    for node in headless_chromium.walk(document):
+        classes = headless_chromium.attributes(node).get("class", "").split()
+        if node.get("localName") == "div" and "mermaid" in classes:
+            for root in node.get("shadowRoots", ()):
+                if any(child.get("localName") == "svg" for child in root.get("children", ())):
+                    return node
+    return None
+
+
+def _rendered(chromium: str, page: Path, screenshot: Path) -> tuple[list[str], list[str]]:
+    """Open ``page`` with no network; the text of its first drawn diagram (nothing when
+    none was drawn) and the scripts the page asked the network for."""
+    with headless_chromium.browser(chromium) as browser:
+        opened = headless_chromium.Page(browser, page.as_uri())
+        diagram = opened.wait(_diagram, timeout=60)
+        if diagram is not None:
+            opened.screenshot(screenshot, diagram)
+        scripts = opened.external_requests("Script")
+    return ([] if diagram is None else headless_chromium.text(diagram)), scripts
+
+
+def test_the_lifecycle_diagram_is_drawn_with_no_network(
+    chromium: str, site: Path, tmp_path: Path
+) -> None:
+    """Opened from the disk in a browser that cannot reach any host, the concepts page
+    shows the lifecycle diagram: Mermaid, shipped with the site, drew an SVG with every
+    state's name in the diagram's container, and no script came from the network."""
+    text, scripts = _rendered(chromium, site / "concepts" / "index.html", tmp_path / "shot.png")
+    assert [] == scripts
+    assert [] == [state for state in LIFECYCLE.states if state not in text]
+    assert (tmp_path / "shot.png").stat().st_size > 0
+
+
+def test_without_the_shipped_mermaid_the_diagram_is_not_drawn(
+    chromium: str, site: Path, tmp_path: Path
+) -> None:
+    """The check above can fail: the same page without the shipped script (as the site
+    was built before it shipped Mermaid) makes Material fetch Mermaid from its CDN,
+    which the offline browser cannot reach, and no diagram is drawn."""
+    page = tmp_path / "concepts" / "index.html"
+    shutil.copytree(site, tmp_path, dirs_exist_ok=True)
+    html = page.read_text(encoding="utf-8")
+    tag = re.compile(r'\s*<script src="[./]*assets/javascripts/mermaid\.min\.js"></script>')
+    assert 1 == len(tag.findall(html))
+    page.write_text(tag.sub("", html), encoding="utf-8")
+    text, scripts = _rendered(chromium, page, tmp_path / "shot.png")
+    assert ([], True) == (text, any("mermaid" in url for url in scripts))
