@@ -7,6 +7,14 @@ and erasure once, over a handful of primitive operations that each backend
 
 The event history is append-only and is the source of truth; the snapshot (the
 state and data at the last version) only speeds up loading.
+
+What a backend gives back is never trusted: every stored value is checked for its
+type, every JSON document is parsed and validated, and a loaded history must chain
+(the engine's :func:`~trajectory.engine.history.verify_history`, which
+:meth:`Trajectory.restore` runs) and agree with its row (version, state, time of
+the last change). Whatever does not is a :class:`CorruptRecord` naming the
+trajectory, with the underlying error as its cause; a driver's error is a
+:class:`StoreError`. No other error escapes a store's methods.
 """
 
 from __future__ import annotations
@@ -112,12 +120,17 @@ class EventRecord:
 class Blocked:
     """A trajectory whose next steps are refused, with the violation codes per event.
 
-    The blockers are those found when the trajectory was last saved.
+    The blockers are those found when the trajectory was last saved. A stored row
+    whose blockers cannot be read is listed too, with ``corrupt`` saying why and no
+    blockers: one damaged row hides no other, and its id says which to repair
+    (:meth:`Store.load` raises the :class:`CorruptRecord` for it).
     """
 
     id: str
     state: str
     blockers: Mapping[str, tuple[str, ...]]
+    corrupt: str | None = None
+    """Why the stored row cannot be read; None when it can."""
 
 
 @attrs.frozen
@@ -134,6 +147,19 @@ _SUMMARY_FIELDS: Final = attrs.fields(Summary)
 
 
 _ENCODER: Final = msgspec.json.Encoder()
+
+
+#: What reading a stored document may raise when the document is not one this release
+#: reads (the engine's own errors, and those of migrations and converters underneath).
+_UNREADABLE: Final = (
+    TrajectoryError,
+    ValueError,  # json's errors and UnicodeError too
+    TypeError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,  # OverflowError and decimal's errors too
+    RecursionError,
+)
 
 
 def encode(document: Any) -> str:
@@ -184,8 +210,9 @@ class Store(abc.ABC):
         """Every record with blockers."""
 
     @abc.abstractmethod
-    def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
-        """Outbox rows after ``after``: (position, trajectory id, sequence, event body)."""
+    def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str | None]]:
+        """Outbox rows after ``after``: (position, trajectory id, sequence, event body);
+        the body is None when the event is missing."""
 
     @abc.abstractmethod
     def _rewrite(
@@ -194,6 +221,16 @@ class Store(abc.ABC):
         """Replace the snapshot and event bodies (erasure) and set the generation to
         ``record.generation`` where the stored version is ``expected`` and the stored
         generation is one less; :class:`ConcurrencyConflict` otherwise."""
+
+    def _after_erasure(self) -> bool:
+        """Remove what an erasure's transaction left on the disk that a commit does not
+        (SQLite: the old pages in the write-ahead log); False if it could not finish."""
+        return True
+
+    def _purge(self) -> bool:
+        """Rewrite the stored tables so that no old version of a row remains in them;
+        False if it could not finish."""
+        return True
 
     def close(self) -> None:  # noqa: B027 - most backends have nothing to release
         """Release the store's resources."""
@@ -239,25 +276,19 @@ class Store(abc.ABC):
         """The trajectory with ``trajectory_id`` (from its snapshot and history).
 
         Raises :class:`TrajectoryNotFound`, or :class:`CorruptRecord` naming the
-        trajectory when its stored records cannot be read.
+        trajectory when its stored records cannot be read: a value of the wrong type,
+        a document that is not valid, a history that does not chain (sequence 1 to
+        n, each event leaving the state the one before reached, ids unique; see
+        :func:`~trajectory.engine.history.verify_history`), or a row that does not
+        agree with its history (its version is the number of events, its state and
+        time of last change those of the last event).
         """
         found = self._guarded(trajectory_id, self._read, _checked_id(trajectory_id))
         if found is None:
             raise TrajectoryNotFound(trajectory_id)
         record, bodies = found
-        lifecycle = self._lifecycle(record.lifecycle, trajectory_id)
-        if record.updated_at is None:
-            raise CorruptRecord(trajectory_id, "its time of last change cannot be read")
-        try:
-            snapshot = json.loads(record.snapshot or "null")
-            if not isinstance(snapshot, dict):
-                raise InvalidData(
-                    "$", f"a snapshot is a JSON object, got {(record.snapshot or '')[:40]!r}"
-                )
-            events = [json.loads(body) for body in bodies]
-            trajectory = load_trajectory(snapshot, events, lifecycle, clock=self._clock)
-        except (ValueError, RecursionError, TrajectoryError) as err:  # json errors are ValueErrors
-            raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
+        lifecycle, snapshot, events = self._documents(trajectory_id, record, bodies)
+        trajectory = _rebuilt(trajectory_id, record, lifecycle, snapshot, events, self._clock)
         trajectory.mark_saved(trajectory.version, record.generation)
         return trajectory
 
@@ -301,7 +332,13 @@ class Store(abc.ABC):
         school: str | None = None,
         lifecycle: str | None = None,
     ) -> list[Summary]:
-        """The stored trajectories matching every filter given."""
+        """The stored trajectories matching every filter given.
+
+        A stored row whose columns are not of their types (an id, lifecycle or state
+        that is not text, a version that is not a whole number) raises
+        :class:`CorruptRecord` naming it; a time of last change that cannot be read
+        is listed as None.
+        """
         filters = {
             key: value
             for key, value in (
@@ -318,27 +355,27 @@ class Store(abc.ABC):
             if not isinstance(value, str):
                 raise InvalidData(key, f"expected text, got {value!r}")
         records = self._guarded("*", self._records, filters)
-        return [record.summary() for record in records]
+        summaries = []
+        for record in records:
+            _check_columns(record, _LISTED)
+            summaries.append(record.summary())
+        return summaries
 
     def blocked(self) -> builtins.list[Blocked]:
-        """Every trajectory whose next step is refused, with its violation codes."""
+        """Every trajectory whose next step is refused, with its violation codes.
+
+        A stored row whose blockers cannot be read is listed with ``corrupt`` saying
+        why (see :class:`Blocked`), so one damaged row hides no other.
+        """
         found: list[Blocked] = []
         for record in self._guarded("*", self._blocked_records):
             try:
-                blockers = json.loads(record.blocked)
-                if not isinstance(blockers, dict):
-                    raise ValueError(f"expected a JSON object, got {record.blocked[:40]!r}")
-            except (ValueError, RecursionError) as err:  # one bad row hides no other
-                logger.warning("corrupt_record_skipped", trajectory_id=record.id, reason=str(err))
-                continue
-            if blockers:
-                found.append(
-                    Blocked(
-                        record.id,
-                        record.state,
-                        {event: tuple(codes) for event, codes in blockers.items()},
-                    )
-                )
+                entry = _blocked(record)
+            except CorruptRecord as err:
+                state = record.state if isinstance(record.state, str) else ""
+                entry = Blocked(err.trajectory_id, state, {}, corrupt=err.reason)
+            if entry is not None:
+                found.append(entry)
         return found
 
     # -- integration ------------------------------------------------------------------------
@@ -365,6 +402,8 @@ class Store(abc.ABC):
         A consumer keeps the position of the last entry it handled and asks for the
         entries after it: it sees every committed event at least once, in order. The
         documents are given at the current schema version (older ones are upgraded).
+        An entry that cannot be read (its event missing or damaged) raises
+        :class:`CorruptRecord` naming its trajectory and position.
         """
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
             raise InvalidData("after", f"expected a position ≥ 0, got {after!r}")
@@ -374,10 +413,27 @@ class Store(abc.ABC):
         for position, trajectory_id, sequence, body in self._guarded(
             "*", self._outbox, after, limit
         ):
+            owner = _shown_id(trajectory_id)
+            if not (_is_count(position) and isinstance(trajectory_id, str) and _is_count(sequence)):
+                found = _types(position, trajectory_id, sequence)
+                raise CorruptRecord(
+                    owner,
+                    f"outbox entry {position!r} cannot be read: expected a position, a "
+                    f"trajectory id and a sequence number, got {found}",
+                )
+            where = f"outbox entry {position} (event {sequence})"
+            if body is None:
+                raise CorruptRecord(owner, f"{where}: the event is missing")
+            document = _decoded(owner, where, body)
             try:
-                document = upgrade_document(json.loads(body), "event")
-            except (ValueError, RecursionError) as err:  # InvalidData is a ValueError
-                raise CorruptRecord(trajectory_id, f"outbox entry {position}: {err}") from err
+                document = upgrade_document(document, "event")
+            except _UNREADABLE as err:
+                raise CorruptRecord(owner, f"{where}: {err}") from err
+            if (
+                document.get("trajectory_id") != trajectory_id
+                or document.get("sequence") != sequence
+            ):
+                raise CorruptRecord(owner, f"{where}: the stored document is of another event")
             entries.append(OutboxEntry(position, trajectory_id, sequence, document))
         return entries
 
@@ -392,6 +448,13 @@ class Store(abc.ABC):
         (:class:`ConcurrencyConflict`): load it again. Free text (reports, plans) is not
         scanned. Raises :class:`InvalidData` if the name is no participant's (one of
         the lifecycle's ``person_fields`` in an event).
+
+        On the disk: SQLite overwrites the freed space (``secure_delete``) and then
+        empties its write-ahead log, so that the name is in none of the database's
+        files when this returns (if readers keep the log busy past the busy timeout,
+        :class:`StoreError` says that the erasure is done and :meth:`purge_erased`
+        must finish it). PostgreSQL keeps the old row versions until
+        :meth:`purge_erased` rewrites the tables: call it after erasing.
         """
         if not isinstance(name, str) or not name.strip():
             raise InvalidData("name", f"expected a non-blank name, got {name!r}")
@@ -399,31 +462,50 @@ class Store(abc.ABC):
         if found is None:
             raise TrajectoryNotFound(trajectory_id)
         record, bodies = found
-        lifecycle = self._lifecycle(record.lifecycle, trajectory_id)
+        lifecycle, snapshot, events = self._documents(trajectory_id, record, bodies)
+        _rebuilt(trajectory_id, record, lifecycle, snapshot, events, self._clock)
         pseudonym = f"pseudonym-{new_id()[:12]}"
         key = name_key(name)
-        try:
-            snapshot = json.loads(record.snapshot or "null")
-            events = [json.loads(body) for body in bodies]
-        except (ValueError, RecursionError) as err:
-            raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
         if not any(_names_person(event, key, lifecycle) for event in events):
             raise InvalidData("name", f"{name!r} is no participant of trajectory {trajectory_id}")
         replaced = [0]
         snapshot = _pseudonymise(snapshot, key, pseudonym, replaced)
         events = [_pseudonymise(event, key, pseudonym, replaced) for event in events]
         try:  # the erased trajectory must still load and replay
-            load_trajectory(snapshot, events, lifecycle)
+            _rebuilt(trajectory_id, record, lifecycle, snapshot, events, self._clock)
             load_trajectory(None, events, lifecycle)
-        except TrajectoryError as err:
+        except _UNREADABLE as err:
             raise CorruptRecord(trajectory_id, f"erasure would break it: {err}") from err
         rewritten = attrs.evolve(
             record, snapshot=encode(snapshot), generation=record.generation + 1
         )
-        bodies_out = [(event["sequence"], encode(event)) for event in events]
+        bodies_out = [(index, encode(event)) for index, event in enumerate(events, start=1)]
         self._guarded(trajectory_id, self._rewrite, rewritten, bodies_out, record.version)
         logger.info("participant_erased", trajectory_id=trajectory_id, occurrences=replaced[0])
+        if not self._guarded(trajectory_id, self._after_erasure):
+            raise StoreError(
+                f"trajectory {trajectory_id}: the participant is erased (now {pseudonym}), "
+                "but readers kept the write-ahead log busy, so old copies of the name "
+                "remain in it: call purge_erased() when they are done"
+            )
         return pseudonym
+
+    def purge_erased(self) -> None:
+        """Rewrite the store's files so that no old copy of an erased name remains.
+
+        PostgreSQL: ``VACUUM (FULL)`` of the tables that hold names (the old row
+        versions an erasure leaves are removed; no transaction may still see them).
+        It takes an exclusive lock on each table while it runs, and needs the
+        tables' owner. SQLite: ``VACUUM``, then the write-ahead log is emptied (for
+        a database written without ``secure_delete``, such as by an older release;
+        :meth:`erase_participant` does the rest itself). Memory: nothing to do.
+        Raises :class:`StoreError` if the database could not finish it.
+        """
+        if not self._guarded("*", self._purge):
+            raise StoreError(
+                "the store: readers kept the write-ahead log busy, so old copies may "
+                "remain in it: call purge_erased() again when they are done"
+            )
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -437,14 +519,39 @@ class Store(abc.ABC):
             )
         return lifecycle
 
+    def _documents(
+        self, trajectory_id: str, record: TrajectoryRecord, bodies: Sequence[object]
+    ) -> tuple[Lifecycle[Any], dict[str, Any], builtins.list[dict[str, Any]]]:
+        """The lifecycle, the snapshot and the event documents of a stored trajectory,
+        or :class:`CorruptRecord`."""
+        _check_columns(record, _LOADED)
+        if record.id != trajectory_id:
+            raise CorruptRecord(trajectory_id, f"the store gave the row of {record.id!r}")
+        lifecycle = self._lifecycle(record.lifecycle, trajectory_id)
+        if record.updated_at is None:
+            raise CorruptRecord(trajectory_id, "its time of last change cannot be read")
+        snapshot = _decoded(trajectory_id, "its snapshot", record.snapshot)
+        events = [
+            _decoded(trajectory_id, f"event {index}", body)
+            for index, body in enumerate(bodies, start=1)
+        ]
+        return lifecycle, snapshot, events
+
     def _notify(self, trajectory: Trajectory[Any], events: Sequence[Event]) -> None:
         with self._subscribers_lock:
             subscribers = list(self._subscribers)
         for subscriber in subscribers:
             try:
                 subscriber(trajectory, events)
-            except Exception:  # a subscriber's failure must not undo a committed save
-                logger.exception("subscriber_failed", trajectory_id=trajectory.id)
+            except Exception as err:  # a subscriber's failure must not undo a committed save
+                # Neither the message nor the traceback: both may hold personal data
+                # (a name in an argument, in a local variable shown by the renderer).
+                logger.error(
+                    "subscriber_failed",
+                    trajectory_id=trajectory.id,
+                    subscriber=_qualified_name(subscriber),
+                    error=type(err).__qualname__,
+                )
 
     def _guarded(self, trajectory_id: str, operation: Callable[..., Any], *args: Any) -> Any:
         """Run a primitive; a driver error becomes a StoreError naming the trajectory."""
@@ -461,6 +568,146 @@ class Store(abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: The columns a load, a listing and blocked() read, with the types they must have.
+_LOADED: Final = ("id", "lifecycle", "state", "version", "snapshot", "updated_at", "generation")
+_LISTED: Final = (
+    "id",
+    "lifecycle",
+    "state",
+    "version",
+    "school_year",
+    "offer",
+    "board",
+    "school",
+    "updated_at",
+)
+_BLOCKED: Final = ("id", "state", "blocked")
+
+_COLUMN_TYPES: Final[Mapping[str, tuple[type, ...]]] = {
+    "id": (str,),
+    "lifecycle": (str,),
+    "state": (str,),
+    "version": (int,),
+    "school_year": (str, type(None)),
+    "offer": (str, type(None)),
+    "board": (str, type(None)),
+    "school": (str, type(None)),
+    "blocked": (str,),
+    "snapshot": (str,),
+    "updated_at": (dt.datetime, type(None)),
+    "generation": (int,),
+}
+
+
+#: The lowest value of the columns that count.
+_LOWEST: Final = {"version": 1, "generation": 0}
+
+
+def _check_columns(record: TrajectoryRecord, names: Iterable[str]) -> None:
+    """:class:`CorruptRecord` unless each named column of the stored record holds a
+    value of its type (versions from 1, generations from 0)."""
+    for name in names:
+        value: object = getattr(record, name)
+        expected = _COLUMN_TYPES[name]
+        if isinstance(value, bool) or not isinstance(value, expected):
+            wanted = " or ".join(
+                "NULL" if kind is type(None) else kind.__name__ for kind in expected
+            )
+            raise CorruptRecord(
+                _shown_id(record.id),
+                f"its column {name} holds a {type(value).__name__}, expected {wanted}",
+            )
+        lowest = _LOWEST.get(name)
+        if lowest is not None and isinstance(value, int) and value < lowest:
+            raise CorruptRecord(_shown_id(record.id), f"its column {name} holds {value}")
+
+
+def _decoded(trajectory_id: str, what: str, text: object) -> dict[str, Any]:
+    """A stored JSON object, or :class:`CorruptRecord` saying what is wrong with it."""
+    if not isinstance(text, str):
+        raise CorruptRecord(trajectory_id, f"{what} is a {type(text).__name__}, not JSON text")
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as err:  # json's errors are ValueErrors
+        raise CorruptRecord(trajectory_id, f"{what} is not JSON: {err}") from err
+    if not isinstance(document, dict):
+        raise CorruptRecord(
+            trajectory_id, f"{what} is a JSON {type(document).__name__}, not an object"
+        )
+    return document
+
+
+def _rebuilt(
+    trajectory_id: str,
+    record: TrajectoryRecord,
+    lifecycle: Lifecycle[Any],
+    snapshot: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    clock: Clock,
+) -> Trajectory[Any]:
+    """The trajectory of a stored snapshot and its events, checked against its row:
+    :class:`CorruptRecord` unless the history chains (the engine checks that) and
+    the row's version, state and time of last change are those of its last event."""
+    try:
+        trajectory = load_trajectory(snapshot, events, lifecycle, clock=clock)
+    except _UNREADABLE as err:
+        raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
+    last = trajectory.last_event
+    if trajectory.id != trajectory_id:
+        problem = f"its snapshot is of trajectory {trajectory.id!r}"
+    elif record.version != trajectory.version:
+        problem = (
+            f"its row is at version {record.version}, its history has {trajectory.version} events"
+        )
+    elif record.state != last.to_state:
+        problem = f"its row is in state {record.state!r}, its history ends in {last.to_state!r}"
+    elif record.updated_at != last.timestamp:
+        problem = (
+            f"its row was last changed at {record.updated_at}, its last event at {last.timestamp}"
+        )
+    else:
+        return trajectory
+    raise CorruptRecord(trajectory_id, problem)
+
+
+def _blocked(record: TrajectoryRecord) -> Blocked | None:
+    """The stored record as blocked() lists it (None without blockers), or
+    :class:`CorruptRecord`."""
+    _check_columns(record, _BLOCKED)
+    blockers = _decoded(record.id, "its blockers", record.blocked)
+    if not blockers:
+        return None
+    for event, codes in blockers.items():
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise CorruptRecord(
+                record.id, f"its blockers of {event!r} are not a list of violation codes"
+            )
+    return Blocked(
+        record.id, record.state, {event: tuple(codes) for event, codes in blockers.items()}
+    )
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _shown_id(trajectory_id: object) -> str:
+    """A stored id as an error names it (its repr, when it is not text)."""
+    return trajectory_id if isinstance(trajectory_id, str) else repr(trajectory_id)[:80]
+
+
+def _types(*values: object) -> str:
+    return ", ".join(type(value).__name__ for value in values)
+
+
+def _qualified_name(function: object) -> str:
+    name = getattr(function, "__qualname__", None)
+    module = getattr(function, "__module__", None)
+    if not isinstance(name, str):
+        return type(function).__qualname__
+    return f"{module}.{name}" if isinstance(module, str) else name
 
 
 def _checked_id(trajectory_id: object) -> str:

@@ -73,15 +73,20 @@ class MemoryStore(Store):
         )
 
     def _blocked_records(self) -> list[TrajectoryRecord]:
-        return [r for r in self._records_matching({}) if r.blocked not in ("{}", "")]
+        return [r for r in self._records_matching({}) if r.blocked != "{}"]
 
-    def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
+    def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str | None]]:
         with self._lock:
             rows = self._outbox_rows[after : after + limit]
             return [
-                (position, trajectory_id, sequence, self._events[trajectory_id][sequence - 1].body)
+                (position, trajectory_id, sequence, self._body(trajectory_id, sequence))
                 for position, trajectory_id, sequence in rows
             ]
+
+    def _body(self, trajectory_id: str, sequence: int) -> str | None:
+        """The stored body of an event; None if it is missing."""
+        stored = self._events.get(trajectory_id, [])
+        return stored[sequence - 1].body if 0 < sequence <= len(stored) else None
 
     def _rewrite(
         self, record: TrajectoryRecord, bodies: Sequence[tuple[int, str]], expected: int

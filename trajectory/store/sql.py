@@ -4,7 +4,7 @@
   save survives a crash of the process and of the machine; ``?synchronous=normal``
   keeps it across a crash of the process only, and is faster). Writers take the
   database lock at ``BEGIN IMMEDIATE`` and wait for each other (``busy_timeout``).
-- ``postgresql://user@host/db``: psycopg 3 (install ``trajectory[postgres]``), for
+- ``postgresql://user@host/db``: psycopg 3 (install ``trajectory-lifecycle[postgres]``), for
   several application instances sharing one store.
 
 Optimistic concurrency: a save updates the trajectory's row only where the stored
@@ -15,6 +15,12 @@ advisory lock; SQLite: writers are serialised anyway).
 
 The tables are created and upgraded by the versioned migrations in
 :data:`MIGRATIONS`; the applied version is kept in ``trajectory_schema``.
+
+Erasure on the disk: every SQLite connection sets ``secure_delete`` (freed space is
+overwritten with zeros, whatever the platform's compile-time default), and an
+erasure ends with a checkpoint that truncates the write-ahead log, which held the
+old pages. PostgreSQL keeps old row versions until ``VACUUM (FULL)``, which
+:meth:`~trajectory.store.base.Store.purge_erased` runs.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from trajectory.engine.definition import Lifecycle
-from trajectory.engine.errors import ConcurrencyConflict, InvalidData
+from trajectory.engine.errors import ConcurrencyConflict, CorruptRecord, InvalidData
 from trajectory.engine.history import Clock
 from trajectory.store.base import EventRecord, Store, TrajectoryRecord
 
@@ -94,6 +100,9 @@ outbox = sa.Table(
 _STATE_INDEX = sa.Index("ix_trajectories_state", trajectories.c.state)
 _YEAR_INDEX = sa.Index("ix_trajectories_school_year", trajectories.c.school_year)
 _BOARD_INDEX = sa.Index("ix_trajectories_board", trajectories.c.board)
+
+#: The tables whose rows hold personal data (names in snapshots and event bodies).
+_PERSONAL_TABLES: Final = ("trajectories", "trajectory_events")
 
 #: Keys of the PostgreSQL advisory locks (arbitrary, fixed numbers).
 _OUTBOX_LOCK: Final = 7_301_001
@@ -175,10 +184,13 @@ def _utc(moment: dt.datetime) -> str:
 
 
 def _record(row: Any) -> TrajectoryRecord:
+    """A row as it is stored: the values are checked by the store when it reads them."""
     try:
         updated_at: dt.datetime | None = dt.datetime.fromisoformat(row.updated_at)
     except (TypeError, ValueError):
         updated_at = None  # listed as unknown; load() reports the record as corrupt
+    if updated_at is not None and updated_at.utcoffset() is None:
+        updated_at = None  # written without its offset: not a moment
     return TrajectoryRecord(
         id=row.id,
         lifecycle=row.lifecycle,
@@ -193,6 +205,28 @@ def _record(row: Any) -> TrajectoryRecord:
         updated_at=updated_at,
         generation=row.generation,
     )
+
+
+def _stored_version(trajectory_id: str, found: object) -> int | None:
+    """The stored version read back for a conflict; :class:`CorruptRecord` if it is
+    not a whole number."""
+    if found is None:
+        return None
+    if isinstance(found, bool) or not isinstance(found, int):
+        raise CorruptRecord(
+            trajectory_id, f"its column version holds a {type(found).__name__}, expected int"
+        )
+    return found
+
+
+def _secure_delete(dbapi_connection: Any, _: Any) -> None:
+    """Make SQLite overwrite deleted content with zeros on this connection (the
+    default depends on how SQLite was compiled)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA secure_delete = ON")
+    finally:
+        cursor.close()
 
 
 def _values(record: TrajectoryRecord) -> dict[str, Any]:
@@ -270,6 +304,11 @@ class SqlStore(Store):
         super().__init__(lifecycles, clock=clock)
         self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
+        if engine.dialect.name == "sqlite" and not sa.event.contains(
+            engine, "connect", _secure_delete
+        ):
+            # After the engine's own connect listeners: whatever they set, erased is erased.
+            sa.event.listen(engine, "connect", _secure_delete)
         self._statements = _SaveStatements.for_dialect(engine.dialect.paramstyle)
         self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
         if upgrade:
@@ -326,7 +365,9 @@ class SqlStore(Store):
                     cursor.execute(sql.select_version, [record.id])
                     found = cursor.fetchone()
                     raise ConcurrencyConflict(
-                        record.id, expected, None if found is None else int(found[0])
+                        record.id,
+                        expected,
+                        _stored_version(record.id, None if found is None else found[0]),
                     )
             cursor.executemany(sql.insert_events, rows)
             if self._postgres:  # positions in commit order: one outbox writer at a time
@@ -349,7 +390,7 @@ class SqlStore(Store):
         found = conn.execute(
             sa.select(trajectories.c.version).where(trajectories.c.id == trajectory_id)
         ).scalar_one_or_none()
-        return None if found is None else int(found)
+        return _stored_version(trajectory_id, found)
 
     def _reading(self) -> Connection:
         conn = self._engine.connect()
@@ -366,10 +407,9 @@ class SqlStore(Store):
             ).one_or_none()
             if row is None:
                 return None
-            bodies = conn.execute(
+            bodies = conn.execute(  # all of them: the store checks they match the row
                 sa.select(events.c.body)
                 .where(events.c.trajectory_id == trajectory_id)
-                .where(events.c.sequence <= row.version)
                 .order_by(events.c.sequence)
             ).scalars()
             return _record(row), list(bodies)
@@ -386,16 +426,17 @@ class SqlStore(Store):
     def _blocked_records(self) -> list[TrajectoryRecord]:
         query = (
             sa.select(trajectories)
-            .where(trajectories.c.blocked != "{}")
+            # A NULL is no "{}" either: such a row is reported as corrupt, not left out.
+            .where(sa.or_(trajectories.c.blocked.is_(None), trajectories.c.blocked != "{}"))
             .order_by(trajectories.c.updated_at, trajectories.c.id)
         )
         with self._reading() as conn, conn.begin():
             return [_record(row) for row in conn.execute(query)]
 
-    def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
+    def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str | None]]:
         query = (
             sa.select(outbox.c.position, outbox.c.trajectory_id, outbox.c.sequence, events.c.body)
-            .join(
+            .outerjoin(  # an entry whose event is missing is reported, not skipped
                 events,
                 sa.and_(
                     events.c.trajectory_id == outbox.c.trajectory_id,
@@ -407,7 +448,7 @@ class SqlStore(Store):
             .limit(limit)
         )
         with self._reading() as conn, conn.begin():
-            return [(int(p), t, int(s), b) for p, t, s, b in conn.execute(query)]
+            return [(p, t, s, b) for p, t, s, b in conn.execute(query)]
 
     def _rewrite(
         self, record: TrajectoryRecord, bodies: Sequence[tuple[int, str]], expected: int
@@ -429,3 +470,38 @@ class SqlStore(Store):
                     .where(events.c.sequence == sequence)
                     .values(body=body)
                 )
+
+    def _after_erasure(self) -> bool:
+        if self._postgres:
+            return True  # the old row versions stay until purge_erased()
+        return self._checkpoint()
+
+    def _purge(self) -> bool:
+        if self._postgres:
+            # VACUUM cannot run in a transaction block: one statement in autocommit.
+            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(f"VACUUM (FULL) {', '.join(_PERSONAL_TABLES)}")
+            return True
+        self._sqlite_outside_transaction("VACUUM")
+        return self._checkpoint()
+
+    def _checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database and truncate it to nothing
+        (waiting for readers and writers up to the busy timeout); False if they kept
+        it busy."""
+        busy, _, _ = self._sqlite_outside_transaction("PRAGMA wal_checkpoint(TRUNCATE)")
+        return bool(busy == 0)
+
+    def _sqlite_outside_transaction(self, statement: str) -> Any:
+        """Run ``statement`` on a connection of the pool outside any transaction (a
+        checkpoint or a VACUUM cannot run inside one); its first row."""
+        connection = self._engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(statement)
+                return cursor.fetchone()
+            finally:
+                cursor.close()
+        finally:
+            connection.close()
