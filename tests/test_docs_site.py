@@ -9,6 +9,7 @@ Chromium with no network (tests/headless_chromium.py) to see the diagrams drawn.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any, Final, TypeAlias
 
+import material
 import pytest
 
 from tests import headless_chromium
@@ -116,6 +118,22 @@ def test_docstring_roles_become_links(site: Path) -> None:
 
 
 # -- the diagrams, drawn in a browser with no network ------------------------------------
+
+
+def test_the_shipped_mermaid_is_the_release_mkdocs_yml_names() -> None:
+    """The Mermaid the site ships is the file mkdocs.yml describes (its SHA-256 and
+    its version), with its licence beside it, and Material's loader asks for the same
+    major version (it is written against that version's API)."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    described = re.search(r"mermaid (\d+)\.(\d+\.\d+)'s.*?sha256[\s#]+([0-9a-f]{64})", config, re.S)
+    assert described is not None
+    major, minor, checksum = described.groups()
+    shipped = ROOT / "docs" / "assets" / "javascripts" / "mermaid.min.js"
+    assert checksum == hashlib.sha256(shipped.read_bytes()).hexdigest()
+    assert f'version:"{major}.{minor}"' in shipped.read_text(encoding="utf-8")
+    assert "MIT License" in (shipped.parent / "mermaid.LICENSE").read_text(encoding="utf-8")
+    bundle = next((Path(material.__file__).parent / "templates").rglob("bundle.*.min.js"))
+    assert f"mermaid@{major}/" in bundle.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
