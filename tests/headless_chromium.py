@@ -198,15 +198,41 @@ class Page:
         loaded = any(event.get("method") == "Page.loadEventFired" for event in mine)
         return loaded and not started - ended and time.monotonic() - self._since >= quiet
 
-    def wait(self, found: Callable[[dict[str, Any]], T | None], timeout: float) -> T | None:
+    def wait(
+        self,
+        found: Callable[[dict[str, Any]], T | None],
+        timeout: float,
+        *,
+        until_settled: bool = False,
+    ) -> T | None:
         """Look for something in the DOM (``found`` returns it or ``None``) until it is
-        there, or the page has settled without it, or ``timeout`` seconds have passed."""
+        there or ``timeout`` seconds have passed; with ``until_settled``, also stop
+        when the page has settled (:meth:`settled`) without it. A page's scripts may
+        work for long without a request, so settling is no proof that nothing more
+        will come: stop there only when something else says so."""
         deadline = time.monotonic() + timeout
         while True:
             result = found(self.document())
-            if result is not None or self.settled() or time.monotonic() > deadline:
-                return result if result is not None else found(self.document())
+            if result is not None or time.monotonic() > deadline:
+                return result
+            if until_settled and self.settled():
+                return found(self.document())
             time.sleep(0.2)
+
+    def failed_requests(self) -> list[str]:
+        """The URLs of the page's requests that got no answer."""
+        mine = [event for event in self.browser.events if event.get("sessionId") == self.session]
+        urls = {
+            event["params"]["requestId"]: event["params"]["request"]["url"]
+            for event in mine
+            if event.get("method") == "Network.requestWillBeSent"
+        }
+        return [
+            urls[event["params"]["requestId"]]
+            for event in mine
+            if event.get("method") == "Network.loadingFailed"
+            and event["params"]["requestId"] in urls
+        ]
 
     def external_requests(self, kind: str | None = None) -> list[str]:
         """The URLs the page asked for from another host (not a ``file:`` or ``data:``
