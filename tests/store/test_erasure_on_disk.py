@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 
 from tests.builders import at_state
+from tests.store.conftest import with_search_path
 from trajectory import ManualClock, StoreError, Trajectory, open_store
 from trajectory.store.sql import SqlStore
 
@@ -244,3 +247,47 @@ def test_postgres_pages_hold_no_erased_name_after_purge_erased(
         found = pages_with_the_name(store)
         assert [0] * len(found) == list(found.values())
         assert NAME not in [p.name for p in store.load(t.id).data.participants]
+
+
+@pytest.fixture
+def application_url(postgres_server: str, postgres_schema: str, postgres_url: str) -> Iterator[str]:
+    """The URL of a login role that may read and write the rows of this test's tables
+    (created by their owner first) but owns none of them, as the PostgreSQL page
+    grants it."""
+    import psycopg
+    from psycopg import sql
+
+    role = f"app_{uuid.uuid4().hex[:12]}"
+    open_store(postgres_url).close()  # the owner creates the tables
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+        for grant in (
+            "GRANT USAGE ON SCHEMA {schema} TO {role}",
+            "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+            "GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        ):
+            conn.execute(
+                sql.SQL(grant).format(
+                    schema=sql.Identifier(postgres_schema), role=sql.Identifier(role)
+                )
+            )
+    server = urlsplit(postgres_server)
+    as_role = server._replace(netloc=f"{role}@{server.hostname}:{server.port or 5432}")
+    yield with_search_path(as_role.geturl(), postgres_schema)
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def test_postgres_purge_erased_refuses_to_pass_for_a_user_who_does_not_own_the_tables(
+    application_url: str,
+) -> None:
+    """PostgreSQL's VACUUM skips a table it does not own with a mere warning: the
+    store raises StoreError saying that purge_erased() needs the tables' owner,
+    rather than report a purge that did not happen; the erasure itself works."""
+    with open_store(application_url) as store:
+        t = with_hours(store)
+        store.erase_participant(t.id, NAME)
+        with pytest.raises(StoreError) as caught:
+            store.purge_erased()
+        assert "needs the owner of the tables" in str(caught.value)

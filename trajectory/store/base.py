@@ -496,7 +496,8 @@ class Store(abc.ABC):
         PostgreSQL: ``VACUUM (FULL)`` of the tables that hold names (the old row
         versions an erasure leaves are removed; no transaction may still see them).
         It takes an exclusive lock on each table while it runs, and needs the
-        tables' owner. SQLite: ``VACUUM``, then the write-ahead log is emptied (for
+        tables' owner (else :class:`StoreError`: PostgreSQL skips a table it does not
+        own with a mere warning). SQLite: ``VACUUM``, then the write-ahead log is emptied (for
         a database written without ``secure_delete``, such as by an older release;
         :meth:`erase_participant` does the rest itself). Memory: nothing to do.
         Raises :class:`StoreError` if the database could not finish it.

@@ -31,10 +31,11 @@ from typing import Any, Final
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.engine import Connection, Engine
 
 from trajectory.engine.definition import Lifecycle
-from trajectory.engine.errors import ConcurrencyConflict, CorruptRecord, InvalidData
+from trajectory.engine.errors import ConcurrencyConflict, CorruptRecord, InvalidData, StoreError
 from trajectory.engine.history import Clock
 from trajectory.store.base import EventRecord, Store, TrajectoryRecord
 
@@ -217,6 +218,17 @@ def _stored_version(trajectory_id: str, found: object) -> int | None:
             trajectory_id, f"its column version holds a {type(found).__name__}, expected int"
         )
     return found
+
+
+def _files(conn: Connection) -> dict[str, int]:
+    """The file number of each table that holds personal data (it changes when
+    PostgreSQL rewrites the table)."""
+    return {
+        table: conn.execute(
+            sa.select(sa.func.pg_relation_filenode(sa.cast(sa.literal(table), REGCLASS)))
+        ).scalar_one()
+        for table in _PERSONAL_TABLES
+    }
 
 
 def _secure_delete(dbapi_connection: Any, _: Any) -> None:
@@ -480,7 +492,16 @@ class SqlStore(Store):
         if self._postgres:
             # VACUUM cannot run in a transaction block: one statement in autocommit.
             with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                before = _files(conn)
                 conn.exec_driver_sql(f"VACUUM (FULL) {', '.join(_PERSONAL_TABLES)}")
+                after = _files(conn)
+            # VACUUM skips a table whose owner it does not run as, with a mere warning.
+            kept = [table for table in _PERSONAL_TABLES if before[table] == after[table]]
+            if kept:
+                raise StoreError(
+                    f"the store: VACUUM (FULL) did not rewrite {', '.join(kept)}: "
+                    "purge_erased() needs the owner of the tables"
+                )
             return True
         self._sqlite_outside_transaction("VACUUM")
         return self._checkpoint()
