@@ -9,12 +9,16 @@ Chromium with no network (tests/headless_chromium.py) to see the diagrams drawn.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeAlias
 
@@ -217,3 +221,49 @@ def test_without_the_shipped_mermaid_the_diagram_is_not_drawn(
     fetched = [url for url in shown.scripts if "mermaid" in url]
     assert (1, []) == (len(fetched), shown.text)
     assert set(fetched) <= set(shown.failed)
+
+
+#: A strict policy: scripts, styles, fonts and connections from the site itself only
+#: (Material's own inline scripts allowed), no eval, images also as data: URLs.
+STRICT_POLICY: Final = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'"
+)
+
+
+class _PolicyHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site with the strict Content-Security-Policy header."""
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", STRICT_POLICY)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the test reads the browser, not the server's log."""
+
+
+@pytest.fixture
+def served(site: Path) -> Iterator[str]:
+    """The site served over HTTP on 127.0.0.1 with the strict policy; its base URL."""
+    handler = functools.partial(_PolicyHandler, directory=str(site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/"
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+def test_the_diagram_is_drawn_under_a_strict_content_policy(
+    chromium: str, served: str, tmp_path: Path
+) -> None:
+    """Served with a Content-Security-Policy that allows only the site's own scripts
+    (no other host, no eval), the lifecycle diagram is drawn all the same."""
+    with headless_chromium.browser(chromium) as browser:
+        page = headless_chromium.Page(browser, f"{served}concepts/")
+        diagram = page.wait(_diagram, timeout=60)
+        text = [] if diagram is None else headless_chromium.text(diagram)
+    assert [] == [state for state in LIFECYCLE.states if state not in text]
