@@ -692,6 +692,8 @@ def _check_budget(value: object) -> Decimal | None:
         raise InvalidData("budget", f"expected an amount in euro, got {value!r}") from None
     if not amount.is_finite() or amount < 0:
         raise InvalidData("budget", f"expected an amount of at least 0 euro, got {value!r}")
+    if amount >= 10**18:  # beyond any budget; and decimal arithmetic stays exact below
+        raise InvalidData("budget", f"expected an amount below 10**18 euro, got {amount:.6g}")
     return amount
 
 
