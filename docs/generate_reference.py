@@ -10,20 +10,18 @@ writes the tables into ``docs/reference/generated.md`` between the markers::
 ``tests/test_docs.py`` runs the same rendering in memory and fails when the
 committed file differs, so the reference cannot drift from the code.
 
-Two things cannot be read from the definition at run time, so they live here:
-which violation codes each guard reports (:data:`GUARD_CODES`), and the meaning of
-the payload fields that have no attribute docstring in
-``trajectory/ontwikkelkracht/payloads.py`` (:data:`FIELD_MEANINGS`). An unknown
-guard makes the script fail, so a new guard cannot be left out silently.
+One thing cannot be read from the definition at run time, so it lives here: which
+violation codes each guard reports (:data:`GUARD_CODES`). The meaning of the
+payload fields that have no attribute docstring in
+``trajectory/ontwikkelkracht/payloads.py`` is in ``trajectory/cli/_fields.py``
+(``FIELD_MEANINGS``), which ``trajectory fields`` shows too. An unknown guard makes
+the script fail, so a new guard cannot be left out silently.
 """
 
 from __future__ import annotations
 
-import ast
 import enum
-import inspect
 import sys
-import textwrap
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -32,6 +30,7 @@ from typing import Any, Final
 import attrs
 from _in_step import write_or_check
 
+from trajectory.cli._fields import FIELD_MEANINGS, attribute_docstrings
 from trajectory.engine.definition import EventDefinition, NoPayload
 from trajectory.ontwikkelkracht import LIFECYCLE
 
@@ -83,50 +82,6 @@ GUARD_CODES: Final[Mapping[str, tuple[str, ...]]] = {
     }.items()
 }
 
-#: Meanings of payload fields without an attribute docstring, by (event, field).
-FIELD_MEANINGS: Final[Mapping[tuple[str, str], str]] = {
-    ("created", "school"): "The school location (`trajectory.School`).",
-    ("created", "offer"): "The offered leertraject, from the catalog (`trajectory.Offer`).",
-    ("created", "school_year"): "The school year, such as `2024-2025`.",
-    ("created", "rules"): "The rules of that school year (`trajectory.Rules`).",
-    ("decline", "reason"): "Why the school does not pursue the trajectory (not blank).",
-    ("reject", "reason"): "Why the application is rejected (not blank).",
-    ("withdraw", "reason"): "Why the school withdraws or stops (not blank).",
-    ("hold_study_moment", "date"): "When the study moment was held (not in the future).",
-    ("hold_study_moment", "topic"): "What the team studied.",
-    ("hold_guidance_moment", "date"): "When the guidance moment was held (not in the future).",
-    ("hold_guidance_moment", "notes"): "Notes of the guidance moment.",
-    ("hold_closing_talk", "evaluation"): "The evaluation of the trajectory.",
-    ("deliver_implementation_plan", "plan"): (
-        "How the learning is implemented and secured (geborgd) in the following year "
-        "without the expert school (not blank)."
-    ),
-    ("record_talk", "date"): "When the talk took place (not in the future).",
-    ("add_participant", "name"): "The participant's name; unique in the trajectory.",
-    ("remove_participant", "name"): "The name of a participant.",
-    ("write_activity_plan", "report"): "The report (verslag) of the talk with the expert school.",
-    ("write_activity_plan", "willing_and_able"): (
-        "How the school is willing and able to take part actively."
-    ),
-    ("write_activity_plan", "leadership_commitment"): (
-        "How school leadership and board are involved and committed."
-    ),
-    ("write_activity_plan", "team_support"): (
-        "The support (draagvlak) in the team to secure the learning."
-    ),
-    ("form_core_group", "members"): "Names of participants; the core group (kerngroep).",
-    ("plan_calendar", "intake"): "The date of the intake talk and work visit.",
-    ("plan_calendar", "study_moments"): "The dates of the collective study moments.",
-    ("plan_calendar", "guidance_moments"): "The dates of the guidance moments.",
-    ("write_development_plan", "guidance"): "How the guidance in the trajectory will look.",
-    ("write_development_plan", "needs"): "What the school needs.",
-    ("write_development_plan", "core_team"): "Who from the school takes part in the core team.",
-    ("write_development_plan", "hours_deployment"): "How the subsidised hours are deployed.",
-    ("log_hours", "participant"): "The name of a participant.",
-    ("log_hours", "date"): "The day the hours were invested (not in the future).",
-}
-
-
 # -- reading the definition ---------------------------------------------------------------
 
 
@@ -161,28 +116,6 @@ def event_codes(definition: EventDefinition[Any]) -> tuple[str, ...]:
     """The violation codes of an event's rules and guards, in order, without repeats."""
     codes = (code for guard in definition.guards for code in guard_codes(guard))
     return tuple(dict.fromkeys([*rule_codes(definition.name), *codes]))
-
-
-def attribute_docstrings(cls: type) -> dict[str, str]:
-    """The docstrings written under the fields of an attrs class, by field name."""
-    try:
-        source = textwrap.dedent(inspect.getsource(cls))
-    except (OSError, TypeError):
-        return {}
-    body = ast.parse(source).body[0]
-    if not isinstance(body, ast.ClassDef):
-        return {}
-    found: dict[str, str] = {}
-    for statement, following in zip(body.body, body.body[1:], strict=False):
-        if (
-            isinstance(statement, ast.AnnAssign)
-            and isinstance(statement.target, ast.Name)
-            and isinstance(following, ast.Expr)
-            and isinstance(following.value, ast.Constant)
-            and isinstance(following.value.value, str)
-        ):
-            found[statement.target.id] = " ".join(following.value.value.split())
-    return found
 
 
 def _type_name(cls: type, field: attrs.Attribute[Any], hints: Mapping[str, Any]) -> str:

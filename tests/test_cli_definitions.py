@@ -4,15 +4,14 @@ one-line errors."""
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
-from tests.command_line import NEW_SCHOOL, error, run
+from tests.command_line import NEW_SCHOOL, USAGE, console_script, error, run
 from trajectory import catalog, diagram, rules_for
-from trajectory.cli import main
 from trajectory.engine.conversion import converter
 from trajectory.ontwikkelkracht import LIFECYCLE, shipped_school_years
+from trajectory.ontwikkelkracht.guards import NETHERLANDS
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -77,6 +76,7 @@ def test_diagram_with_json_gives_format_counts_and_source() -> None:
     ("arguments", "message"),
     [
         (["rules", "2030-2031"], "no rules for school year 2030-2031"),
+        (["fields", "regster"], "onbekende gebeurtenis 'regster'; bedoelt u 'register'?"),
         (["rules", "volgend jaar"], "school_year"),
         (["catalog", "--school-year", "2024"], "school_year"),
         (["diagram", "--format", "png"], "format: expected one of mermaid, dot, got 'png'"),
@@ -91,7 +91,7 @@ def test_bad_input_is_one_line(arguments: list[str], message: str) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["fire"], "error: Missing argument 'ID'. (see 'trajectory fire --help')"),
+        (["fire", "abc"], "error: Missing argument 'EVENT'. (see 'trajectory fire --help')"),
         (["bogus"], "error: No such command 'bogus'. (see 'trajectory --help')"),
         (["show", "--nope", "x"], "error: No such option: --nope (see 'trajectory show --help')"),
     ],
@@ -104,23 +104,26 @@ def test_usage_errors_are_one_line_with_exit_code_2(
 ) -> None:
     """The console script reports a missing argument or an unknown command or option
     on one line, as it does every other error."""
-    monkeypatch.setattr(sys, "argv", ["trajectory", *argv])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    captured = capsys.readouterr()
-
-    assert 2 == exit_info.value.code
-    assert [message] == captured.err.splitlines()
-    assert "" == captured.out
+    code, out, err = console_script(monkeypatch, capsys, *argv)
+    assert (USAGE, "", [message]) == (code, out, err.splitlines())
 
 
 def test_the_console_script_exits_0_on_success(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A command that succeeds exits with 0 through main()."""
-    monkeypatch.setattr(sys, "argv", ["trajectory", "catalog", "--json"])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
+    code, out, _ = console_script(monkeypatch, capsys, "catalog", "--json")
+    assert 0 == code
+    assert "leven-lang-lezen" in out
 
-    assert 0 == exit_info.value.code
-    assert "leven-lang-lezen" in capsys.readouterr().out
+
+def test_rules_show_the_application_windows_in_dutch_time() -> None:
+    """The windows' opening and closing moments are shown to the minute in Dutch time."""
+    rules = rules_for("2024-2025")
+    window = rules.application_windows[0]
+    text = run("rules", "2024-2025").splitlines()
+    opens, closes = (
+        moment.astimezone(NETHERLANDS).strftime("%Y-%m-%d %H:%M")
+        for moment in (window.opens, window.closes)
+    )
+    assert any(line.startswith(f"  {opens} – {closes}") for line in text)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.command_line import error, runner
+from tests.command_line import USAGE, console_script, error, runner
 from trajectory.cli import app
 
 
@@ -55,15 +55,22 @@ def test_without_json_a_table_is_printed() -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--schools", "-5", "--seed", "1"], "--schools must be at least 0, got -5"),
-        (["--schools", "ten", "--seed", "1"], "--schools must be a whole number, got 'ten'"),
-        (["--seed", "1"], "--schools is required"),
-        (["--schools", "5"], "--seed is required"),
-        (["--schools", "5", "--seed", "1.5"], "--seed must be a whole number"),
-        (["--schools", "5", "--seed", "1", "--budget", "lots"], "--budget must be an amount"),
+        (["--schools", "-5", "--seed", "1"], "--schools moet minstens 0 zijn, niet -5"),
+        (
+            ["--schools", "-5", "--seed", "1", "--lang", "en"],
+            "--schools must be at least 0, got -5",
+        ),
+        (["--schools", "ten", "--seed", "1"], "--schools moet een geheel getal zijn, niet 'ten'"),
+        (["--schools", "--5", "--seed", "1"], "--schools moet een geheel getal zijn"),
+        (["--schools", "²", "--seed", "1"], "--schools moet een geheel getal zijn"),
+        (["--schools", "9" * 5000, "--seed", "1"], "--schools moet een geheel getal zijn"),
+        (["--schools", "5", "--seed", "1.5"], "--seed moet een geheel getal zijn"),
+        (["--schools", "5", "--seed", "1", "--budget", "lots"], "--budget moet een bedrag in euro"),
         (["--schools", "5", "--seed", "1", "--budget", "-100"], "at least 0 euro"),
         (["--schools", "5", "--seed", "1", "--budget", "NaN"], "at least 0 euro"),
-        (["--schools", "5", "--seed", "1", "--processes", "0"], "--processes must be at least 1"),
+        (["--schools", "5", "--seed", "1", "--budget", "1e999999999"], "below 10**18 euro"),
+        (["--schools", "5", "--seed", "1", "--processes", "0"], "--processes moet minstens 1 zijn"),
+        (["--schools", "5", "--seed", "1", "--processes", "10000"], "--processes mag hoogstens"),
         (["--schools", "5", "--seed", "1", "--school-year", "2030"], "school_year"),
         (["--schools", "5", "--seed", "1", "--school-year", "2025-2026"], "offers no leertraject"),
     ],
@@ -71,3 +78,24 @@ def test_without_json_a_table_is_printed() -> None:
 def test_bad_input_is_one_line_and_exit_code_2(arguments: list[str], message: str) -> None:
     """Bad input: one line on stderr that says what is wrong, exit code 2, no report."""
     assert message in error("simulate", *arguments)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--seed", "1"], "error: Missing option '--schools'."),
+        (["--schools", "5"], "error: Missing option '--seed'."),
+        ([], "error: Missing options '--schools' and '--seed'."),
+    ],
+)
+def test_the_schools_and_the_seed_are_required(
+    arguments: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--schools and --seed are required options: missing, they are named together on
+    one line, exit code 2."""
+    code, out, err = console_script(monkeypatch, capsys, "simulate", *arguments)
+    assert (USAGE, "") == (code, out)
+    assert [f"{message} (see 'trajectory simulate --help')"] == err.splitlines()

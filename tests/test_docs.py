@@ -130,26 +130,6 @@ def test_the_diagram_on_the_page_is_the_generated_one(page: Path) -> None:
     )
 
 
-def test_the_command_line_reference_is_in_step() -> None:
-    """docs/reference/cli.md is what the script renders from the typer app now."""
-    generator = _load_script("generate_cli_reference.py")
-    current = generator.TARGET.read_text(encoding="utf-8")
-    assert generator.render() == current, (
-        "docs/reference/cli.md is out of step; run: python docs/generate_cli_reference.py"
-    )
-
-
-def test_every_command_is_in_the_command_line_reference() -> None:
-    """Every command of `trajectory --help` has its section."""
-    import typer
-
-    from trajectory.cli import app
-
-    text = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
-    commands = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
-    assert [] == [name for name in commands if f"## `trajectory {name}`" not in text]
-
-
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
 def test_relative_links_point_to_existing_files(page: Path) -> None:
     """Every relative link in the README and the docs leads to a file (and heading)."""

@@ -1,35 +1,52 @@
 """The ``trajectory`` command line.
 
-Start a leertraject (``new``), fire its events (``fire``), read it (``show``,
-``history``, ``list``), erase a participant, read the rules, the catalog and the
-lifecycle's diagram, and run the ``demo`` and ``simulate`` walks. Every command works
-on the embedded SQLite store unless ``--db`` names another; every read command prints
-JSON with ``--json``; bad input gives one line, ``error: …``, and exit code 2.
+Start a leertraject (``new``), fire its events (``fire``, with ``fields`` to list what
+an event takes), read it (``show``, ``history``, ``list``), erase a participant, read
+the rules, the catalog and the lifecycle's diagram, and run the ``demo`` and
+``simulate`` walks. Every command works on the embedded SQLite store unless ``--db``
+names another; every read command prints JSON with ``--json``; bad input gives one
+line, ``error: …``, in the language of ``--lang``.
+
+Exit codes (:class:`~trajectory.cli._command.ExitCode`): 0 done; 1 refused by the
+rules or the store; 2 a usage error or input that does not fit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import typer
 
+from trajectory.cli._command import ExitCode, TrajectoryCommand
 from trajectory.cli._common import app
 from trajectory.cli._definitions import catalog, diagram, rules
-from trajectory.cli._trajectories import erase_participant, fire, history, list_, new, show
+from trajectory.cli._fields import fields
+from trajectory.cli._output import print_error
+from trajectory.cli._reading import history, list_, show
+from trajectory.cli._trajectories import erase_participant, fire, new
 from trajectory.cli._walks import demo, simulate
 
-__all__ = ["app", "main"]
+__all__ = ["ExitCode", "app", "main"]
+
+
+def _register(command: Callable[..., Any], name: str | None = None) -> None:
+    app.command(name, cls=TrajectoryCommand)(command)
+
 
 # In the order ``trajectory --help`` lists them.
-app.command()(new)
-app.command()(show)
-app.command()(fire)
-app.command("list")(list_)
-app.command()(history)
-app.command("erase-participant")(erase_participant)
-app.command()(rules)
-app.command()(catalog)
-app.command()(diagram)
-app.command()(demo)
-app.command()(simulate)
+_register(new)
+_register(show)
+_register(fire)
+_register(fields)
+_register(list_, "list")
+_register(history)
+_register(erase_participant, "erase-participant")
+_register(rules)
+_register(catalog)
+_register(diagram)
+_register(demo)
+_register(simulate)
 
 
 def main() -> None:
@@ -43,9 +60,9 @@ def main() -> None:
     except typer.TyperException as err:  # the base of typer's usage errors
         context = getattr(err, "ctx", None)  # usage errors know their command
         command = context.command_path if context is not None else "trajectory"
-        typer.echo(f"error: {err.format_message()} (see '{command} --help')", err=True)
-        raise SystemExit(2) from None
+        print_error(f"{err.format_message()} (see '{command} --help')")
+        raise SystemExit(ExitCode.USAGE) from None
     except typer.Abort:
-        typer.echo("error: aborted", err=True)
-        raise SystemExit(1) from None
-    raise SystemExit(code if isinstance(code, int) else 0)
+        print_error("aborted")
+        raise SystemExit(ExitCode.REFUSED) from None
+    raise SystemExit(code if isinstance(code, int) else ExitCode.DONE)

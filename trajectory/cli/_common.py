@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import structlog
 import typer
 
-from trajectory.engine.errors import TrajectoryError
+from trajectory.cli._command import EXIT_CODES, ExitCode, TrajectoryGroup
+from trajectory.cli._messages import message
+from trajectory.cli._output import print_error
 from trajectory.engine.history import Clock, ManualClock
-from trajectory.engine.violations import LANGUAGES
-from trajectory.store import Store, default_store_url, open_store
+from trajectory.store import Store, open_store
 
 app = typer.Typer(
     name="trajectory",
+    cls=TrajectoryGroup,
     help="Run the lifecycle of school-development programmes (Ontwikkelkracht leertraject).",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
 )
@@ -32,10 +31,27 @@ def _quiet_logging(verbose: bool) -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(level))
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        import trajectory
+
+        typer.echo(f"trajectory {trajectory.__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show every event logged.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show the version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
     ] = False,
 ) -> None:
     _quiet_logging(verbose)
@@ -45,13 +61,17 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
+        metavar="URL",
         help="Store URL or SQLite file; default: $TRAJECTORY_DB, else trajectory.db in the "
         "user data directory.",
         show_default=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")]
-LangOption = Annotated[str, typer.Option(help="Language of the messages: nl or en.")]
+LangOption = Annotated[
+    str,
+    typer.Option("--lang", metavar="LANG", help="Language of the messages and errors: nl or en."),
+]
 AtOption = Annotated[
     str | None,
     typer.Option(
@@ -65,31 +85,22 @@ AtOption = Annotated[
 ]
 ActorOption = Annotated[
     str | None,
-    typer.Option(help="Who does it (recorded in the history).", show_default=False),
+    typer.Option(metavar="NAME", help="Who does it (recorded in the history).", show_default=False),
 ]
 
 
-def fail(message: str) -> NoReturn:
-    """Print ``error: message`` as one line on stderr and exit with code 2."""
-    line = " ".join(message.split())
-    typer.echo(f"error: {line}", err=True)
-    raise typer.Exit(2)
+def fail(key: str, /, **fields: object) -> NoReturn:
+    """Print the message ``key`` as ``error: …`` on stderr and exit with code 2 (a
+    usage error or input that does not fit)."""
+    print_error(message(key, **fields))
+    raise typer.Exit(ExitCode.USAGE)
 
 
-@contextmanager
-def one_line_errors() -> Iterator[None]:
-    """Turn every error of the library into a one-line ``error: …`` and exit code 2."""
-    try:
-        yield
-    except TrajectoryError as err:
-        fail(str(err))
-
-
-def check_lang(lang: str) -> str:
-    """``lang`` if it is a language of the messages, else a one-line error."""
-    if lang not in LANGUAGES:
-        fail(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    return lang
+def refuse(key: str, /, **fields: object) -> NoReturn:
+    """Print the message ``key`` as ``error: …`` on stderr and exit with code 1 (the
+    rules refuse it)."""
+    print_error(message(key, **fields))
+    raise typer.Exit(ExitCode.REFUSED)
 
 
 def parse_moment(text: str | None) -> dt.datetime | None:
@@ -105,26 +116,23 @@ def parse_moment(text: str | None) -> dt.datetime | None:
         else:
             moment = dt.datetime.fromisoformat(cleaned)
     except ValueError:
-        fail(f"--at must be an ISO date or date-time such as 2024-10-01T14:30, got {text!r}")
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=NETHERLANDS)
+        fail("at.format", value=text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=NETHERLANDS)
+    try:  # it must be a moment in UTC, and in Dutch time, too
+        moment.astimezone(dt.UTC).astimezone(NETHERLANDS)
+    except OverflowError:
+        fail("at.range", value=text)
+    return moment
 
 
-def open_the_store(db: str | None, clock: Clock | None = None) -> Store:
-    """The store ``--db`` names (default: the embedded SQLite store)."""
-    url = default_store_url() if db is None else db
-    if "://" not in url:
-        url = f"sqlite:///{Path(url).resolve()}"
-    try:
-        return open_store(url, clock=clock)
-    except TrajectoryError as err:
-        fail(str(err))
+def open_the_store(db: str | None, clock: Clock | None = None, *, create: bool = False) -> Store:
+    """The store ``--db`` names (default: the embedded SQLite store). Only ``new`` and
+    ``demo`` create a store; every other command opens one that exists, and creates
+    nothing when there is none."""
+    return open_store(db, clock=clock, create=create)
 
 
 def clock_at(moment: dt.datetime | None) -> Clock | None:
     """A clock standing at ``moment``; ``None`` (the system clock) without one."""
     return None if moment is None else ManualClock(moment)
-
-
-def print_json(value: Any) -> None:
-    """``value`` as indented JSON on stdout (dates, amounts and the like as text)."""
-    typer.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))

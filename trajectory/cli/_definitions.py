@@ -7,13 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from trajectory.cli._common import (
-    DbOption,
-    JsonOption,
-    one_line_errors,
-    open_the_store,
-    print_json,
-)
+from trajectory.cli._common import DbOption, JsonOption, LangOption, open_the_store
+from trajectory.cli._messages import DEFAULT_LANGUAGE
+from trajectory.cli._output import dutch_time, print_json, print_table
 from trajectory.engine.conversion import converter
 
 
@@ -26,29 +22,30 @@ def rules(
             show_default=False,
         ),
     ] = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
     as_json: JsonOption = False,
 ) -> None:
     """Show the rules of a school year, or list the years that have rules.
 
-    Amount, minimums, application windows, required talks, settlement policy."""
+    Amount, minimums, application windows (in Dutch time), required talks, settlement
+    policy."""
     from trajectory.ontwikkelkracht.rules import rules_for, shipped_school_years
 
-    with one_line_errors():
-        if school_year is None:
-            years = [rules_for(year) for year in shipped_school_years()]
-            if as_json:
-                print_json(
-                    [
-                        {"school_year": str(found.school_year), "confirmed": found.confirmed}
-                        for found in years
-                    ]
-                )
-            else:
-                for found in years:
-                    confirmed = "confirmed" if found.confirmed else "not confirmed (assumed)"
-                    typer.echo(f"{found.school_year}  {confirmed}")
-            return
-        found = rules_for(school_year)
+    if school_year is None:
+        years = [rules_for(year) for year in shipped_school_years()]
+        if as_json:
+            print_json(
+                [
+                    {"school_year": str(found.school_year), "confirmed": found.confirmed}
+                    for found in years
+                ]
+            )
+        else:
+            for found in years:
+                confirmed = "confirmed" if found.confirmed else "not confirmed (assumed)"
+                typer.echo(f"{found.school_year}  {confirmed}")
+        return
+    found = rules_for(school_year)
     document: dict[str, Any] = converter.unstructure(found)
     if as_json:
         print_json(document)
@@ -59,9 +56,9 @@ def rules(
             continue
         if key == "application_windows":
             typer.echo("application_windows")
-            for window in value:
-                label = f"  ({window['label']})" if window.get("label") else ""
-                typer.echo(f"  {window['opens']} – {window['closes']}{label}")
+            for window in found.application_windows:
+                label = f"  ({window.label})" if window.label else ""
+                typer.echo(f"  {dutch_time(window.opens)} – {dutch_time(window.closes)}{label}")
         elif isinstance(value, list) and key in ("notes",):
             typer.echo(key)
             for note in value:
@@ -79,31 +76,44 @@ def _plain(value: Any) -> str:
 def catalog(
     school_year: Annotated[
         str | None,
-        typer.Option("--school-year", help="Only the offers of this year.", show_default=False),
+        typer.Option(
+            "--school-year",
+            metavar="YEAR",
+            help="Only the offers of this year.",
+            show_default=False,
+        ),
     ] = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
     as_json: JsonOption = False,
 ) -> None:
     """List the offered leertrajecten: id, title, expert school, place, years."""
     from trajectory.ontwikkelkracht.catalog import catalog as shipped
 
-    with one_line_errors():
-        offers = shipped().offers if school_year is None else shipped().for_year(school_year)
+    offers = shipped().offers if school_year is None else shipped().for_year(school_year)
     if as_json:
         print_json([converter.unstructure(offer) for offer in offers])
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("id", "title", "expert school", "place", "school years")
-    for offer in offers:
-        years = ", ".join(str(year) for year in sorted(offer.school_years))
-        table.add_row(offer.id, offer.title, offer.expert_school, offer.place, years)
-    Console(width=200).print(table)
+    print_table(
+        ("id", "title", "expert school", "place", "school years"),
+        [
+            (
+                offer.id,
+                offer.title,
+                offer.expert_school,
+                offer.place,
+                ", ".join(str(year) for year in sorted(offer.school_years)),
+            )
+            for offer in offers
+        ],
+    )
 
 
 def diagram(
     format: Annotated[
-        str, typer.Option("--format", help="mermaid (for Markdown) or dot (Graphviz).")
+        str,
+        typer.Option(
+            "--format", metavar="FORMAT", help="mermaid (for Markdown) or dot (Graphviz)."
+        ),
     ] = "mermaid",
     counts_from_db: Annotated[
         bool,
@@ -111,6 +121,7 @@ def diagram(
             "--counts-from-db", help="Label every state with the trajectories in it in the store."
         ),
     ] = False,
+    lang: LangOption = DEFAULT_LANGUAGE,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -122,14 +133,13 @@ def diagram(
     from trajectory.diagrams import diagram as draw
     from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
 
-    with one_line_errors():
-        counts = None
-        if counts_from_db:
-            with open_the_store(db) as store:
-                counts = dict(
-                    Counter(summary.state for summary in store.list(lifecycle=LIFECYCLE.name))
-                )
-        source = draw(LIFECYCLE, format, counts=counts)
+    counts = None
+    if counts_from_db:
+        with open_the_store(db) as store:
+            counts = dict(
+                Counter(summary.state for summary in store.list(lifecycle=LIFECYCLE.name))
+            )
+    source = draw(LIFECYCLE, format, counts=counts)
     if as_json:
         print_json({"format": format, "counts": counts, "source": source})
     else:

@@ -2,70 +2,76 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, Final
 
 import typer
 
-from trajectory.cli._common import DbOption, LangOption, check_lang, fail, open_the_store
-from trajectory.engine.errors import TrajectoryError
+from trajectory.cli._common import DbOption, LangOption, fail, open_the_store
+from trajectory.cli._messages import DEFAULT_LANGUAGE
+from trajectory.cli._output import console
 
 
 def demo(
-    lang: LangOption = "nl",
+    lang: LangOption = DEFAULT_LANGUAGE,
     db: DbOption = None,
 ) -> None:
     """Walk an example school through the whole leertraject.
 
     Blockers and figures included; the trajectory is saved in the store after every
-    step."""
-    check_lang(lang)
+    step (the store is created when there is none)."""
     from trajectory.demo import walk
 
-    with open_the_store(db) as store:
+    with open_the_store(db, create=True) as store:
         walk(typer.echo, lang=lang, store=store)
 
 
-def _whole(option: str, text: str | None, minimum: int | None = None) -> int:
-    """``text`` as a whole number (at least ``minimum``), or a one-line error."""
-    if text is None:
-        fail(f"{option} is required")
-    try:
-        value = int(text.strip())
-    except ValueError:
-        fail(f"{option} must be a whole number, got {text!r}")
+#: The most worker processes a simulation takes.
+MAX_PROCESSES: Final = 1024
+
+#: A whole number as the options take it (Python reads at most 4300 digits).
+_WHOLE: Final = re.compile(r"[+-]?[0-9]{1,4000}")
+
+
+def _whole(option: str, text: str, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``text`` as a whole number (at least ``minimum``, at most ``maximum``), or a
+    one-line error."""
+    cleaned = text.strip()
+    if _WHOLE.fullmatch(cleaned) is None:
+        fail("number.whole", option=option, value=text)
+    value = int(cleaned)
     if minimum is not None and value < minimum:
-        fail(f"{option} must be at least {minimum}, got {value}")
+        fail("number.minimum", option=option, minimum=minimum, value=value)
+    if maximum is not None and value > maximum:
+        fail("number.maximum", option=option, maximum=maximum, value=value)
     return value
 
 
 def _amount(option: str, text: str | None) -> Decimal | None:
-    """``text`` as an amount in euro of at least 0 (``None`` stays ``None``), or a
-    one-line error."""
+    """``text`` as an amount (``None`` stays ``None``), or a one-line error; the
+    simulation says which amounts it takes."""
     if text is None:
         return None
     try:
-        value = Decimal(text.strip())
+        return Decimal(text.strip())
     except InvalidOperation:
-        fail(f"{option} must be an amount in euro such as 2120000, got {text!r}")
-    if not value.is_finite() or value < 0:
-        fail(f"{option} must be an amount of at least 0 euro, got {text!r}")
-    return value
+        fail("number.amount", option=option, value=text)
 
 
 def simulate(
     schools: Annotated[
-        str | None,
+        str,
         typer.Option(
             "--schools", metavar="N", help="How many schools (0 or more).", show_default=False
         ),
-    ] = None,
+    ],
     seed: Annotated[
-        str | None,
+        str,
         typer.Option(
             metavar="S", help="The seed: the same seed gives the same report.", show_default=False
         ),
-    ] = None,
+    ],
     budget: Annotated[
         str | None,
         typer.Option(
@@ -82,8 +88,10 @@ def simulate(
         ),
     ] = None,
     school_year: Annotated[
-        str, typer.Option("--school-year", help="The school year whose rules apply.")
+        str,
+        typer.Option("--school-year", metavar="YEAR", help="The school year whose rules apply."),
     ] = "2024-2025",
+    lang: LangOption = DEFAULT_LANGUAGE,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the report as JSON (and no progress bar).")
     ] = False,
@@ -94,45 +102,41 @@ def simulate(
     per state."""
     import json
 
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from trajectory.sim.cohort import default_processes
     from trajectory.sim.cohort import simulate as run
 
-    count = _whole("--schools", schools, 0)
+    count = _whole("--schools", schools, 0, 10**9)
     number = _whole("--seed", seed)
     ceiling = _amount("--budget", budget)
-    workers = default_processes() if processes is None else _whole("--processes", processes, 1)
-    try:
-        # A cohort of none checks the input before a progress bar is drawn.
-        run(0, seed=number, budget=ceiling, school_year=school_year)
-        if as_json:
-            report = run(
-                count, seed=number, budget=ceiling, processes=workers, school_year=school_year
-            )
-        else:
-            bar = Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            with bar:
-                task = bar.add_task("schools", total=count)
-                report = run(
-                    count,
-                    seed=number,
-                    budget=ceiling,
-                    processes=workers,
-                    school_year=school_year,
-                    progress=lambda done: bar.advance(task, done),
-                )
-    except TrajectoryError as err:
-        fail(str(err))
+    workers = (
+        default_processes()
+        if processes is None
+        else _whole("--processes", processes, 1, MAX_PROCESSES)
+    )
+    # A cohort of none checks the input (the budget too) before a progress bar is drawn.
+    run(0, seed=number, budget=ceiling, school_year=school_year)
     if as_json:
+        report = run(count, seed=number, budget=ceiling, processes=workers, school_year=school_year)
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        Console().print(report.to_table())
+        return
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task("schools", total=count)
+        report = run(
+            count,
+            seed=number,
+            budget=ceiling,
+            processes=workers,
+            school_year=school_year,
+            progress=lambda done: bar.advance(task, done),
+        )
+    console().print(report.to_table())
