@@ -380,3 +380,16 @@ def test_without_create_an_empty_postgresql_schema_is_refused(postgres_url: str)
         made.save(new())
     with open_store(postgres_url, create=False) as store:
         assert 1 == len(store.list())
+
+
+@pytest.mark.parametrize("create", [True, False])
+def test_a_name_too_long_for_the_file_system_raises_store_error(
+    create: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file name longer than the file system takes: StoreError with the OS's (or
+    SQLite's) error as its cause, with or without create, and nothing is made."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError) as caught:
+        open_store("x" * 5000, create=create)
+    assert caught.value.__cause__ is not None
+    assert [] == _everything_under(tmp_path)

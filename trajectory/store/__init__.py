@@ -217,8 +217,12 @@ def _open_sqlite(
 def _require_sqlite_store(path: Path) -> None:
     """Refuse ``path`` unless it is an SQLite file that holds a store's tables; read
     it without changing it (or creating anything)."""
-    if not path.is_file():
-        missing = "is no file" if path.exists() else "does not exist"
+    try:
+        found_file, found_anything = path.is_file(), path.exists()
+    except OSError as err:  # such as a name too long for the file system
+        raise StoreError(f"no store at {path}: {err.strerror or err}") from err
+    if not found_file:
+        missing = "is no file" if found_anything else "does not exist"
         raise StoreError(f"no store at {path}: the file {missing}")
     try:
         with contextlib.closing(sqlite3.connect(f"{_file_uri(path)}?mode=ro", uri=True)) as conn:
