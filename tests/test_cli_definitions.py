@@ -108,6 +108,16 @@ def test_usage_errors_are_one_line_with_exit_code_2(
     assert (USAGE, "", [message]) == (code, out, err.splitlines())
 
 
+def test_without_a_command_the_help_is_shown_and_no_error_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`trajectory` alone shows its help, exit code 2, and no empty `error:` line."""
+    code, out, err = console_script(monkeypatch, capsys)
+    assert USAGE == code
+    assert "Usage: trajectory [OPTIONS] COMMAND [ARGS]..." in out + err
+    assert "error:" not in out + err
+
+
 def test_the_console_script_exits_0_on_success(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -60,7 +60,8 @@ def main() -> None:
     except typer.TyperException as err:  # the base of typer's usage errors
         context = getattr(err, "ctx", None)  # usage errors know their command
         command = context.command_path if context is not None else "trajectory"
-        print_error(f"{err.format_message()} (see '{command} --help')")
+        if err.format_message():  # no message: the help was shown (no command given)
+            print_error(f"{err.format_message()} (see '{command} --help')")
         raise SystemExit(ExitCode.USAGE) from None
     except typer.Abort:
         print_error("aborted")
