@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -12,14 +13,28 @@ import pytest
 
 from trajectory import InvalidData
 from trajectory.engine.fields import (
+    MAX_ID_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
     aware_datetime,
     calendar_date,
     check_aware,
+    check_identifier,
+    check_line,
+    check_name,
+    check_text,
     choice,
     dates,
     decimal_amount,
+    describe,
+    identifier,
+    line,
+    name_key,
     names,
+    non_blank,
+    normalise_name,
     optional,
+    person_name,
     text,
     with_field,
 )
@@ -209,3 +224,169 @@ def test_invalid_data_is_a_value_error_with_field_and_reason() -> None:
 
     assert isinstance(error.value, InvalidData)
     assert "'lots'" in error.value.reason
+
+
+# -- the text limits ---------------------------------------------------------------------
+
+
+@attrs.frozen
+class Texts:
+    """A payload with one field of each kind of text."""
+
+    report: str = attrs.field(default="", validator=text)
+    label: str = attrs.field(default="", validator=line)
+    title: str = attrs.field(default="Title", validator=[line, non_blank])
+    key: str = attrs.field(default="k1", validator=identifier)
+    person: str = attrs.field(default="Anna", converter=person_name)  # type: ignore[misc]
+
+
+def refused_text(**fields: Any) -> InvalidData:
+    """The InvalidData that Texts(**fields) raises."""
+    with pytest.raises(InvalidData) as error:
+        Texts(**fields)
+    return error.value
+
+
+@pytest.mark.parametrize("field", ["report", "label", "title", "key", "person"])
+@pytest.mark.parametrize("bad", ["\ud800", "ab\udfff", "\udc80 x"])
+def test_a_lone_surrogate_is_refused_in_every_kind_of_text(field: str, bad: str) -> None:
+    """A lone surrogate (no valid Unicode, so no store can write it) is refused in any
+    text, naming the field."""
+    error = refused_text(**{field: f"Ok {bad}"})
+    assert field == error.field
+    assert "surrogate" in error.reason
+
+
+@pytest.mark.parametrize("field", ["report", "label", "title", "key", "person"])
+@pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\x7f", "\x9f"])
+def test_control_characters_are_refused_in_every_kind_of_text(field: str, control: str) -> None:
+    """NUL and the other control characters (that PostgreSQL refuses, or that garble a
+    terminal) are refused, naming the field and the character."""
+    error = refused_text(**{field: f"Ok{control}ok"})
+    assert field == error.field
+    assert f"U+{ord(control):04X}" in error.reason
+
+
+def test_a_long_text_may_hold_tabs_and_line_breaks_a_line_may_not() -> None:
+    """Tab, line feed and carriage return are kept in a long text; in a short text or an
+    identifier they are refused."""
+    report = "First line\r\n\tindented\nlast"
+    assert report == Texts(report=report).report
+    for field in ("label", "title", "key"):
+        assert field == refused_text(**{field: "two\nlines"}).field
+
+
+@pytest.mark.parametrize(
+    ("field", "maximum"),
+    [
+        ("report", MAX_TEXT_LENGTH),
+        ("label", MAX_NAME_LENGTH),
+        ("title", MAX_NAME_LENGTH),
+        ("key", MAX_ID_LENGTH),
+        ("person", MAX_NAME_LENGTH),
+    ],
+)
+def test_each_kind_of_text_has_a_maximum_length(field: str, maximum: int) -> None:
+    """A text of exactly the maximum number of characters (astral ones count as one) is
+    accepted; one more is refused, saying the maximum and the length."""
+    longest = "\U0001f600" + "é" * (maximum - 1)
+    assert longest == getattr(Texts(**{field: longest}), field)
+    error = refused_text(**{field: longest + "x"})
+    assert field == error.field
+    assert f"{maximum:,}" in error.reason
+    assert f"{maximum + 1:,}" in error.reason
+
+
+def test_the_checks_return_the_text_they_accept_and_name_the_given_field() -> None:
+    """check_text, check_line, check_identifier and check_name return what they accept
+    and name the field they are given."""
+    assert "a\tb" == check_text("a\tb", "notes")
+    assert "a b" == check_line("a b", "label")
+    assert "abc-1" == check_identifier("abc-1", "id")
+    assert "Anna de Vries" == check_name(" Anna  de\tVries ", "name")
+    for check, value in (
+        (check_text, 3),
+        (check_line, "a\tb"),
+        (check_identifier, "  "),
+        (check_name, "\u200b "),
+    ):
+        with pytest.raises(InvalidData) as error:
+            check(value, "events[2].payload")  # type: ignore[operator]
+        assert "events[2].payload" == error.value.field
+
+
+# -- names ------------------------------------------------------------------------------
+
+
+NFC_NAME = "Chloé Ångström"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        unicodedata.normalize("NFD", NFC_NAME),
+        "Chloé\u200b Ångström",
+        "\ufeffChloé Ångström\u00ad",
+        "Chlo\u2060é\u00a0\u00a0Ångström",
+        "  Chloé \t Ångström\u3000",
+    ],
+)
+def test_a_name_spelled_differently_is_normalised_to_one_text(variant: str) -> None:
+    """The decomposed (NFD) spelling, invisible format characters (zero-width space, byte
+    order mark, soft hyphen, word joiner) and any white space give the one NFC text."""
+    assert variant != NFC_NAME
+    assert NFC_NAME == normalise_name(variant)
+    assert NFC_NAME == Texts(person=variant).person
+    assert name_key(NFC_NAME) == name_key(variant)
+
+
+def test_name_key_ignores_case_but_keeps_different_names_apart() -> None:
+    """Names compare without case (also beyond ASCII), and other letters stay other."""
+    assert name_key("ÅNGSTRÖM") == name_key("ångström")
+    assert name_key("Straße") == name_key("STRASSE")
+    assert name_key("Chloé") != name_key("Chloe")
+
+
+def test_names_refuses_the_same_person_spelled_twice() -> None:
+    """names normalises each name and refuses the same person twice, however spelled."""
+    nfd = unicodedata.normalize("NFD", NFC_NAME)
+    assert (NFC_NAME, "Bram") == Sample(members=[nfd, " Bram "]).members
+    assert "members[1]" == refused(members=[NFC_NAME, nfd + "\u200b"])
+
+
+# -- messages -----------------------------------------------------------------------------
+
+
+def test_describe_bounds_what_it_shows() -> None:
+    """describe never fails and stays short: huge whole numbers (which Python refuses to
+    print), long texts and deep nesting are cut short."""
+    assert "<a whole number of about 5001 digits>" == describe(10**5000)
+    assert "-<a whole number of about 5001 digits>" == describe(-(10**5000))
+    assert "123" == describe(123)
+    assert len(describe("x" * 100_000)) < 100
+    deep: list[Any] = []
+    for _ in range(10_000):
+        deep = [deep]
+    assert len(describe(deep)) < 100
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"amount": 10**5000},
+        {"amount": -(10**5000)},
+        {"hours": 10**5000},
+        {"colour": 10**5000},
+        {"day": 10**5000},
+        {"title": 10**5000},
+        {"members": ["Anna", 10**5000]},
+    ],
+)
+def test_a_huge_whole_number_is_refused_naming_the_field(fields: dict[str, Any]) -> None:
+    """A whole number of thousands of digits gives InvalidData naming the field (its
+    message says how many digits), not a ValueError from printing it."""
+    with pytest.raises(InvalidData) as error:
+        Sample(**fields)
+    (name,) = fields
+    assert error.value.field.startswith(name)
+    assert "5001 digits" in error.value.reason

@@ -264,6 +264,51 @@ def test_invalid_text() -> None:
     assert "format" == bad.value.field
 
 
+def deeply(depth: int) -> str:
+    """TOML text whose description is an array nested ``depth`` levels deep."""
+    return TEAM + "\n[deep]\nvalue = " + "[" * depth + "]" * depth + "\n"
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_a_definition_nested_too_deep_is_a_definition_error(tmp_path: Path, depth: int) -> None:
+    """TOML text, a JSON file and data already read that nest deeper than the limit
+    give a DefinitionError with a path, never a RecursionError."""
+    nested: Any = []
+    for _ in range(depth):
+        nested = [nested]
+    data = {**tomllib.loads(TEAM), "description": nested}
+    (tmp_path / "deep.json").write_text("[" * depth + "]" * depth, encoding="utf-8")
+    for source in (deeply(depth), tmp_path / "deep.json", data):
+        with pytest.raises(DefinitionError) as info:
+            load_lifecycle(source, make_registry())
+        assert (info.value.path or "").startswith("$"), source
+        assert "levels deep" in info.value.reason
+
+
+def test_a_definition_of_the_wrong_types_is_not_coerced() -> None:
+    """A definition is read strictly: a state name that is a number, or a list of sources
+    that is one string, is refused at its path instead of being converted."""
+    for change, path, reason in (
+        (_set(("initial",), 7), "$.initial", "expected text"),
+        (
+            _set(("events", 0, "transitions", 0, "sources"), "open"),
+            "$.events[0].transitions[0].sources",
+            "expected an array",
+        ),
+    ):
+        with pytest.raises(DefinitionError) as info:
+            load_lifecycle(_broken(change), make_registry())
+        assert path == info.value.path
+        assert reason in info.value.reason
+
+
+def test_a_file_that_is_no_text_is_a_definition_error(tmp_path: Path) -> None:
+    """A definition file that is not UTF-8 text is a DefinitionError naming it."""
+    (tmp_path / "binary.toml").write_bytes(b"\xff\xfe\x00name")
+    with pytest.raises(DefinitionError, match="cannot read"):
+        load_lifecycle(tmp_path / "binary.toml", make_registry())
+
+
 def test_a_missing_file(tmp_path: Path) -> None:
     """A file that cannot be read is a DefinitionError naming it."""
     with pytest.raises(DefinitionError, match="cannot read"):

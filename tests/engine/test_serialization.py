@@ -286,3 +286,105 @@ def test_a_single_problem_names_its_path_once() -> None:
 
     assert "$.role" == refused.value.field
     assert 1 == str(refused.value).count("$.role")
+
+
+# -- strict JSON, lenient command line ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("document", "event", "field"),
+    [
+        ({"reason": None}, "decline", "$.reason"),
+        ({"reason": 5}, "decline", "$.reason"),
+        ({"reason": ["late"]}, "decline", "$.reason"),
+        ({"members": "Ab"}, "form_core_group", "$.members"),
+        ({"members": {"Anna": 1}}, "form_core_group", "$.members"),
+        ({"members": ["Anna", None]}, "form_core_group", "$.members[1]"),
+        (
+            {"name": "Anna", "role": "teacher", "planned_hours": True},
+            "add_participant",
+            "$.planned_hours",
+        ),
+        ({"name": None, "role": "teacher", "planned_hours": 1}, "add_participant", "$.name"),
+        ({"kind": "exploratory_talk", "date": 20240420}, "record_talk", "$.date"),
+    ],
+)
+def test_load_payload_reads_json_strictly(document: dict[str, Any], event: str, field: str) -> None:
+    """A JSON value of the wrong type is refused at its path: null is no text ("None"),
+    a string no list (("A", "b")), true no number, a number no date."""
+    with pytest.raises(InvalidData) as error:
+        load_payload(document, LIFECYCLE, event)
+    assert error.value.field.startswith(field)
+
+
+def event_document(**changes: Any) -> dict[str, Any]:
+    """A valid event document (the last of a trajectory in progress), with ``changes``."""
+    t = at_state("in_progress")
+    document = through_json(dump_event(t.history[-1], LIFECYCLE))
+    document.update(changes)
+    return dict(document)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"id": None}, "$.id"),
+        ({"id": 12}, "$.id"),
+        ({"id": "a\x00b"}, "$.id"),
+        ({"id": "x" * 65}, "$.id"),
+        ({"trajectory_id": "\ud800"}, "$.trajectory_id"),
+        ({"sequence": True}, "$.sequence"),
+        ({"sequence": 0}, "$.sequence"),
+        ({"sequence": "3"}, "$.sequence"),
+        ({"from_state": 5}, "$.from_state"),
+        ({"actor": "ad\x00a"}, "$.actor"),
+        ({"actor": ["ada"]}, "$.actor"),
+        ({"timestamp": 1714557600}, "$.timestamp"),
+    ],
+)
+def test_load_event_reads_json_strictly(changes: dict[str, Any], field: str) -> None:
+    """An event document's own fields are read strictly and within the text limits."""
+    with pytest.raises(InvalidData) as error:
+        load_event(event_document(**changes), LIFECYCLE)
+    assert field == error.value.field
+
+
+def test_load_event_refuses_a_payload_nested_too_deep() -> None:
+    """A payload nested deeper than the limit is refused with InvalidData, however deep
+    (never a RecursionError)."""
+    deep: Any = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(InvalidData) as error:
+        load_event(event_document(payload={"members": deep}), LIFECYCLE)
+    assert error.value.field.startswith("$.payload")
+    assert "levels deep" in error.value.reason
+
+
+def test_parse_payload_reads_one_text_as_a_list_of_one() -> None:
+    """On a command line, a list field given one text that is no JSON array gets that one
+    text (not its letters); a JSON array is read as it is."""
+    assert ("Anna",) == parse_payload({"members": "Anna"}, LIFECYCLE, "form_core_group").members
+    assert ("Ab",) == parse_payload({"members": "Ab"}, LIFECYCLE, "form_core_group").members
+    assert ("Anna", "Bram") == (
+        parse_payload({"members": '["Anna", "Bram"]'}, LIFECYCLE, "form_core_group").members
+    )
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_parse_payload_refuses_a_value_nested_too_deep(depth: int) -> None:
+    """A value typed on a command line that is JSON nested too deep is refused with
+    InvalidData naming the field."""
+    with pytest.raises(InvalidData) as error:
+        parse_payload({"members": "[" * depth + "]" * depth}, LIFECYCLE, "form_core_group")
+    assert error.value.field.startswith("$.members")
+
+
+def test_parse_payload_refuses_a_huge_number_naming_the_field() -> None:
+    """A number of thousands of digits typed on a command line names the field, in a
+    message of bounded length."""
+    fields = {"participant": "Anna", "date": "2024-10-01", "hours": "9" * 5000}
+    with pytest.raises(InvalidData) as error:
+        parse_payload(fields, LIFECYCLE, "log_hours")
+    assert "$.hours" == error.value.field
+    assert len(error.value.reason) < 200

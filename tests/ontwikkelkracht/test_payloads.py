@@ -23,6 +23,7 @@ from trajectory import (
     UnknownEvent,
     new_trajectory,
 )
+from trajectory.engine.fields import MAX_TEXT_LENGTH
 from trajectory.ontwikkelkracht import Leertraject
 
 T = Trajectory[Leertraject]
@@ -505,7 +506,13 @@ def test_core_group_duplicate_member(method: str, members: list[str]) -> None:
         ({"rules": {"minimum_participants": 5}}, "rules"),
         ({"id": ""}, "id"),
         ({"id": 7}, "id"),
+        ({"id": "x" * 65}, "id"),
+        ({"id": "a\x00b"}, "id"),
+        ({"id": "a\ud800"}, "id"),
         ({"actor": "  "}, "actor"),
+        ({"actor": "ada\ud800"}, "actor"),
+        ({"actor": "ada\nlovelace"}, "actor"),
+        ({"actor": "x" * 201}, "actor"),
     ],
 )
 def test_new_trajectory_bad_input(overrides: dict[str, Any], field: str) -> None:
@@ -516,12 +523,178 @@ def test_new_trajectory_bad_input(overrides: dict[str, Any], field: str) -> None
     assert field == info.value.field
 
 
-@pytest.mark.parametrize("actor", ["", "  ", 5])
+@pytest.mark.parametrize("actor", ["", "  ", 5, "ada\x00", "\udc00", "x" * 201])
 def test_fire_bad_actor(actor: Any) -> None:
-    """fire with a blank or non-text actor raises InvalidData naming 'actor'; nothing changes."""
+    """fire with a blank or non-text actor, or one outside the text limits, raises
+    InvalidData naming 'actor'; nothing changes."""
     t = at_state("orientation_held")
     before = snapshot(t)
     with pytest.raises(InvalidData) as info:
         t.fire("register", actor=actor)
     assert "actor" == info.value.field
     assert before == snapshot(t)
+
+
+# -- text limits, huge numbers, immutability and names ---------------------------------------
+
+
+TEXT_FIELDS: list[Any] = [
+    ("hold_orientation", ORIENTATION, "learning_question"),
+    ("hold_orientation", ORIENTATION, "report"),
+    ("decline", {"reason": "r"}, "reason"),
+    ("reject", {"reason": "r"}, "reason"),
+    ("withdraw", {"reason": "r"}, "reason"),
+    ("grant", {"amount": 100, "override_reason": "r"}, "override_reason"),
+    ("hold_study_moment", {"date": D, "form": "own_school", "topic": "t"}, "topic"),
+    ("hold_guidance_moment", {"date": D, "notes": "n"}, "notes"),
+    ("hold_closing_talk", {"evaluation": "e"}, "evaluation"),
+    ("deliver_implementation_plan", {"plan": "p"}, "plan"),
+    ("add_participant", PARTICIPANT, "name"),
+    ("remove_participant", {"name": "Anna"}, "name"),
+    ("write_activity_plan", {"report": "r"}, "report"),
+    ("write_development_plan", {"needs": "n"}, "needs"),
+    ("log_hours", HOURS, "participant"),
+    ("record_self_scan", SELF_SCAN, "model"),
+]
+
+
+@pytest.mark.parametrize("bad", ["\ud800", "\x00", "\x1b[31m"])
+@pytest.mark.parametrize(("event", "payload", "field"), TEXT_FIELDS)
+def test_a_text_a_store_cannot_hold_is_refused_naming_the_field(
+    event: str, payload: dict[str, Any], field: str, bad: str
+) -> None:
+    """A lone surrogate (which made the trajectory unsaveable for good), a NUL (which only
+    PostgreSQL refused, at save) or another control character is refused when the event
+    is fired, naming the field; nothing changes."""
+    t = at_state("application_in_preparation")
+    error = refused(t, "fire", event, {**payload, field: f"Text {bad} more"})
+    assert field == error.field
+
+
+@pytest.mark.parametrize(("event", "payload", "field"), TEXT_FIELDS)
+def test_an_over_long_text_is_refused_naming_the_field(
+    event: str, payload: dict[str, Any], field: str
+) -> None:
+    """A text longer than its kind allows (an id 64, a name 200, a long text 100,000
+    characters) is refused naming the field."""
+    t = at_state("application_in_preparation")
+    error = refused(t, "check", event, {**payload, field: "x" * (MAX_TEXT_LENGTH + 1)})
+    assert field == error.field
+    assert "at most" in error.reason
+
+
+def test_core_group_members_keep_the_text_limits() -> None:
+    """Each core group member is a name within the limits, refused naming its item."""
+    t = at_state("preparing")
+    assert (
+        "members[1]" == refused(t, "fire", "form_core_group", {"members": ["Anna", "B\x00"]}).field
+    )
+    assert "members[0]" == refused(t, "fire", "form_core_group", {"members": ["x" * 201]}).field
+
+
+HUGE = 10**5000
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(
+    ("event", "payload", "field"),
+    [
+        ("add_participant", {**PARTICIPANT, "planned_hours": HUGE}, "planned_hours"),
+        ("add_participant", {**PARTICIPANT, "planned_hours": -HUGE}, "planned_hours"),
+        ("add_participant", {**PARTICIPANT, "role": HUGE}, "role"),
+        ("log_hours", {**HOURS, "hours": HUGE}, "hours"),
+        ("log_hours", {**HOURS, "date": HUGE}, "date"),
+        ("grant", {"amount": HUGE}, "amount"),
+        ("record_talk", {"kind": "exploratory_talk", "date": HUGE}, "date"),
+        ("record_self_scan", {**SELF_SCAN, "scores": {**SCORES, "goede_start": HUGE}}, "scores"),
+        ("record_self_scan", {**SELF_SCAN, "model": HUGE}, "model"),
+        ("decline", {"reason": HUGE}, "reason"),
+        ("form_core_group", {"members": ["Anna", HUGE]}, "members[1]"),
+    ],
+)
+def test_a_huge_whole_number_is_refused_naming_the_field(
+    method: str, event: str, payload: dict[str, Any], field: str
+) -> None:
+    """A whole number of thousands of digits (which Python refuses to print) gives
+    InvalidData naming the field, not the event, and a message that says its size."""
+    t = at_state("application_in_preparation")
+    error = refused(t, method, event, payload)
+    assert error.field.startswith(field)
+    assert "digits" in error.reason
+
+
+def test_a_recorded_self_scan_cannot_be_changed_afterwards() -> None:
+    """The scores of a recorded self-scan are an immutable copy: changing the dict given
+    to fire changes nothing, and the event's and the data's scores refuse changes."""
+    t = at_state("intake")
+    scores = dict(SCORES)
+    event = t.fire("record_self_scan", **{**SELF_SCAN, "scores": scores})
+    scores["goede_start"] = 5
+    assert SCORES == event.payload.scores
+    assert SCORES == t.data.self_scans[-1].scores
+    with pytest.raises(TypeError):
+        event.payload.scores["goede_start"] = 5
+    with pytest.raises(TypeError):
+        t.data.self_scans[-1].scores["goede_start"] = 5  # type: ignore[index]
+    assert hash(event.payload) == hash(event.payload)  # a frozen payload, all the way down
+
+
+def immutable(value: Any) -> bool:
+    """Whether ``value`` and everything in it is of an immutable kind."""
+    import enum
+
+    import attrs
+    from frozendict import frozendict
+
+    if value is None or isinstance(
+        value, str | int | Decimal | dt.date | dt.datetime | enum.Enum | bool
+    ):
+        return True
+    if isinstance(value, tuple | frozenset):
+        return all(immutable(item) for item in value)
+    if isinstance(value, frozendict):
+        return all(immutable(k) and immutable(v) for k, v in value.items())
+    if attrs.has(type(value)):
+        frozen = type(value).__setattr__ is not object.__setattr__
+        return frozen and all(
+            immutable(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.init
+        )
+    return False
+
+
+@pytest.mark.parametrize("state", ["settled", "stopped", "intake"])
+def test_every_value_in_every_event_is_immutable(state: str) -> None:
+    """Every payload of a history, the creation's school, offer and rules included, is
+    built of immutable values only: the recorded history cannot change."""
+    t = at_state(state)
+    if state == "intake":
+        t.fire("record_self_scan", **SELF_SCAN)
+    for event in t.history:
+        assert immutable(event.payload), event.name
+
+
+NFD = "Chlo\u0065\u0301 \u0041\u030angstro\u0308m"
+
+
+@pytest.mark.parametrize(
+    "variant", [NFD, "Chloé\u200b Ångström", "\ufeffChloé  Ångström", "CHLOÉ ÅNGSTRÖM"]
+)
+def test_a_name_variant_is_the_same_person(variant: str) -> None:
+    """The NFD spelling of a name, the name with a zero-width space or byte order mark,
+    or in capitals, is the participant already there: participants.duplicate; hours
+    are logged on them and removing them removes them."""
+    t = at_state("application_in_preparation")
+    t.fire("add_participant", name="Chloé Ångström", role="teacher", planned_hours=10)
+    fields: dict[str, Any] = {"name": variant, "role": "teacher", "planned_hours": 10}
+    assert ["participants.duplicate"] == [v.code for v in t.check("add_participant", **fields)]
+    t.fire("remove_participant", name=variant)
+    assert "Chloé Ångström" not in [p.name for p in t.data.participants]
+
+
+def test_a_name_is_kept_normalised() -> None:
+    """A participant's name is kept as NFC text without invisible characters and with
+    single spaces, so every later comparison and erasure finds it."""
+    t = at_state("application_in_preparation")
+    t.fire("add_participant", name=f" {NFD}\u200b ", role="teacher", planned_hours=10)
+    assert "Chloé Ångström" == t.data.participants[-1].name
+    assert "Chloé Ångström" == t.history[-1].payload.name

@@ -280,7 +280,7 @@ def test_whole_numbers_are_not_coerced(value: str) -> None:
         ({"minimum_participants": True}, "minimum_participants"),
         ({"reimbursed_share": Decimal("1.5")}, "reimbursed_share"),
         ({"subsidy_amount": Decimal(-1)}, "subsidy_amount"),
-        ({"required_talks": ((),)}, "required_talks"),
+        ({"required_talks": ((),)}, "required_talks[0]"),
     ],
 )
 def test_rules_validate_their_figures(changes: dict[str, Any], field: str) -> None:
@@ -391,3 +391,110 @@ def test_new_trajectory_rules_of_the_wrong_year(year: str) -> None:
         new(rules=rules_for(year))
     assert "rules" == info.value.field
     assert year in str(info.value)
+
+
+# -- rules built in Python are validated as a rules file is -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"subsidy_amount": Decimal("NaN")}, "subsidy_amount"),
+        ({"subsidy_amount": Decimal("sNaN")}, "subsidy_amount"),
+        ({"subsidy_amount": Decimal("Infinity")}, "subsidy_amount"),
+        ({"subsidy_amount": float("inf")}, "subsidy_amount"),
+        ({"subsidy_amount": Decimal("1E+999999")}, "subsidy_amount"),
+        ({"subsidy_amount": "lots"}, "subsidy_amount"),
+        ({"minimum_hours": Decimal("-Infinity")}, "minimum_hours"),
+        ({"minimum_hours": Decimal(0)}, "minimum_hours"),
+        ({"minimum_hours": 10**5000}, "minimum_hours"),
+        ({"reimbursed_share": Decimal("NaN")}, "reimbursed_share"),
+        ({"minimum_participants": 10**5000}, "minimum_participants"),
+        ({"completion_period_days": 10**9}, "completion_period_days"),
+        ({"decision_period_weeks": 10**9}, "decision_period_weeks"),
+        ({"confirmed": "yes"}, "confirmed"),
+        ({"school_year": "2024/2025"}, "school_year"),
+        ({"source": None}, "source"),
+        ({"source": "a\x00b"}, "source"),
+        ({"notes": ("ok", "\ud800")}, "notes[1]"),
+        ({"notes": "one note"}, "notes"),
+        ({"settlement_policy": "pro\nrata"}, "settlement_policy"),
+        ({"eligible_sectors": "po"}, "eligible_sectors"),
+        ({"eligible_sectors": ["po", "mbo"]}, "eligible_sectors[1]"),
+        ({"required_talks": [["coffee"]]}, "required_talks[0][0]"),
+        ({"application_windows": ["2024-05-01"]}, "application_windows[0]"),
+    ],
+)
+def test_rules_built_in_python_are_validated_as_a_file_is(
+    changes: dict[str, Any], field: str
+) -> None:
+    """What a rules file may not hold, rules built in Python may not hold either: a
+    non-finite or unbounded amount (which was saved and never loaded again), a wrong
+    type, a text outside the limits. Each is InvalidData naming the field."""
+    with pytest.raises(InvalidData) as info:
+        attrs.evolve(rules_for("2024-2025"), **changes)
+    assert field == info.value.field
+
+
+@pytest.mark.parametrize("naive", ["opens", "closes"])
+def test_a_naive_application_window_is_refused(naive: str) -> None:
+    """A window whose opening or closing has no time zone (which made check, fire and
+    save raise TypeError) is refused with InvalidData naming it."""
+    moments = {"opens": nl(2024, 5, 1), "closes": nl(2024, 6, 1)}
+    moments[naive] = moments[naive].replace(tzinfo=None)
+    with pytest.raises(InvalidData) as info:
+        ApplicationWindow(**moments)
+    assert naive == info.value.field
+
+
+@pytest.mark.parametrize("bad", [dt.date(2024, 5, 1), "2024-05-01T00:00:00+02:00", None])
+def test_an_application_window_wants_datetimes(bad: Any) -> None:
+    """A window's moments are datetimes, not dates, text or None."""
+    with pytest.raises(InvalidData) as info:
+        ApplicationWindow(bad, nl(2024, 6, 1))
+    assert "opens" == info.value.field
+
+
+def test_rules_built_in_python_hold_only_immutable_values() -> None:
+    """Lists and sets given in Python are kept as tuples and frozensets (a trajectory's
+    creation event holds the rules: it cannot change afterwards); values are converted
+    as a file's are."""
+    shipped = rules_for("2024-2025")
+    sectors = {"po", "so"}
+    talks = [["exploratory_talk"], ["information_talk", "information_meeting"]]
+    windows = list(shipped.application_windows)
+    notes = ["first", "second\nline"]
+    rules = attrs.evolve(
+        shipped,
+        school_year="2024-2025",
+        subsidy_amount=21200,
+        eligible_sectors=sectors,
+        required_talks=talks,
+        application_windows=windows,
+        notes=notes,
+    )
+    sectors.add("vo")
+    talks[0].append("information_meeting")
+    windows.clear()
+    notes.append("third")
+    assert frozenset({Sector.PO, Sector.SO}) == rules.eligible_sectors
+    assert (
+        (TalkKind.EXPLORATORY_TALK,),
+        (TalkKind.INFORMATION_TALK, TalkKind.INFORMATION_MEETING),
+    ) == rules.required_talks
+    assert shipped.application_windows == rules.application_windows
+    assert ("first", "second\nline") == rules.notes
+    assert Decimal(21200) == rules.subsidy_amount
+    assert SchoolYear(2024) == rules.school_year
+
+
+def test_rules_built_in_python_read_back_from_their_json() -> None:
+    """Rules built in Python, written as JSON, read back equal (what is accepted in
+    Python is accepted from a document)."""
+    import json
+
+    from trajectory.engine.conversion import converter, read_json, structure
+
+    rules = attrs.evolve(rules_for("2024-2025"), subsidy_amount=Decimal("1234.56"), notes=["é\tü"])
+    document = read_json(json.dumps(converter.unstructure(rules)))
+    assert rules == structure(document, Rules)

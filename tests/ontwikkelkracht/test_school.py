@@ -200,3 +200,50 @@ def test_school_years_are_ordered() -> None:
     years = [SchoolYear.parse(text) for text in ("2026-2027", "2024-2025", "2025-2026")]
     assert ["2024-2025", "2025-2026", "2026-2027"] == [str(y) for y in sorted(years)]
     assert SchoolYear(2024) < SchoolYear(2025)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "OBS\ud800"),
+        ("name", "OBS\x00De Linde"),
+        ("name", "OBS\nDe Linde"),
+        ("name", "x" * 201),
+        ("board", "Stichting\udfff"),
+        ("board", "Stichting\x00"),
+        ("board", "x" * 201),
+        ("brin", "12AB\x00"),
+        ("brin", "1" * 100_000),
+        pytest.param("brin", 10**5000, id="brin-huge"),
+    ],
+)
+def test_a_school_keeps_the_text_limits(field: str, value: Any) -> None:
+    """A school's name and board are one line of at most 200 characters without control
+    characters or lone surrogates; anything else is refused naming the field."""
+    fields: dict[str, Any] = {
+        "name": "OBS De Linde",
+        "sector": "po",
+        "board": "Stichting Primair",
+        "brin": "12AB00",
+        field: value,
+    }
+    with pytest.raises(InvalidData) as info:
+        School(**fields)
+    assert field == info.value.field
+    assert len(info.value.reason) < 400
+
+
+def test_a_school_name_of_the_longest_length_is_kept() -> None:
+    """200 characters, any script, are a valid name and board."""
+    longest = "Ø" * 199 + "\U0001f3eb"
+    school = School(name=longest, sector="po", board=longest, brin="12AB00")
+    assert (longest, longest) == (school.name, school.board)
+
+
+@pytest.mark.parametrize("year", [10**5000, -(10**5000)], ids=["huge", "huge-negative"])
+def test_a_school_year_of_a_huge_number_is_refused(year: int) -> None:
+    """A year of thousands of digits is InvalidData naming school_year."""
+    with pytest.raises(InvalidData) as info:
+        SchoolYear(year)
+    assert "school_year" == info.value.field
+    assert "digits" in info.value.reason

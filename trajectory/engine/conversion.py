@@ -2,68 +2,228 @@
 
 Errors are reported with the path where the data is wrong, such as
 ``$.application_windows[1].closes``, in an :class:`InvalidData`.
+
+Structuring is strict, as JSON and TOML data are typed: a text field takes only a
+string (``null`` is not ``"None"``), a list field only an array (``"Ab"`` is not
+``["A", "b"]``), a whole number only an integer (not ``true``), a date ISO text,
+a mapping only an object. Data nested deeper than :data:`MAX_DEPTH` is refused
+before it is structured, and :func:`read_json` and :func:`load_toml` refuse it while
+parsing. Only text typed on a command line is read leniently, by
+:func:`trajectory.engine.serialization.parse_payload`, which makes it data first.
+
+A field typed ``Mapping[K, V]`` (read-only) is structured into an immutable
+``frozendict``; one typed ``dict[K, V]`` into a ``dict``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import json
 import tomllib
+from collections.abc import Callable, Mapping, MutableSequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar, get_origin
 
 import cattrs
+from cattrs.cols import is_any_set, is_mapping, is_sequence, list_structure_factory
+from cattrs.gen import mapping_structure_factory
+from frozendict import frozendict
 
 from trajectory.engine.errors import InvalidData, TrajectoryError
+from trajectory.engine.fields import describe
 
-__all__ = ["converter", "load_toml", "structure"]
+__all__ = [
+    "MAX_DEPTH",
+    "check_depth",
+    "converter",
+    "load_toml",
+    "read_json",
+    "read_toml",
+    "structure",
+]
 
 T = TypeVar("T")
+
+#: The deepest nesting of arrays and objects (tables) that JSON or TOML input may have:
+#: far more than any document of the library needs, far less than Python's recursion
+#: limit.
+MAX_DEPTH: Final = 32
+
+
+def check_depth(data: object, *, path: str = "$", limit: int = MAX_DEPTH) -> None:
+    """Raise :class:`InvalidData` if ``data`` nests lists, tuples or mappings more
+    than ``limit`` levels deep (a scalar is level 0); without recursion, so any depth
+    is measured safely."""
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, Mapping):
+            children: Any = value.values()
+        elif isinstance(value, list | tuple):
+            children = value
+        else:
+            continue
+        if depth >= limit:
+            raise InvalidData(
+                _deepest_path(data, path, limit), f"nested more than {limit} levels deep"
+            )
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _deepest_path(data: object, path: str, limit: int) -> str:
+    """The path of the first container found at ``limit`` levels deep."""
+    stack: list[tuple[object, int, str]] = [(data, 0, path)]
+    while stack:
+        value, depth, where = stack.pop()
+        if isinstance(value, Mapping):
+            children = [(item, f"{where}.{key}") for key, item in value.items()]
+        elif isinstance(value, list | tuple):
+            children = [(item, f"{where}[{index}]") for index, item in enumerate(value)]
+        else:
+            continue
+        if depth >= limit:
+            return where
+        stack.extend((child, depth + 1, at) for child, at in reversed(children))
+    return path
+
+
+def read_json(text: str | bytes, *, source: str | None = None) -> Any:
+    """Parse JSON text (numbers with a fraction as :class:`~decimal.Decimal`), refusing
+    what is no JSON, integers of more digits than Python converts, and nesting deeper
+    than :data:`MAX_DEPTH`, with :class:`InvalidData` at ``$``.
+
+    >>> read_json('{"hours": 7.5}')
+    {'hours': Decimal('7.5')}
+    """
+    suffix = "" if source is None else f" in {source}"
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise InvalidData("$", f"nested more than {MAX_DEPTH} levels deep{suffix}") from None
+    except (ValueError, TypeError) as err:  # JSONDecodeError and UnicodeDecodeError too
+        raise InvalidData("$", f"not valid JSON{suffix}: {err}") from err
+    check_depth(data)
+    return data
 
 
 def _structure_decimal(value: Any, _: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal | float):
-        raise TypeError(f"expected a number, got {value!r}")
+        raise TypeError(f"expected a number, got {describe(value)}")
     try:
         number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"expected a number, got {value!r}") from None
+        raise ValueError(f"expected a number, got {describe(value)}") from None
     if not number.is_finite():
-        raise ValueError(f"expected a finite number, got {value!r}")
+        raise ValueError(f"expected a finite number, got {describe(value)}")
     return number
 
 
 def _structure_int(value: Any, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected a whole number, got {value!r}")
+        raise TypeError(f"expected a whole number, got {describe(value)}")
     return value
 
 
 def _structure_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"expected true or false, got {value!r}")
+        raise TypeError(f"expected true or false, got {describe(value)}")
     return value
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text (a string), got {describe(value)}")
+    return value
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(str(member.value) for member in cls)
+        raise ValueError(
+            f"{describe(value)} is not a valid {cls.__name__} (expected one of {allowed})"
+        ) from None
+
+
+def _from_iso(parse: Callable[[str], T], value: str, what: str) -> T:
+    expected = f"expected {what} as ISO 8601 text, got {describe(value)}"
+    if len(value) > _LONGEST_ISO:  # the parser's message would quote all of it
+        raise ValueError(expected)
+    try:
+        return parse(value)
+    except ValueError as err:
+        raise ValueError(f"{expected}: {err}") from None
+
+
+_LONGEST_ISO: Final = 64
 
 
 def _structure_date(value: Any, _: type) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise TypeError(f"expected a date, got the datetime {value!r}")
+        raise TypeError(f"expected a date, got the datetime {describe(value)}")
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    raise TypeError(f"expected a date, got {value!r}")
+        return _from_iso(dt.date.fromisoformat, value, "a date (2024-10-01)")
+    raise TypeError(f"expected a date, got {describe(value)}")
 
 
 def _structure_datetime(value: Any, _: type) -> dt.datetime:
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
+        value = _from_iso(dt.datetime.fromisoformat, value, "a date and time")
     if not isinstance(value, dt.datetime):
-        raise TypeError(f"expected a datetime, got {value!r}")
-    if value.tzinfo is None:
-        raise ValueError(f"expected a timezone-aware datetime, got the naive {value!r}")
+        raise TypeError(f"expected a datetime, got {describe(value)}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"expected a timezone-aware datetime, got the naive {describe(value)}")
     return value
+
+
+def _strict_sequence(type_: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """Lists and homogeneous tuples from an array only (never from a string)."""
+    structure_items = list_structure_factory(type_, made)
+    origin = get_origin(type_) or type_
+    mutable = isinstance(origin, type) and issubclass(origin, MutableSequence)
+
+    def structure_sequence(value: Any, cls: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            raise TypeError(f"expected an array, got {describe(value)}")
+        items = structure_items(value, cls)
+        return items if mutable else tuple(items)
+
+    return structure_sequence
+
+
+def _strict_set(type_: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """Sets from an array (or a set) only."""
+    structure_items = list_structure_factory(type_, made)
+    origin = get_origin(type_) or type_
+    kind: Callable[[Any], Any] = set if origin is set else frozenset
+
+    def structure_set(value: Any, cls: Any) -> Any:
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise TypeError(f"expected an array, got {describe(value)}")
+        return kind(structure_items(list(value), cls))
+
+    return structure_set
+
+
+def _strict_mapping(type_: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """Mappings from an object only; a read-only ``Mapping`` as a frozendict."""
+    structure_items = mapping_structure_factory(type_, made)
+    origin = get_origin(type_) or type_
+    frozen = origin in (Mapping, frozendict)
+
+    def structure_mapping(value: Any, cls: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected an object, got {describe(value)}")
+        items = structure_items(value, cls)
+        return frozendict(items) if frozen else items
+
+    return structure_mapping
 
 
 def _make_converter() -> cattrs.Converter:
@@ -75,6 +235,13 @@ def _make_converter() -> cattrs.Converter:
     )
     made.register_structure_hook(bool, _structure_bool)
     made.register_structure_hook(int, _structure_int)
+    made.register_structure_hook(str, _structure_str)
+    # Enums after str and int: a StrEnum or IntEnum is read as its enum, not as text.
+    for enum_type in (enum.Enum, enum.StrEnum, enum.IntEnum):
+        made.register_structure_hook(enum_type, _structure_enum)
+    made.register_structure_hook_factory(is_sequence, _strict_sequence)
+    made.register_structure_hook_factory(is_any_set, _strict_set)
+    made.register_structure_hook_factory(is_mapping, _strict_mapping)
     made.register_structure_hook(Decimal, _structure_decimal)
     made.register_unstructure_hook(Decimal, str)
     made.register_structure_hook(dt.date, _structure_date)
@@ -134,9 +301,14 @@ def structure(data: Any, cls: type[T], *, path: str = "$", source: str | None = 
     """Structure ``data`` into ``cls``; every problem goes into one :class:`InvalidData`
     whose ``field`` is the path of the first (``$.participants[2].planned_hours``).
 
-    ``source`` names where the data came from (a file name) in the message.
+    ``source`` names where the data came from (a file name) in the message. Data
+    nested deeper than :data:`MAX_DEPTH` is refused before it is structured.
     """
     suffix = "" if source is None else f" (in {source})"
+    try:
+        check_depth(data, path=path)
+    except InvalidData as err:
+        raise InvalidData(err.field, err.reason + suffix) from None
     try:
         return converter.structure(data, cls)
     except (cattrs.BaseValidationError, cattrs.ForbiddenExtraKeysError) as err:
@@ -150,7 +322,7 @@ def structure(data: Any, cls: type[T], *, path: str = "$", source: str | None = 
         raise InvalidData(f"{path}.{err.field}", err.reason + suffix) from err
     except TrajectoryError:
         raise
-    except (TypeError, ValueError, KeyError, AttributeError) as err:
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as err:
         raise InvalidData(path, f"cannot be read: {err}{suffix}") from err
 
 
@@ -159,15 +331,24 @@ def load_toml(source: str | Path, cls: type[T]) -> T:
     if isinstance(source, Path):
         try:
             text = source.read_text(encoding="utf-8")
-        except OSError as err:
+        except (OSError, UnicodeDecodeError) as err:
             raise InvalidData("path", f"cannot read {source}: {err}") from err
         name = str(source)
     elif isinstance(source, str):
         text, name = source, "<text>"
     else:
-        raise InvalidData("source", f"expected a Path or TOML text, got {source!r}")
+        raise InvalidData("source", f"expected a Path or TOML text, got {describe(source)}")
+    return structure(read_toml(text, source=name), cls, source=name)
+
+
+def read_toml(text: str, *, source: str = "<text>") -> dict[str, Any]:
+    """Parse TOML text, refusing what is no TOML and nesting deeper than
+    :data:`MAX_DEPTH` (both :class:`InvalidData` at ``$``)."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise InvalidData("$", f"not valid TOML in {name}: {err}") from err
-    return structure(data, cls, source=name)
+    except RecursionError:
+        raise InvalidData("$", f"nested more than {MAX_DEPTH} levels deep in {source}") from None
+    except (tomllib.TOMLDecodeError, ValueError) as err:  # an integer of too many digits
+        raise InvalidData("$", f"not valid TOML in {source}: {err}") from err
+    check_depth(data)
+    return data

@@ -37,8 +37,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
-import tomllib
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -48,7 +46,7 @@ import attrs
 import msgspec
 from cattrs.gen import make_dict_unstructure_fn
 
-from trajectory.engine.conversion import converter, structure
+from trajectory.engine.conversion import converter, read_json, read_toml, structure
 from trajectory.engine.definition import (
     Creation,
     EventDefinition,
@@ -58,6 +56,7 @@ from trajectory.engine.definition import (
     Transition,
 )
 from trajectory.engine.errors import DefinitionError, InvalidData
+from trajectory.engine.fields import describe
 from trajectory.engine.registry import Argument, GuardCall, Registry
 from trajectory.engine.repeats import (
     CYCLE_MAXIMUM,
@@ -231,21 +230,21 @@ def _structure_reference(value: Any, _: type) -> GuardReference:
         return value
     if isinstance(value, Mapping):
         return converter.structure(value, GuardCall)
-    raise TypeError(f"expected a guard name or a table with name and args, got {value!r}")
+    raise TypeError(f"expected a guard name or a table with name and args, got {describe(value)}")
 
 
 def _structure_bound(value: Any, _: type) -> Bound:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected a whole number or the name of a limit, got {value!r}")
+        raise TypeError(f"expected a whole number or the name of a limit, got {describe(value)}")
     return value
 
 
 def _structure_argument(value: Any, _: type) -> Argument:
     if isinstance(value, str | int | float | bool):
         return value
-    raise TypeError(f"expected a text, number or true/false, got {value!r}")
+    raise TypeError(f"expected a text, number or true/false, got {describe(value)}")
 
 
 converter.register_structure_hook_func(lambda t: t == GuardReference, _structure_reference)
@@ -266,22 +265,22 @@ def _read(source: str | Path | Mapping[str, Any], format: str | None) -> tuple[A
     if isinstance(source, Path):
         try:
             text = source.read_text(encoding="utf-8")
-        except OSError as err:
+        except (OSError, UnicodeDecodeError) as err:
             raise DefinitionError(f"cannot read {source}: {err}", path="$") from err
         kind = format or source.suffix.lstrip(".").lower()
         name = str(source)
     elif isinstance(source, str):
         text, kind, name = source, format or "toml", "<text>"
     else:
-        raise InvalidData("source", f"expected a Path, text or a mapping, got {source!r}")
+        raise InvalidData("source", f"expected a Path, text or a mapping, got {describe(source)}")
     try:
         if kind == "toml":
-            return tomllib.loads(text), name
+            return read_toml(text, source=name), name
         if kind == "json":
-            return json.loads(text), name
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
-        raise DefinitionError(f"not valid {kind.upper()} in {name}: {err}", path="$") from err
-    raise InvalidData("format", f"expected 'toml' or 'json', got {kind!r}")
+            return read_json(text, source=name), name
+    except InvalidData as err:  # no TOML or JSON, or nested too deep
+        raise DefinitionError(err.reason, path=err.field) from err
+    raise InvalidData("format", f"expected 'toml' or 'json', got {describe(kind)}")
 
 
 def load_lifecycle(

@@ -23,7 +23,7 @@ from trajectory.engine.errors import (
     TrajectoryError,
     TransitionNotAllowed,
 )
-from trajectory.engine.fields import check_aware
+from trajectory.engine.fields import check_aware, check_identifier, check_line
 from trajectory.engine.history import Clock, Event, new_event_id, new_id, system_clock
 from trajectory.engine.schedule import Due
 from trajectory.engine.violations import TRANSITION_NOT_ALLOWED, Violation
@@ -485,9 +485,11 @@ def _checked_now(now: object) -> dt.datetime:
 def _check_id(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidData("id", f"expected a non-blank string, got {value!r}")
-    return value
+    return check_identifier(value, "id")  # the text limits: every store can hold it
 
 
 def _check_actor(value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise InvalidData("actor", f"expected a non-blank string or None, got {value!r}")
+    if value is not None:
+        check_line(value, "actor")  # the text limits: every store can hold it

@@ -6,6 +6,10 @@ explicit migrations before they are read; a document of an unknown (newer)
 version is refused with a clear error. Bad data is reported with the path
 where it is wrong, such as ``$.data.participants[2].planned_hours``.
 
+Documents are read strictly, as their JSON types say (see
+:mod:`trajectory.engine.conversion`): ``null`` is no text and ``"Ab"`` no list.
+Only :func:`parse_payload`, for text typed on a command line, reads values leniently.
+
 >>> import json
 >>> from trajectory.engine.serialization import dump_event, SCHEMA_VERSION
 >>> SCHEMA_VERSION
@@ -21,13 +25,15 @@ import threading
 import types
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Final, TypeAlias, Union, get_args, get_origin
+from typing import Annotated, Any, Final, TypeAlias, Union, get_args, get_origin
 
 import attrs
+from cattrs.cols import is_any_set, is_sequence
 
-from trajectory.engine.conversion import converter, structure
+from trajectory.engine.conversion import MAX_DEPTH, converter, structure
 from trajectory.engine.definition import Lifecycle, NoPayload
 from trajectory.engine.errors import InvalidData
+from trajectory.engine.fields import describe, identifier, line, optional
 from trajectory.engine.history import Clock, Event
 from trajectory.engine.runtime import Trajectory
 
@@ -63,10 +69,10 @@ def register_migration(lifecycle: str, kind: str, from_version: int, migration: 
     """Register how a ``kind`` document of ``lifecycle`` goes from ``from_version``
     to ``from_version + 1``. Use ``"*"`` as lifecycle for every lifecycle."""
     if kind not in _KINDS:
-        raise InvalidData("kind", f"expected one of {', '.join(_KINDS)}, got {kind!r}")
+        raise InvalidData("kind", f"expected one of {', '.join(_KINDS)}, got {describe(kind)}")
     if not 1 <= from_version < SCHEMA_VERSION:
         raise InvalidData(
-            "from_version", f"expected 1 to {SCHEMA_VERSION - 1}, got {from_version!r}"
+            "from_version", f"expected 1 to {SCHEMA_VERSION - 1}, got {describe(from_version)}"
         )
     with _lock:
         _migrations[(lifecycle, kind, from_version)] = migration
@@ -77,7 +83,7 @@ def _migrate(document: Mapping[str, Any], kind: str, lifecycle: str) -> Document
         raise InvalidData("$", f"expected a JSON object, got {type(document).__name__}")
     version = document.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise InvalidData("$.schema_version", f"expected a whole number, got {version!r}")
+        raise InvalidData("$.schema_version", f"expected a whole number, got {describe(version)}")
     if version > SCHEMA_VERSION or version < 1:
         raise InvalidData(
             "$.schema_version",
@@ -85,7 +91,7 @@ def _migrate(document: Mapping[str, Any], kind: str, lifecycle: str) -> Document
         )
     found_kind = document.get("kind", kind)
     if found_kind != kind:
-        raise InvalidData("$.kind", f"expected {kind!r}, got {found_kind!r}")
+        raise InvalidData("$.kind", f"expected {kind!r}, got {describe(found_kind)}")
     migrated = dict(document)
     while migrated["schema_version"] < SCHEMA_VERSION:
         step = migrated["schema_version"]
@@ -103,7 +109,7 @@ def upgrade_document(document: Mapping[str, Any], kind: str) -> Document:
     """``document`` (an ``"event"`` or a ``"snapshot"``) brought to the current schema
     version by the registered migrations, without reading it further."""
     if kind not in _KINDS:
-        raise InvalidData("kind", f"expected one of {', '.join(_KINDS)}, got {kind!r}")
+        raise InvalidData("kind", f"expected one of {', '.join(_KINDS)}, got {describe(kind)}")
     lifecycle = document.get("lifecycle", "*") if isinstance(document, Mapping) else "*"
     return _migrate(document, kind, str(lifecycle))
 
@@ -138,8 +144,9 @@ def dump_event(event: Event, lifecycle: Lifecycle[Any]) -> Document:
 
 def load_payload(document: Mapping[str, Any], lifecycle: Lifecycle[Any], event: str) -> Any:
     """The payload of ``event`` (the creation included) from its JSON object, as
-    :func:`load_event` reads it: dates as ISO text, amounts as numbers or text, lists
-    as arrays. Problems are reported with their path (``$.study_moments[1]``)."""
+    :func:`load_event` reads it, strictly: text as strings, dates as ISO text, amounts
+    as numbers or text, lists as arrays, whole numbers as integers (not ``true``).
+    Problems are reported with their path (``$.study_moments[1]``)."""
     payload_type = _payload_type(lifecycle, event)
     if not isinstance(document, Mapping):
         raise InvalidData("$", f"expected a JSON object, got {type(document).__name__}")
@@ -152,7 +159,9 @@ def parse_payload(fields: Mapping[str, str], lifecycle: Lifecycle[Any], event: s
 
     A value for a text field is taken as it is; any other value is read as JSON when
     it is JSON (``12``, ``12.5``, ``["Anna", "Bram"]``, ``{"a": 1}``) and kept as text
-    otherwise (``2024-10-01``, ``teacher``). Then :func:`load_payload` reads it.
+    otherwise (``2024-10-01``, ``teacher``); a text that is no JSON array, for a list
+    field, is a list of that one text (``members=Anna``). Then the document is read as
+    :func:`load_payload` reads it.
 
     >>> from trajectory.ontwikkelkracht import LIFECYCLE
     >>> parse_payload({"participant": "Anna", "date": "2024-10-01", "hours": "7.5"},
@@ -161,21 +170,29 @@ def parse_payload(fields: Mapping[str, str], lifecycle: Lifecycle[Any], event: s
     """
     payload_type = _payload_type(lifecycle, event)
     if not isinstance(fields, Mapping):
-        raise InvalidData("$", f"expected a mapping of field names to text, got {fields!r}")
+        raise InvalidData("$", f"expected a mapping of field names to text, got {describe(fields)}")
     _check_field_names(fields, payload_type, event)
     texts = _text_fields(payload_type)
+    lists = _list_fields(payload_type)
     document: dict[str, Any] = {}
     for name, value in fields.items():
         if not isinstance(value, str):
-            raise InvalidData(f"$.{name}", f"expected text, got {value!r}")
-        document[name] = value if name in texts else _json_or_text(value)
+            raise InvalidData(f"$.{name}", f"expected text, got {describe(value)}")
+        if name in texts:
+            document[name] = value
+            continue
+        read = _json_or_text(value, f"$.{name}")
+        document[name] = [read] if name in lists and read is value else read
     return structure(document, payload_type, path="$")
 
 
-def _json_or_text(value: str) -> Any:
+def _json_or_text(value: str, where: str) -> Any:
+    """``value`` read as JSON if it is JSON, else ``value`` itself."""
     try:
         return json.loads(value, parse_float=Decimal)
-    except ValueError:  # JSONDecodeError is a ValueError
+    except RecursionError:
+        raise InvalidData(where, f"nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError:  # no JSON (JSONDecodeError), or an integer of too many digits
         return value
 
 
@@ -184,8 +201,9 @@ def _check_field_names(fields: Mapping[str, Any], payload_type: type, event: str
     for name in fields:
         if name not in names:
             expected = ", ".join(sorted(names)) or "no fields"
+            where = f"$.{name}" if isinstance(name, str) and len(name) <= 100 else "$"
             raise InvalidData(
-                f"$.{name}", f"{event!r} takes no field {name!r}; it takes: {expected}"
+                where, f"{event!r} takes no field {describe(name)}; it takes: {expected}"
             )
 
 
@@ -203,11 +221,35 @@ def _text_fields(payload_type: type) -> frozenset[str]:
     return frozenset(name for name, kind in _field_types(payload_type).items() if _is_text(kind))
 
 
+@functools.cache
+def _list_fields(payload_type: type) -> frozenset[str]:
+    """The fields whose type is a list, a homogeneous tuple or a set (or one of them
+    or ``None``)."""
+    return frozenset(name for name, kind in _field_types(payload_type).items() if _is_list(kind))
+
+
+def _bare(kind: Any) -> Any:
+    """``kind`` without ``Annotated[...]`` around it."""
+    while get_origin(kind) is Annotated:
+        kind = get_args(kind)[0]
+    return kind
+
+
+def _alternatives(kind: Any) -> tuple[Any, ...]:
+    """The types a union allows (``None`` left out), or ``kind`` alone."""
+    kind = _bare(kind)
+    if get_origin(kind) in (Union, types.UnionType):
+        return tuple(_bare(arg) for arg in get_args(kind) if arg is not type(None))
+    return (kind,)
+
+
 def _is_text(kind: Any) -> bool:
-    if kind is str:
-        return True
-    union = get_origin(kind) in (Union, types.UnionType)
-    return union and set(get_args(kind)) <= {str, type(None)}
+    return all(alternative is str for alternative in _alternatives(kind))
+
+
+def _is_list(kind: Any) -> bool:
+    alternatives = _alternatives(kind)
+    return len(alternatives) == 1 and (is_sequence(alternatives[0]) or is_any_set(alternatives[0]))
 
 
 _EVENT_FIELDS: Final = frozenset(
@@ -220,14 +262,14 @@ def load_event(document: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> Event:
     doc = _migrate(document, "event", lifecycle.name)
     if doc.get("lifecycle", lifecycle.name) != lifecycle.name:
         raise InvalidData(
-            "$.lifecycle", f"expected {lifecycle.name!r}, got {doc.get('lifecycle')!r}"
+            "$.lifecycle", f"expected {lifecycle.name!r}, got {describe(doc.get('lifecycle'))}"
         )
     missing = sorted(({*_EVENT_FIELDS, "payload"}) - doc.keys())
     if missing:
         raise InvalidData(f"$.{missing[0]}", "required field missing")
     name = doc["name"]
     if not isinstance(name, str):
-        raise InvalidData("$.name", f"expected an event name, got {name!r}")
+        raise InvalidData("$.name", f"expected an event name, got {describe(name)}")
     try:
         payload_type = _payload_type(lifecycle, name)
     except InvalidData as err:
@@ -270,7 +312,7 @@ def load_snapshot(document: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> Sna
     doc = _migrate(document, "snapshot", lifecycle.name)
     if doc.get("lifecycle", lifecycle.name) != lifecycle.name:
         raise InvalidData(
-            "$.lifecycle", f"expected {lifecycle.name!r}, got {doc.get('lifecycle')!r}"
+            "$.lifecycle", f"expected {lifecycle.name!r}, got {describe(doc.get('lifecycle'))}"
         )
     if lifecycle.data_type is None:
         raise InvalidData("$.data", f"lifecycle {lifecycle.name!r} declares no data type")
@@ -278,7 +320,7 @@ def load_snapshot(document: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> Sna
         {key: doc.get(key) for key in ("id", "state", "version")}, _SnapshotHead, path="$"
     )
     if head.state not in lifecycle.states:
-        raise InvalidData("$.state", f"unknown state {head.state!r}")
+        raise InvalidData("$.state", f"unknown state {describe(head.state)}")
     data = structure(doc.get("data"), lifecycle.data_type, path="$.data")
     return Snapshot(head.id, head.state, head.version, data)
 
@@ -318,24 +360,34 @@ def load_trajectory(
 # -- document shapes -------------------------------------------------------------------
 
 
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if value < 1:
+        raise InvalidData(attribute.name, f"expected a whole number ≥ 1, got {describe(value)}")
+
+
+def _not_negative(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if value < 0:
+        raise InvalidData(attribute.name, f"expected a whole number ≥ 0, got {describe(value)}")
+
+
 @attrs.frozen
 class _EventDocument:
-    id: str
-    trajectory_id: str
-    sequence: int
+    id: str = attrs.field(validator=identifier)
+    trajectory_id: str = attrs.field(validator=identifier)
+    sequence: int = attrs.field(validator=_positive)
     timestamp: dt.datetime
-    name: str
-    from_state: str | None
-    to_state: str
-    actor: str | None
+    name: str = attrs.field(validator=line)
+    from_state: str | None = attrs.field(validator=optional(line))
+    to_state: str = attrs.field(validator=line)
+    actor: str | None = attrs.field(validator=optional(line))
     payload: Any
 
 
 @attrs.frozen
 class _SnapshotHead:
-    id: str
-    state: str
-    version: int
+    id: str = attrs.field(validator=identifier)
+    state: str = attrs.field(validator=line)
+    version: int = attrs.field(validator=_not_negative)
 
 
 @attrs.frozen

@@ -8,29 +8,49 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from trajectory.engine.conversion import load_toml
 from trajectory.engine.errors import InvalidData
+from trajectory.engine.fields import (
+    Identifier,
+    Line,
+    Text,
+    describe,
+    identifier,
+    line,
+    non_blank,
+    text,
+)
 from trajectory.ontwikkelkracht.school import SchoolYear
 
 __all__ = ["Catalog", "Offer", "catalog", "load_catalog"]
 
 
+def _school_years(value: object, field: attrs.Attribute[Any]) -> frozenset[SchoolYear]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidData(field.name, f"expected a list of school years, got {describe(value)}")
+    return frozenset(SchoolYear.parse(year) for year in value)
+
+
 @attrs.frozen
 class Offer:
-    """A learning trajectory offered by an expert school."""
+    """A learning trajectory offered by an expert school (its texts within the library's
+    limits: see :mod:`trajectory.engine.fields`)."""
 
-    id: str
-    title: str
-    expert_school: str
-    place: str
-    school_years: frozenset[SchoolYear]
-    summary: str = ""
+    id: Identifier = attrs.field(validator=identifier)
+    title: Line = attrs.field(validator=[line, non_blank])
+    expert_school: Line = attrs.field(validator=[line, non_blank])
+    place: Line = attrs.field(validator=line)
+    school_years: frozenset[SchoolYear] = attrs.field(
+        converter=attrs.Converter(_school_years, takes_field=True)  # type: ignore[misc]
+    )
+    summary: Text = attrs.field(default="", validator=text)
 
     def offered_in(self, school_year: SchoolYear) -> bool:
         """Whether the offer is in the catalog for ``school_year``."""
@@ -57,7 +77,7 @@ class Catalog:
         if found is not None:
             return found
         known = ", ".join(offer.id for offer in self.offers)
-        raise InvalidData("offer", f"unknown offer {offer_id!r}; known: {known}")
+        raise InvalidData("offer", f"unknown offer {describe(offer_id)}; known: {known}")
 
     def for_year(self, school_year: str | SchoolYear) -> tuple[Offer, ...]:
         """The offers in the catalog for ``school_year``."""

@@ -11,6 +11,8 @@ from typing import Final
 
 import attrs
 
+from trajectory.engine.fields import Identifier, Line, Name, Text
+
 __all__ = [
     "ActivityPlan",
     "ActivityPlanPart",
@@ -102,7 +104,7 @@ class DevelopmentPlanPart(enum.StrEnum):
 class Participant:
     """A person taking part: name, role and the hours they commit."""
 
-    name: str
+    name: Name
     role: Role
     planned_hours: Decimal
 
@@ -120,9 +122,9 @@ class Orientation:
     """The orientation talk with the expert school and its report."""
 
     date: dt.date
-    learning_question: str
+    learning_question: Text
     conclusion: Conclusion
-    report: str
+    report: Text
 
 
 def _missing(plan: object, parts: type[enum.StrEnum]) -> tuple[str, ...]:
@@ -139,10 +141,10 @@ def _names(parts: type[enum.StrEnum]) -> tuple[str, ...]:
 class ActivityPlan:
     """The activity plan's four parts; a part not yet written is ``None``."""
 
-    report: str | None = None
-    willing_and_able: str | None = None
-    leadership_commitment: str | None = None
-    team_support: str | None = None
+    report: Text | None = None
+    willing_and_able: Text | None = None
+    leadership_commitment: Text | None = None
+    team_support: Text | None = None
 
     @property
     def missing_parts(self) -> tuple[str, ...]:
@@ -154,10 +156,10 @@ class ActivityPlan:
 class DevelopmentPlan:
     """The development plan's four parts; a part not yet written is ``None``."""
 
-    guidance: str | None = None
-    needs: str | None = None
-    core_team: str | None = None
-    hours_deployment: str | None = None
+    guidance: Text | None = None
+    needs: Text | None = None
+    core_team: Text | None = None
+    hours_deployment: Text | None = None
 
     @property
     def missing_parts(self) -> tuple[str, ...]:
@@ -190,7 +192,7 @@ class StudyMoment:
 
     date: dt.date
     form: StudyMomentForm
-    topic: str | None = None
+    topic: Text | None = None
 
 
 @attrs.frozen
@@ -198,14 +200,14 @@ class GuidanceMoment:
     """A guidance moment held with the core group."""
 
     date: dt.date
-    notes: str | None = None
+    notes: Text | None = None
 
 
 @attrs.frozen
 class HoursEntry:
     """Hours a participant invested on a date."""
 
-    participant: str
+    participant: Name
     date: dt.date
     hours: Decimal
 
@@ -218,8 +220,8 @@ class SelfScan:
     ``closing`` (the result).
     """
 
-    moment: str
-    model: str
+    moment: Line
+    model: Identifier
     date: dt.date
     scores: Mapping[str, int]
 
@@ -235,14 +237,14 @@ class Grant:
 
     amount: Decimal
     date: dt.date
-    override_reason: str | None = None
+    override_reason: Text | None = None
 
 
 @attrs.frozen
 class Settlement:
     """The subsidy settled (vaststelling) against the hours actually invested."""
 
-    policy: str
+    policy: Identifier
     amount_granted: Decimal
     amount_settled: Decimal
     hours_required: Decimal

@@ -2,7 +2,9 @@
 
 Each class is a frozen attrs class; ``Trajectory.fire(event, **fields)`` builds it
 and a wrong, missing or unknown field raises :class:`~trajectory.InvalidData`
-naming the field.
+naming the field. Texts keep the library's limits (:mod:`trajectory.engine.fields`),
+persons' names are normalised as they enter, and every value is immutable (the
+self-scan's scores a ``frozendict``), so a recorded event cannot change afterwards.
 """
 
 from __future__ import annotations
@@ -13,25 +15,33 @@ from decimal import Decimal
 from typing import Any, Final
 
 import attrs
+from frozendict import frozendict
 
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.fields import (
+    Identifier,
+    Name,
+    Text,
     calendar_date,
+    check_identifier,
     choice,
     dates,
     decimal_amount,
+    describe,
     names,
     optional,
+    person_name,
     text,
     with_field,
 )
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.development_models import development_model
 from trajectory.ontwikkelkracht.model import Conclusion, Role, StudyMomentForm, TalkKind
-from trajectory.ontwikkelkracht.rules import Rules
+from trajectory.ontwikkelkracht.rules import MAX_AMOUNT, Rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
 
 __all__ = [
+    "MAX_AMOUNT",
     "AddParticipant",
     "Created",
     "Decline",
@@ -58,24 +68,6 @@ __all__ = [
 MAX_PLANNED_HOURS: Final = Decimal(1659)
 #: A day has 24 hours: a ceiling for hours logged on one date.
 MAX_HOURS_PER_DAY: Final = Decimal(24)
-#: A ceiling for a granted amount, far above any scheme's: guards against typos.
-MAX_AMOUNT: Final = Decimal(10_000_000)
-
-
-def _non_blank(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidData(attribute.name, f"expected a non-blank text, got {value!r}")
-
-
-def _instance(kind: type) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, kind):
-            raise InvalidData(
-                attribute.name,
-                f"expected a {kind.__name__}, got {value!r} ({type(value).__name__})",
-            )
-
-    return check
 
 
 def _at_least_one_part(instance: Any) -> None:
@@ -106,7 +98,8 @@ class Created:
             value = getattr(self, name)
             if type(value) is not kind and not isinstance(value, kind):
                 raise InvalidData(
-                    name, f"expected a {kind.__name__}, got {value!r} ({type(value).__name__})"
+                    name,
+                    f"expected a {kind.__name__}, got {describe(value)} ({type(value).__name__})",
                 )
 
 
@@ -116,11 +109,11 @@ class HoldOrientation:
 
     date: dt.date = attrs.field(validator=calendar_date)
     """When the talk was held (not in the future)."""
-    learning_question: str = attrs.field(validator=text)
+    learning_question: Text = attrs.field(validator=text)
     """The school's learning question (leervraag)."""
     conclusion: Conclusion = attrs.field(converter=choice(Conclusion))  # type: ignore[misc]
     """``positive`` or ``negative``."""
-    report: str = attrs.field(validator=text)
+    report: Text = attrs.field(validator=text)
     """The report (verslag) of the talk; required for the application."""
 
 
@@ -128,21 +121,21 @@ class HoldOrientation:
 class Decline:
     """``decline``: the school does not pursue the trajectory."""
 
-    reason: str = attrs.field(validator=text)
+    reason: Text = attrs.field(validator=text)
 
 
 @attrs.frozen
 class Reject:
     """``reject``: the funder rejects the application (e.g. ``budget.exhausted``)."""
 
-    reason: str = attrs.field(validator=text)
+    reason: Text = attrs.field(validator=text)
 
 
 @attrs.frozen
 class Withdraw:
     """``withdraw``: the school withdraws (before the grant) or stops (after it)."""
 
-    reason: str = attrs.field(validator=text)
+    reason: Text = attrs.field(validator=text)
 
 
 @attrs.frozen
@@ -164,7 +157,7 @@ class GrantSubsidy:
         ),
     )
     """The amount in euro; default: the scheme's fixed amount."""
-    override_reason: str | None = attrs.field(default=None, validator=optional(text))
+    override_reason: Text | None = attrs.field(default=None, validator=optional(text))
     """Required when ``amount`` differs from the scheme's fixed amount."""
 
 
@@ -175,7 +168,7 @@ class HoldStudyMoment:
     date: dt.date = attrs.field(validator=calendar_date)
     form: StudyMomentForm = attrs.field(converter=choice(StudyMomentForm))  # type: ignore[misc]
     """``own_school``, ``expert_school_visit`` or ``joint_session``."""
-    topic: str | None = attrs.field(default=None, validator=optional(text))
+    topic: Text | None = attrs.field(default=None, validator=optional(text))
 
 
 @attrs.frozen
@@ -183,21 +176,21 @@ class HoldGuidanceMoment:
     """``hold_guidance_moment``: a guidance moment with the core group."""
 
     date: dt.date = attrs.field(validator=calendar_date)
-    notes: str | None = attrs.field(default=None, validator=optional(text))
+    notes: Text | None = attrs.field(default=None, validator=optional(text))
 
 
 @attrs.frozen
 class HoldClosingTalk:
     """``hold_closing_talk``: the closing talk (nagesprek) that evaluates the trajectory."""
 
-    evaluation: str | None = attrs.field(default=None, validator=optional(text))
+    evaluation: Text | None = attrs.field(default=None, validator=optional(text))
 
 
 @attrs.frozen
 class DeliverImplementationPlan:
     """``deliver_implementation_plan``: how the learning is secured the year after."""
 
-    plan: str = attrs.field(validator=text)
+    plan: Text = attrs.field(validator=text)
 
 
 @attrs.frozen
@@ -213,7 +206,8 @@ class RecordTalk:
 class AddParticipant:
     """``add_participant``: a person who takes part, with the hours they commit."""
 
-    name: str = attrs.field(validator=_non_blank)
+    name: Name = attrs.field(converter=person_name)  # type: ignore[misc]
+    """The person's name (normalised: see :func:`~trajectory.engine.fields.normalise_name`)."""
     role: Role = attrs.field(converter=choice(Role))  # type: ignore[misc]
     """``school_leader``, ``teacher``, ``support_staff``, ``intern_coach`` or ``other``."""
     planned_hours: Decimal = attrs.field(
@@ -226,17 +220,17 @@ class AddParticipant:
 class RemoveParticipant:
     """``remove_participant``: a person no longer takes part."""
 
-    name: str = attrs.field(validator=_non_blank)
+    name: Name = attrs.field(converter=person_name)  # type: ignore[misc]
 
 
 @attrs.frozen
 class WriteActivityPlan:
     """``write_activity_plan``: one or more of the activity plan's four parts."""
 
-    report: str | None = attrs.field(default=None, validator=optional(text))
-    willing_and_able: str | None = attrs.field(default=None, validator=optional(text))
-    leadership_commitment: str | None = attrs.field(default=None, validator=optional(text))
-    team_support: str | None = attrs.field(default=None, validator=optional(text))
+    report: Text | None = attrs.field(default=None, validator=optional(text))
+    willing_and_able: Text | None = attrs.field(default=None, validator=optional(text))
+    leadership_commitment: Text | None = attrs.field(default=None, validator=optional(text))
+    team_support: Text | None = attrs.field(default=None, validator=optional(text))
 
     def __attrs_post_init__(self) -> None:
         _at_least_one_part(self)
@@ -246,7 +240,7 @@ class WriteActivityPlan:
 class FormCoreGroup:
     """``form_core_group``: the participants in the core group (kerngroep)."""
 
-    members: tuple[str, ...] = attrs.field(converter=with_field(names))  # type: ignore[misc]
+    members: tuple[Name, ...] = attrs.field(converter=with_field(names))  # type: ignore[misc]
 
 
 @attrs.frozen
@@ -262,10 +256,10 @@ class PlanCalendar:
 class WriteDevelopmentPlan:
     """``write_development_plan``: one or more of the development plan's four parts."""
 
-    guidance: str | None = attrs.field(default=None, validator=optional(text))
-    needs: str | None = attrs.field(default=None, validator=optional(text))
-    core_team: str | None = attrs.field(default=None, validator=optional(text))
-    hours_deployment: str | None = attrs.field(default=None, validator=optional(text))
+    guidance: Text | None = attrs.field(default=None, validator=optional(text))
+    needs: Text | None = attrs.field(default=None, validator=optional(text))
+    core_team: Text | None = attrs.field(default=None, validator=optional(text))
+    hours_deployment: Text | None = attrs.field(default=None, validator=optional(text))
 
     def __attrs_post_init__(self) -> None:
         _at_least_one_part(self)
@@ -275,7 +269,7 @@ class WriteDevelopmentPlan:
 class LogHours:
     """``log_hours``: hours a participant invested on a date."""
 
-    participant: str = attrs.field(validator=_non_blank)
+    participant: Name = attrs.field(converter=person_name)  # type: ignore[misc]
     date: dt.date = attrs.field(validator=calendar_date)
     hours: Decimal = attrs.field(
         converter=decimal_amount(  # type: ignore[misc]
@@ -286,15 +280,16 @@ class LogHours:
 
 
 def _known_model(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        raise InvalidData(attribute.name, f"expected a development model id, got {value!r}")
-    development_model(value)
+    development_model(check_identifier(value, attribute.name))
 
 
-def _scores(value: object, field: attrs.Attribute[Any]) -> dict[str, int]:
+def _scores(value: object, field: attrs.Attribute[Any]) -> frozendict[str, int]:
+    """An immutable copy: a recorded self-scan cannot change afterwards."""
     if not isinstance(value, Mapping):
-        raise InvalidData(field.name, f"expected a mapping of aspect to level, got {value!r}")
-    return dict(value)
+        raise InvalidData(
+            field.name, f"expected a mapping of aspect to level, got {describe(value)}"
+        )
+    return frozendict(value)
 
 
 @attrs.frozen
@@ -302,25 +297,32 @@ class RecordSelfScan:
     """``record_self_scan``: the school's self-scan on a School aan Zet development model,
     a baseline at the intake and a result at the closing talk."""
 
-    model: str = attrs.field(validator=_known_model)
+    model: Identifier = attrs.field(validator=_known_model)
     """``samen-leren-inhoud-geven`` or ``lerende-organisatie``."""
     date: dt.date = attrs.field(validator=calendar_date)
     scores: Mapping[str, int] = attrs.field(converter=with_field(_scores))  # type: ignore[misc]
-    """A level (1 to 5) for every aspect of the model, by aspect id."""
+    """A level (1 to 5) for every aspect of the model, by aspect id (kept immutable)."""
 
     def __attrs_post_init__(self) -> None:
         model = development_model(self.model)
         for aspect, level in self.scores.items():
             if aspect not in model.aspect_ids:
+                where = (
+                    f"scores.{aspect}" if isinstance(aspect, str) and len(aspect) < 80 else "scores"
+                )
                 raise InvalidData(
-                    f"scores.{aspect}",
-                    f"not an aspect of {model.id}; its aspects: {', '.join(model.aspect_ids)}",
+                    where,
+                    f"{describe(aspect)} is not an aspect of {model.id}; "
+                    f"its aspects: {', '.join(model.aspect_ids)}",
                 )
             if isinstance(level, bool) or not isinstance(level, int):
-                raise InvalidData(f"scores.{aspect}", f"expected a level 1 to 5, got {level!r}")
+                raise InvalidData(
+                    f"scores.{aspect}", f"expected a level 1 to 5, got {describe(level)}"
+                )
             if not 1 <= level <= len(model.levels):
                 raise InvalidData(
-                    f"scores.{aspect}", f"expected a level 1 to {len(model.levels)}, got {level}"
+                    f"scores.{aspect}",
+                    f"expected a level 1 to {len(model.levels)}, got {describe(level)}",
                 )
         missing = [aspect for aspect in model.aspect_ids if aspect not in self.scores]
         if missing:

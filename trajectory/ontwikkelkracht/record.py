@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from trajectory.engine.fields import name_key
+from trajectory.engine.fields import Name, Text, name_key
 from trajectory.engine.records import evolver
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.model import (
@@ -55,16 +55,16 @@ class Leertraject:
     """When the application was first received (it is decided in order of receipt)."""
     completion_deadline: dt.date | None = None
     grant: Grant | None = None
-    core_group: tuple[str, ...] = ()
+    core_group: tuple[Name, ...] = ()
     calendar: Calendar | None = None
     development_plan: DevelopmentPlan = EMPTY_DEVELOPMENT_PLAN
     study_moments: tuple[StudyMoment, ...] = ()
     guidance_moments: tuple[GuidanceMoment, ...] = ()
     hours: tuple[HoursEntry, ...] = ()
     self_scans: tuple[SelfScan, ...] = ()
-    evaluation: str | None = None
-    implementation_plan: str | None = None
-    reason: str | None = None
+    evaluation: Text | None = None
+    implementation_plan: Text | None = None
+    reason: Text | None = None
     """Why the trajectory was declined, rejected, withdrawn or stopped."""
     settlement: Settlement | None = None
     # An index of the hours per (participant, date), built on first use; not data

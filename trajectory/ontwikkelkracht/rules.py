@@ -7,6 +7,11 @@ the same form and :func:`register_rules` makes :func:`rules_for` return it.
 >>> rules = rules_for("2024-2025")
 >>> rules.subsidy_amount, rules.minimum_participants, rules.minimum_hours
 (Decimal('21200.00'), 5, Decimal('800'))
+
+:class:`Rules` and :class:`ApplicationWindow` validate themselves, so rules built in
+Python are held to what a rules file is: finite amounts within bounds, aware
+datetimes, whole numbers within bounds, texts within the library's limits; and
+their collections are made immutable (tuples, frozensets).
 """
 
 from __future__ import annotations
@@ -23,6 +28,19 @@ import attrs
 
 from trajectory.engine.conversion import converter, load_toml
 from trajectory.engine.errors import InvalidData
+from trajectory.engine.fields import (
+    Identifier,
+    Line,
+    Text,
+    aware_datetime,
+    check_choice,
+    check_text,
+    decimal_amount,
+    describe,
+    identifier,
+    line,
+    text,
+)
 from trajectory.ontwikkelkracht.model import TalkKind
 from trajectory.ontwikkelkracht.school import SchoolYear, Sector
 
@@ -48,14 +66,26 @@ converter.register_unstructure_hook(SchoolYear, str)
 
 _RULES_PACKAGE: Final = "trajectory.ontwikkelkracht.data.rules"
 
+#: A ceiling for an amount in euro (a subsidy, a grant), far above any scheme's:
+#: guards against typos.
+MAX_AMOUNT: Final = Decimal(10_000_000)
+#: A ceiling for the minimum hours of a school year's rules.
+MAX_MINIMUM_HOURS: Final = Decimal(1_000_000)
+#: A ceiling for the counts in the rules (participants, moments, school leaders).
+MAX_COUNT: Final = 10_000
+#: Ceilings for the periods in the rules: ten years.
+MAX_PERIOD_DAYS: Final = 3_660
+MAX_PERIOD_WEEKS: Final = 520
+
 
 @attrs.frozen
 class ApplicationWindow:
-    """A period in which applications can be submitted (aanvraagtijdvak)."""
+    """A period in which applications can be submitted (aanvraagtijdvak); ``opens``
+    and ``closes`` are timezone-aware."""
 
-    opens: dt.datetime
-    closes: dt.datetime
-    label: str = ""
+    opens: dt.datetime = attrs.field(validator=aware_datetime)
+    closes: dt.datetime = attrs.field(validator=aware_datetime)
+    label: Line = attrs.field(default="", validator=line)
 
     def __attrs_post_init__(self) -> None:
         if self.closes <= self.opens:
@@ -67,12 +97,69 @@ class ApplicationWindow:
         return isinstance(moment, dt.datetime) and self.opens <= moment <= self.closes
 
 
-def _at_least(minimum: int) -> Any:
+def _whole(minimum: int, maximum: int = MAX_COUNT) -> Any:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise InvalidData(attribute.name, f"expected a whole number ≥ {minimum}, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise InvalidData(
+                attribute.name,
+                f"expected a whole number from {minimum} to {maximum}, got {describe(value)}",
+            )
 
     return check
+
+
+def _boolean(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidData(attribute.name, f"expected true or false, got {describe(value)}")
+
+
+def _school_year(value: object) -> SchoolYear:
+    return SchoolYear.parse(value)
+
+
+def _items(value: object, field: str, what: str) -> list[Any]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidData(field, f"expected a list of {what}, got {describe(value)}")
+    return list(value)
+
+
+def _sectors(value: object, field: attrs.Attribute[Any]) -> frozenset[Sector]:
+    items = _items(value, field.name, "sectors")
+    return frozenset(
+        check_choice(Sector, item, f"{field.name}[{index}]") for index, item in enumerate(items)
+    )
+
+
+def _talks(value: object, field: attrs.Attribute[Any]) -> tuple[tuple[TalkKind, ...], ...]:
+    """Every requirement: a non-empty tuple of the kinds of talk that fulfil it."""
+    found = []
+    for index, kinds in enumerate(_items(value, field.name, "requirements")):
+        where = f"{field.name}[{index}]"
+        options = tuple(
+            check_choice(TalkKind, kind, f"{where}[{number}]")
+            for number, kind in enumerate(_items(kinds, where, "kinds of talk"))
+        )
+        if not options:
+            raise InvalidData(where, "every requirement needs at least one kind")
+        found.append(options)
+    return tuple(found)
+
+
+def _windows(value: object, field: attrs.Attribute[Any]) -> tuple[ApplicationWindow, ...]:
+    windows = tuple(_items(value, field.name, "application windows"))
+    for index, window in enumerate(windows):
+        if not isinstance(window, ApplicationWindow):
+            raise InvalidData(
+                f"{field.name}[{index}]", f"expected an ApplicationWindow, got {describe(window)}"
+            )
+    return windows
+
+
+def _notes(value: object, field: attrs.Attribute[Any]) -> tuple[str, ...]:
+    return tuple(
+        check_text(note, f"{field.name}[{index}]")
+        for index, note in enumerate(_items(value, field.name, "notes"))
+    )
 
 
 @attrs.frozen
@@ -84,26 +171,43 @@ class Rules:
     from a published source; ``source`` says where they come from.
     """
 
-    school_year: SchoolYear
-    confirmed: bool
-    source: str
-    subsidy_amount: Decimal
-    minimum_hours: Decimal
-    reimbursed_share: Decimal
-    minimum_participants: int = attrs.field(validator=_at_least(1))
-    minimum_school_leaders: int = attrs.field(validator=_at_least(0))
-    study_moments_minimum: int = attrs.field(validator=_at_least(0))
-    study_moments_maximum: int = attrs.field(validator=_at_least(1))
-    guidance_moments_minimum: int = attrs.field(validator=_at_least(0))
-    core_group_minimum: int = attrs.field(validator=_at_least(1))
-    core_group_school_leaders: int = attrs.field(validator=_at_least(0))
-    eligible_sectors: frozenset[Sector]
-    required_talks: tuple[tuple[TalkKind, ...], ...]
-    application_windows: tuple[ApplicationWindow, ...]
-    completion_period_days: int = attrs.field(default=14, validator=_at_least(1))
-    decision_period_weeks: int = attrs.field(default=13, validator=_at_least(1))
-    settlement_policy: str = "pro_rata"
-    notes: tuple[str, ...] = ()
+    school_year: SchoolYear = attrs.field(converter=_school_year)
+    confirmed: bool = attrs.field(validator=_boolean)
+    source: Text = attrs.field(validator=text)
+    subsidy_amount: Decimal = attrs.field(
+        converter=decimal_amount(minimum=Decimal(0), maximum=MAX_AMOUNT, unit="euro")  # type: ignore[misc]
+    )
+    minimum_hours: Decimal = attrs.field(
+        converter=decimal_amount(  # type: ignore[misc]
+            minimum=Decimal(0), maximum=MAX_MINIMUM_HOURS, unit="hours", strict_minimum=True
+        )
+    )
+    reimbursed_share: Decimal = attrs.field(
+        converter=decimal_amount(minimum=Decimal(0), maximum=Decimal(1), unit="(a share)")  # type: ignore[misc]
+    )
+    minimum_participants: int = attrs.field(validator=_whole(1))
+    minimum_school_leaders: int = attrs.field(validator=_whole(0))
+    study_moments_minimum: int = attrs.field(validator=_whole(0))
+    study_moments_maximum: int = attrs.field(validator=_whole(1))
+    guidance_moments_minimum: int = attrs.field(validator=_whole(0))
+    core_group_minimum: int = attrs.field(validator=_whole(1))
+    core_group_school_leaders: int = attrs.field(validator=_whole(0))
+    eligible_sectors: frozenset[Sector] = attrs.field(
+        converter=attrs.Converter(_sectors, takes_field=True)  # type: ignore[misc]
+    )
+    required_talks: tuple[tuple[TalkKind, ...], ...] = attrs.field(
+        converter=attrs.Converter(_talks, takes_field=True)  # type: ignore[misc]
+    )
+    application_windows: tuple[ApplicationWindow, ...] = attrs.field(
+        converter=attrs.Converter(_windows, takes_field=True)  # type: ignore[misc]
+    )
+    completion_period_days: int = attrs.field(default=14, validator=_whole(1, MAX_PERIOD_DAYS))
+    decision_period_weeks: int = attrs.field(default=13, validator=_whole(1, MAX_PERIOD_WEEKS))
+    settlement_policy: Identifier = attrs.field(default="pro_rata", validator=identifier)
+    notes: tuple[Text, ...] = attrs.field(
+        default=(),
+        converter=attrs.Converter(_notes, takes_field=True),  # type: ignore[misc]
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.study_moments_maximum < self.study_moments_minimum:
@@ -112,14 +216,6 @@ class Rules:
                 f"expected at least study_moments_minimum ({self.study_moments_minimum}), "
                 f"got {self.study_moments_maximum}",
             )
-        if self.subsidy_amount < 0:
-            raise InvalidData("subsidy_amount", f"expected ≥ 0, got {self.subsidy_amount}")
-        if self.minimum_hours <= 0:
-            raise InvalidData("minimum_hours", f"expected > 0, got {self.minimum_hours}")
-        if not 0 <= self.reimbursed_share <= 1:
-            raise InvalidData("reimbursed_share", f"expected 0 to 1, got {self.reimbursed_share}")
-        if any(not kinds for kinds in self.required_talks):
-            raise InvalidData("required_talks", "every requirement needs at least one kind")
 
     def window_at(self, moment: dt.datetime) -> ApplicationWindow | None:
         """The application window open at ``moment``, if any."""
@@ -209,10 +305,10 @@ def register_rules(rules: Rules | Iterable[Rules]) -> None:
     elif isinstance(candidate, list | tuple | set | frozenset):
         batch = list(candidate)
     else:
-        raise InvalidData("rules", f"expected Rules or a list of them, got {rules!r}")
+        raise InvalidData("rules", f"expected Rules or a list of them, got {describe(rules)}")
     for item in batch:
         if not isinstance(item, Rules):
-            raise InvalidData("rules", f"expected Rules, got {item!r}")
+            raise InvalidData("rules", f"expected Rules, got {describe(item)}")
     for item in batch:
         check_rules(item)
     with _lock:

@@ -13,7 +13,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import brin as stdnum_brin
 
 from trajectory.engine.errors import InvalidData
-from trajectory.engine.fields import choice
+from trajectory.engine.fields import Line, check_line, choice, describe, line, non_blank
 
 __all__ = ["School", "SchoolYear", "Sector"]
 
@@ -51,7 +51,9 @@ class SchoolYear:
     @first_year.validator
     def _check_first_year(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2999:
-            raise InvalidData("school_year", f"expected a year from 1900 to 2999, got {value!r}")
+            raise InvalidData(
+                "school_year", f"expected a year from 1900 to 2999, got {describe(value)}"
+            )
 
     @classmethod
     def parse(cls, text: object) -> SchoolYear:
@@ -59,17 +61,21 @@ class SchoolYear:
         if isinstance(text, SchoolYear):
             return text
         if not isinstance(text, str):
-            raise InvalidData("school_year", f"expected text such as '2024-2025', got {text!r}")
+            raise InvalidData(
+                "school_year", f"expected text such as '2024-2025', got {describe(text)}"
+            )
         return _parse_school_year(text)
 
     @classmethod
     def _from_text(cls, text: str) -> SchoolYear:
         match = _YEAR_PATTERN.fullmatch(text.strip())
         if match is None:
-            raise InvalidData("school_year", f"expected the form '2024-2025', got {text!r}")
+            raise InvalidData("school_year", f"expected the form '2024-2025', got {describe(text)}")
         first, second = int(match[1]), int(match[2])
         if second != first + 1:
-            raise InvalidData("school_year", f"the second year must follow the first, got {text!r}")
+            raise InvalidData(
+                "school_year", f"the second year must follow the first, got {describe(text)}"
+            )
         return cls(first)
 
     @classmethod
@@ -104,20 +110,18 @@ def _parse_school_year(text: str) -> SchoolYear:
 
 def _brin(value: object, field: attrs.Attribute[Any]) -> str:
     if not isinstance(value, str):
-        raise InvalidData(field.name, f"expected a BRIN such as '12AB' or '12AB00', got {value!r}")
+        raise InvalidData(
+            field.name, f"expected a BRIN such as '12AB' or '12AB00', got {describe(value)}"
+        )
+    check_line(value, field.name)
     try:
         return str(stdnum_brin.validate(value))
     except ValidationError as err:
         raise InvalidData(
             field.name,
-            f"{value!r} is not a valid BRIN (2 digits, 2 letters, optionally "
+            f"{describe(value)} is not a valid BRIN (2 digits, 2 letters, optionally "
             f"a 2-digit location number): {err}",
         ) from err
-
-
-def _non_blank(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidData(attribute.name, f"expected a non-blank text, got {value!r}")
 
 
 @attrs.frozen
@@ -125,15 +129,17 @@ class School:
     """A school location taking part in a programme.
 
     ``brin`` is validated and normalised with python-stdnum: ``"12ab 00"`` becomes
-    ``"12AB00"``; an invalid one raises :class:`~trajectory.InvalidData`.
+    ``"12AB00"``; an invalid one raises :class:`~trajectory.InvalidData`. ``name`` and
+    ``board`` are short texts (one line, at most 200 characters: see
+    :mod:`trajectory.engine.fields`).
 
     >>> School(name="OBS De Linde", sector="po", board="Stichting Primair", brin="12ab00")
     School(name='OBS De Linde', sector=<Sector.PO: 'po'>, board='Stichting Primair', brin='12AB00')
     """
 
-    name: str = attrs.field(validator=_non_blank)
+    name: Line = attrs.field(validator=[line, non_blank])
     sector: Sector = attrs.field(converter=choice(Sector))  # type: ignore[misc]
-    board: str = attrs.field(validator=_non_blank)
+    board: Line = attrs.field(validator=[line, non_blank])
     brin: str = attrs.field(converter=attrs.Converter(_brin, takes_field=True))  # type: ignore[misc]
 
     @property

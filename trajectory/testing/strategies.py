@@ -132,7 +132,8 @@ _UNKNOWN_FIELDS: Final = ("colour", "Date", "amount_eur", "note", "payload")
 
 
 def texts() -> st.SearchStrategy[str]:
-    """Non-blank texts: a few fixed sentences, or a word followed by any text.
+    """Non-blank texts: a few fixed sentences, or a word followed by any text without
+    control characters (so that it fits any text field, one line or many).
 
     >>> from hypothesis import given
     >>> @given(texts())
@@ -141,7 +142,8 @@ def texts() -> st.SearchStrategy[str]:
     >>> non_blank()
     """
     word = st.sampled_from(_WORDS)
-    free = st.builds(lambda first, rest: f"{first} {rest}", word, st.text(max_size=30))
+    rest = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=30)
+    free = st.builds(lambda first, more: f"{first} {more}", word, rest)
     return st.one_of(st.sampled_from(_SENTENCES), free)
 
 
