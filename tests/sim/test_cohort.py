@@ -295,3 +295,39 @@ def test_probabilities_read_back() -> None:
     assert 0.03 == DEFAULT.withdraw_in("in_progress")
     assert 0.0 == DEFAULT.withdraw_in("closing")
     assert DEFAULT == Probabilities(**DEFAULT.to_dict())
+
+
+@pytest.mark.parametrize(
+    "budget",
+    [-(10**5000), 10**5000, Decimal("1E+999999999"), "1e999999999", Decimal("-Infinity")],
+    ids=["huge-negative", "huge", "decimal-huge", "text-huge", "minus-infinity"],
+)
+def test_a_budget_out_of_any_range_is_refused_naming_it(budget: Any) -> None:
+    """A budget of thousands of digits, or beyond any budget, is InvalidData naming
+    'budget' with a short message (never a ValueError from printing it, nor a
+    decimal.InvalidOperation from dividing by it)."""
+    with pytest.raises(InvalidData) as refused:
+        simulate(1, seed=1, budget=budget)
+    assert "budget" == refused.value.field
+    assert len(str(refused.value)) < 200
+
+
+def test_a_budget_is_decided_exactly_however_small_the_grant() -> None:
+    """With a grant so small that the budget would pay for more of them than decimal
+    arithmetic counts exactly, every application is decided (all granted) instead of
+    the division failing."""
+    import attrs
+
+    from trajectory import register_rules
+    from trajectory.ontwikkelkracht import unregister_rules
+
+    register_rules(attrs.evolve(rules_for("2024-2025"), subsidy_amount=Decimal("1E-30")))
+    try:
+        tiny = simulate(40, seed=5, budget=1)
+        unlimited = simulate(40, seed=5)
+    finally:
+        unregister_rules("2024-2025")
+    assert Decimal(1) == tiny.budget
+    assert {k: v for k, v in unlimited.to_dict().items() if k != "budget"} == {
+        k: v for k, v in tiny.to_dict().items() if k != "budget"
+    }

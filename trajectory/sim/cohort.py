@@ -48,6 +48,7 @@ import attrs
 import structlog
 
 from trajectory.engine.errors import InvalidData, PreconditionFailed
+from trajectory.engine.fields import describe
 from trajectory.engine.history import Event, ManualClock
 from trajectory.engine.runtime import Trajectory
 from trajectory.ontwikkelkracht.catalog import Catalog, Offer, catalog
@@ -685,13 +686,13 @@ def _check_budget(value: object) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise InvalidData("budget", f"expected an amount in euro, got {value!r}")
+        raise InvalidData("budget", f"expected an amount in euro, got {describe(value)}")
     try:
         amount = Decimal(str(value).strip()) if isinstance(value, float | str) else Decimal(value)
     except InvalidOperation:
-        raise InvalidData("budget", f"expected an amount in euro, got {value!r}") from None
+        raise InvalidData("budget", f"expected an amount in euro, got {describe(value)}") from None
     if not amount.is_finite() or amount < 0:
-        raise InvalidData("budget", f"expected an amount of at least 0 euro, got {value!r}")
+        raise InvalidData("budget", f"expected an amount of at least 0 euro, got {describe(value)}")
     if amount >= 10**18:  # beyond any budget; and decimal arithmetic stays exact below
         raise InvalidData("budget", f"expected an amount below 10**18 euro, got {amount:.6g}")
     return amount
@@ -876,7 +877,10 @@ def _decisions(walked: Iterable[_Walked], amount: Decimal, budget: Decimal | Non
         (pending for result in walked for pending in result.pending),
         key=lambda pending: (pending.submitted_at, pending.index),
     )
-    if budget is None or amount <= 0:
+    # A budget that covers every application grants them all; below that, the number
+    # that fits is less than the applications waiting (exact in decimal arithmetic,
+    # however small the amount).
+    if budget is None or amount <= 0 or budget >= amount * len(waiting):
         return {pending.index for pending in waiting}
     fits = int(budget // amount)
     return {pending.index for pending in waiting[:fits]}
