@@ -390,3 +390,16 @@ def test_a_huge_whole_number_is_refused_naming_the_field(fields: dict[str, Any])
     (name,) = fields
     assert error.value.field.startswith(name)
     assert "5001 digits" in error.value.reason
+
+
+def test_choice_refuses_any_object_without_hashing_or_printing_it_whole() -> None:
+    """A value nested thousands of levels deep (a list, or a tuple whose hash would
+    recurse) is refused by choice with InvalidData, not a RecursionError from the enum's
+    own lookup or message."""
+    deep_list: Any = []
+    deep_tuple: Any = ()
+    for _ in range(100_000):
+        deep_list, deep_tuple = [deep_list], (deep_tuple,)
+    assert "colour" == refused(colour=deep_list)
+    assert "colour" == refused(colour=deep_tuple)
+    assert "colour" == refused(colour=True)

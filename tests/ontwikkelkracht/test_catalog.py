@@ -175,3 +175,52 @@ def test_load_catalog_rejects_duplicate_ids() -> None:
     with pytest.raises(InvalidData) as info:
         load_catalog(text + "\n" + first)
     assert "leven-lang-lezen" in str(info.value)
+
+
+def test_get_refuses_an_id_that_is_no_text_whatever_it_is() -> None:
+    """An offer id that is no text (a tuple nested so deep that hashing it would
+    recurse) is an unknown offer: InvalidData naming 'offer'."""
+    deep: Any = ()
+    for _ in range(100_000):
+        deep = (deep,)
+    with pytest.raises(InvalidData) as info:
+        catalog().get(deep)
+    assert "offer" == info.value.field
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("id", "x" * 65, "id"),
+        ("id", "a\x00", "id"),
+        ("title", "Lezen\ud800", "title"),
+        ("title", "", "title"),
+        ("expert_school", "OBS\nHet Klokhuis", "expert_school"),
+        ("place", 5, "place"),
+        ("summary", "\x07", "summary"),
+        ("school_years", "2024-2025", "school_years"),
+        ("school_years", ["2024/2025"], "school_year"),
+    ],
+)
+def test_an_offer_built_in_python_keeps_the_limits(field: str, value: Any, named: str) -> None:
+    """An offer is held to the text limits wherever it is made (it is part of a
+    trajectory's creation event, which every store must be able to keep)."""
+    fields: dict[str, Any] = {
+        "id": "lezen",
+        "title": "Lezen",
+        "expert_school": "OBS Het Klokhuis",
+        "place": "Beek en Donk",
+        "school_years": ["2024-2025"],
+        field: value,
+    }
+    with pytest.raises(InvalidData) as info:
+        Offer(**fields)
+    assert named == info.value.field
+
+
+def test_an_offer_keeps_its_school_years_immutable() -> None:
+    """School years given as a list are kept as a frozenset of SchoolYear."""
+    years = ["2024-2025"]
+    offer = Offer(id="lezen", title="Lezen", expert_school="OBS", place="Beek", school_years=years)
+    years.append("2025-2026")
+    assert frozenset({SchoolYear(2024)}) == offer.school_years

@@ -314,22 +314,31 @@ def optional(validator: Validator) -> Validator:
 
 def check_choice(enum_type: type[E], value: object, field: str) -> E:
     """``value`` as a member of ``enum_type`` (a member, or its value such as
-    ``"school_leader"``), else :class:`InvalidData` naming ``field``."""
+    ``"school_leader"``), else :class:`InvalidData` naming ``field``.
+
+    The value is compared with the members' values, never hashed or printed whole, so
+    any object (a structure nested thousands of levels deep too) is refused cleanly.
+    """
     if isinstance(value, enum_type):
         return value
-    try:
-        return enum_type(value)
-    except (ValueError, TypeError):
-        allowed = ", ".join(str(member.value) for member in enum_type)
-        raise InvalidData(field, f"expected one of {allowed}, got {_describe(value)}") from None
+    for member in enum_type:
+        if member.value == value and type(value) is not bool:
+            return member
+    allowed = ", ".join(str(member.value) for member in enum_type)
+    raise InvalidData(field, f"expected one of {allowed}, got {_describe(value)}")
 
 
 def choice(enum_type: type[E]) -> attrs.Converter[Any, E]:
     """Converter: a member of ``enum_type``, or its value (``"school_leader"``)."""
+    by_text = {member.value: member for member in enum_type if type(member.value) is str}
 
     def convert(value: object, field: attrs.Attribute[Any]) -> E:
         if isinstance(value, enum_type):
             return value
+        if type(value) is str:  # the usual case: a value, looked up (a str hashes safely)
+            found = by_text.get(value)
+            if found is not None:
+                return found
         return check_choice(enum_type, value, field.name)
 
     return attrs.Converter(convert, takes_field=True)

@@ -73,7 +73,7 @@ class Catalog:
 
     def get(self, offer_id: str) -> Offer:
         """The offer with ``offer_id``, or :class:`~trajectory.InvalidData`."""
-        found = self._by_id.get(offer_id)
+        found = self._by_id.get(offer_id) if isinstance(offer_id, str) else None
         if found is not None:
             return found
         known = ", ".join(offer.id for offer in self.offers)
