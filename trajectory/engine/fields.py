@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 import re
 import reprlib
@@ -216,18 +217,38 @@ def normalise_name(name: str) -> str:
     """
     if name.isascii():  # the usual case: nothing to remove or compose
         return " ".join(name.split())
+    if len(name) > _CACHED_NAME_LENGTH:
+        return _normalise(name)
+    return _normalise_cached(name)
+
+
+def _normalise(name: str) -> str:
     visible = "".join(char for char in name if unicodedata.category(char) != "Cf")
     return " ".join(unicodedata.normalize("NFC", visible).split())
+
+
+def _key(name: str) -> str:
+    normalised = normalise_name(name)
+    if normalised.isascii():
+        return normalised.casefold()
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", normalised).casefold())
+
+
+# A trajectory has few persons, named again and again: their names are worked out once.
+# A name typed with more characters than this is refused before it is normalised (and
+# is not cached): white space and invisible characters aside, it cannot fit.
+_CACHED_NAME_LENGTH: Final = 4 * MAX_NAME_LENGTH
+_normalise_cached: Final = functools.lru_cache(maxsize=4096)(_normalise)
+_key_cached: Final = functools.lru_cache(maxsize=4096)(_key)
 
 
 def name_key(name: str) -> str:
     """How names are compared: :func:`normalise_name`, then case ignored (Unicode
     canonical caseless matching), so ``"anna  de vries"`` and ``"Anna de Vries"``
     are one person."""
-    normalised = normalise_name(name)
-    if normalised.isascii():
-        return normalised.casefold()
-    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", normalised).casefold())
+    if name.isascii():
+        return " ".join(name.split()).casefold()
+    return _key(name) if len(name) > _CACHED_NAME_LENGTH else _key_cached(name)
 
 
 def check_name(value: object, field: str) -> str:
@@ -235,6 +256,10 @@ def check_name(value: object, field: str) -> str:
     and within the limits of a line; else :class:`InvalidData`."""
     if not isinstance(value, str):
         raise InvalidData(field, f"expected a name (str), got {_describe(value)}")
+    if len(value) > _CACHED_NAME_LENGTH:
+        raise InvalidData(
+            field, f"expected at most {MAX_NAME_LENGTH:,} characters, got {len(value):,}"
+        )
     name = normalise_name(value)
     if not name:
         raise InvalidData(field, f"expected a non-blank name, got {describe(value)}")
