@@ -92,11 +92,24 @@ def test_a_plain_path_is_an_sqlite_file(tmp_path: Path) -> None:
     assert path.exists()
 
 
-@pytest.mark.parametrize("url", [Path("t.db"), 42, b"memory://"])
+def _nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "url",
+    [Path("t.db"), 42, b"memory://", 10**5000, _nested(100_000)],
+    ids=["path", "int", "bytes", "huge int", "deep list"],
+)
 def test_a_url_that_is_not_text_raises_invalid_data(url: Any) -> None:
-    """The URL must be a string."""
-    with pytest.raises(InvalidData):
+    """The URL must be a string; what arrives instead is named in the message, however
+    big or deep it is."""
+    with pytest.raises(InvalidData) as caught:
         open_store(url)
+    assert len(str(caught.value)) < 1000
 
 
 def test_a_store_needs_a_lifecycle() -> None:

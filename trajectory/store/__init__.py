@@ -31,6 +31,7 @@ from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
 from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData, StoreError, TrajectoryError
+from trajectory.engine.fields import describe
 from trajectory.engine.history import Clock
 from trajectory.store.base import Blocked, OutboxEntry, Store, Subscriber, Summary
 from trajectory.store.memory import MemoryStore
@@ -93,9 +94,11 @@ def open_store(
     """
     for name, flag in (("migrate", migrate), ("create", create)):
         if not isinstance(flag, bool):
-            raise InvalidData(name, f"expected True or False, got {flag!r}")
+            raise InvalidData(name, f"expected True or False, got {describe(flag)}")
     if clock is not None and not callable(clock):
-        raise InvalidData("clock", f"expected a clock (a callable giving the time), got {clock!r}")
+        raise InvalidData(
+            "clock", f"expected a clock (a callable giving the time), got {describe(clock)}"
+        )
     if lifecycles is None:
         from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
 
@@ -108,7 +111,7 @@ def open_store(
     scheme = parts.scheme.lower()
     if scheme == "memory":
         if parts.netloc or parts.path or parts.query or parts.fragment:
-            raise InvalidData("url", f"memory:// takes nothing after it, got {target!r}")
+            raise InvalidData("url", f"memory:// takes nothing after it, got {describe(target)}")
         return MemoryStore(chosen, clock=clock)
     if scheme == "sqlite":
         path, options = _sqlite_target(parts, target)
@@ -119,7 +122,7 @@ def open_store(
             _require_tables(engine, target)
         return _open_sql(engine, chosen, clock, migrate)
     raise InvalidData(
-        "url", f"expected memory://, sqlite:///file.db or postgresql://…, got {target!r}"
+        "url", f"expected memory://, sqlite:///file.db or postgresql://…, got {describe(target)}"
     )
 
 
@@ -127,25 +130,27 @@ def _checked_text(value: object, field: str) -> str:
     """``value`` if it is text that can name a store: not blank, no NUL character,
     no lone surrogate (the operating system and the drivers take neither)."""
     if not isinstance(value, str) or not value.strip():
-        raise InvalidData(field, f"expected a store URL or file path, got {value!r}")
+        raise InvalidData(field, f"expected a store URL or file path, got {describe(value)}")
     if "\x00" in value:
-        raise InvalidData(field, f"a store URL or file path holds no NUL character: {value!r}")
+        raise InvalidData(
+            field, f"a store URL or file path holds no NUL character: {describe(value)}"
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidData(
-            field, f"expected text that can be written as UTF-8, got {value!r}"
+            field, f"expected text that can be written as UTF-8, got {describe(value)}"
         ) from None
     return value
 
 
 def _checked_lifecycles(lifecycles: object) -> tuple[Lifecycle[Any], ...]:
     if isinstance(lifecycles, str | bytes) or not isinstance(lifecycles, Iterable):
-        raise InvalidData("lifecycles", f"expected lifecycles, got {lifecycles!r}")
+        raise InvalidData("lifecycles", f"expected lifecycles, got {describe(lifecycles)}")
     chosen = tuple(lifecycles)
     wrong = [item for item in chosen if not isinstance(item, Lifecycle)]
     if wrong:
-        raise InvalidData("lifecycles", f"expected lifecycles, got {wrong[0]!r}")
+        raise InvalidData("lifecycles", f"expected lifecycles, got {describe(wrong[0])}")
     if not chosen:
         raise InvalidData("lifecycles", "a store needs at least one lifecycle")
     return chosen
@@ -156,7 +161,7 @@ def _split(url: str) -> SplitResult:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - reading it checks it
     except ValueError as err:  # such as "Invalid IPv6 URL" or a port out of range
-        raise InvalidData("url", f"not a usable store URL: {err}: {url!r}") from err
+        raise InvalidData("url", f"not a usable store URL: {err}: {describe(url)}") from err
     return parts
 
 
@@ -165,7 +170,7 @@ def _absolute(path: str) -> Path:
     try:
         return Path(path).resolve()
     except (OSError, RuntimeError) as err:  # a loop of links: RuntimeError before 3.13
-        raise StoreError(f"cannot find the file {path!r}: {err}") from err
+        raise StoreError(f"cannot find the file {describe(path)}: {err}") from err
 
 
 def _sqlite_target(parts: SplitResult, url: str) -> tuple[Path, dict[str, list[str]]]:
@@ -173,7 +178,8 @@ def _sqlite_target(parts: SplitResult, url: str) -> tuple[Path, dict[str, list[s
     if parts.netloc:
         raise InvalidData(
             "url",
-            f"an SQLite URL names no host ({parts.netloc!r} in {url!r}): {_SQLITE_FORMS}",
+            f"an SQLite URL names no host ({describe(parts.netloc)} in {describe(url)}): "
+            + _SQLITE_FORMS,
         )
     options = parse_qs(parts.query, keep_blank_values=True)
     path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
@@ -193,7 +199,7 @@ def _open_sqlite(
 ) -> Store:
     unknown = sorted(set(options) - _SQLITE_OPTIONS)
     if unknown:
-        raise InvalidData("url", f"unknown SQLite option {unknown[0]!r} for {path}")
+        raise InvalidData("url", f"unknown SQLite option {describe(unknown[0])} for {path}")
     synchronous = _SYNCHRONOUS.get(options.get("synchronous", ["full"])[0].lower())
     if synchronous is None:
         raise InvalidData("url", "synchronous must be full or normal")
