@@ -23,6 +23,7 @@ import abc
 import builtins
 import datetime as dt
 import json
+import reprlib
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
@@ -418,7 +419,7 @@ class Store(abc.ABC):
                 found = _types(position, trajectory_id, sequence)
                 raise CorruptRecord(
                     owner,
-                    f"outbox entry {position!r} cannot be read: expected a position, a "
+                    f"outbox entry {_shown(position)} cannot be read: expected a position, a "
                     f"trajectory id and a sequence number, got {found}",
                 )
             where = f"outbox entry {position} (event {sequence})"
@@ -695,8 +696,16 @@ def _is_count(value: object) -> bool:
 
 
 def _shown_id(trajectory_id: object) -> str:
-    """A stored id as an error names it (its repr, when it is not text)."""
-    return trajectory_id if isinstance(trajectory_id, str) else repr(trajectory_id)[:80]
+    """A stored id as an error names it (a shortened repr, when it is not text)."""
+    return trajectory_id if isinstance(trajectory_id, str) else _shown(trajectory_id)
+
+
+def _shown(value: object) -> str:
+    """A stored value in a message: its repr, shortened; never raises."""
+    try:
+        return reprlib.repr(value)
+    except Exception:  # an int too long to print, a repr that fails
+        return f"<a {type(value).__name__}>"
 
 
 def _types(*values: object) -> str:
