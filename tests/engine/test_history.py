@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 
+from tests.builders import TEAM, at_state
 from trajectory import Event, InvalidData, ManualClock, NoPayload, system_clock
-from trajectory.engine import new_id
-from trajectory.engine.history import new_event_id
+from trajectory.engine import new_id, verify_history
+from trajectory.engine.history import FIRST_MOMENT, LAST_MOMENT, new_event_id
+from trajectory.ontwikkelkracht import LIFECYCLE
 
 START = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -182,3 +185,203 @@ def test_events_compare_by_value() -> None:
     assert event == attrs.evolve(event)
     assert event != attrs.evolve(event, sequence=3)
     assert None is event.actor
+
+
+# -- the range of moments ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime.max.replace(tzinfo=dt.UTC),
+        dt.datetime(9999, 12, 31, 0, 0, tzinfo=dt.UTC),
+        dt.datetime.min.replace(tzinfo=dt.UTC),
+        dt.datetime(1, 1, 1, 23, 59, tzinfo=dt.UTC),
+        dt.datetime(9999, 12, 31, 1, 30, tzinfo=ZoneInfo("Europe/Amsterdam")),
+    ],
+    ids=["datetime.max", "9999-12-31", "datetime.min", "0001-01-01", "9999-12-31 Amsterdam"],
+)
+def test_manual_clock_refuses_a_moment_without_a_date_in_every_zone(moment: dt.datetime) -> None:
+    """A moment within a day of the ends of datetime is refused (its local date may not
+    exist), when the clock is made and when it is set; the clock keeps its time."""
+    with pytest.raises(InvalidData) as refused:
+        ManualClock(moment)
+    assert "now" == refused.value.field
+
+    clock = ManualClock(START)
+    with pytest.raises(InvalidData):
+        clock.set(moment)
+    assert START == clock()
+
+
+def test_manual_clock_takes_the_first_and_the_last_moment() -> None:
+    """The ends of the range are moments like any other."""
+    assert LAST_MOMENT == ManualClock(LAST_MOMENT)()
+    assert FIRST_MOMENT == ManualClock(FIRST_MOMENT)()
+    assert dt.datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=dt.UTC) == LAST_MOMENT
+
+
+@pytest.mark.parametrize(
+    "delta",
+    [
+        {"days": 1e308},
+        {"days": float("inf")},
+        {"days": float("nan")},
+        {"days": 10**5000},
+        {"weeks": -(10**20)},
+        {"fortnights": 1},
+        {"days": "1"},
+    ],
+    ids=["1e308", "inf", "nan", "10**5000", "-10**20 weeks", "unknown unit", "text"],
+)
+def test_manual_clock_refuses_a_step_no_timedelta_holds(delta: dict[str, Any]) -> None:
+    """advance() with arguments a timedelta refuses or cannot hold raises InvalidData
+    naming 'delta' (never a raw OverflowError, ValueError or TypeError); the clock stays."""
+    clock = ManualClock(START)
+
+    with pytest.raises(InvalidData) as refused:
+        clock.advance(**delta)
+
+    assert "delta" == refused.value.field
+    assert START == clock()
+
+
+def test_manual_clock_does_not_advance_past_the_last_moment() -> None:
+    """A step that would carry the clock past the last moment is refused and the clock
+    stays; a step to the last moment itself is taken."""
+    clock = ManualClock(dt.datetime(9999, 12, 1, tzinfo=dt.UTC))
+
+    with pytest.raises(InvalidData) as refused:
+        clock.advance(days=30)
+    assert "delta" == refused.value.field
+    assert dt.datetime(9999, 12, 1, tzinfo=dt.UTC) == clock()
+
+    clock.advance(days=30, microseconds=-1)
+    assert LAST_MOMENT == clock()
+    with pytest.raises(InvalidData):
+        clock.advance(microseconds=1)
+    with pytest.raises(InvalidData):
+        ManualClock(START).advance(days=999_999_999)
+
+
+# -- verify_history ------------------------------------------------------------------------
+
+
+def _history() -> list[Event]:
+    """A leertraject history: the creation, the orientation, registration, a team."""
+    return list(at_state("application_in_preparation").history)
+
+
+def _wrong(events: Any, **options: Any) -> InvalidData:
+    with pytest.raises(InvalidData) as refused:
+        verify_history(events, LIFECYCLE, **options)
+    return refused.value
+
+
+def test_verify_history_returns_a_history_as_a_tuple() -> None:
+    """A history as fire recorded it is returned, as a tuple, from any iterable."""
+    history = _history()
+
+    assert tuple(history) == verify_history(iter(history), LIFECYCLE)
+    owner = history[0].trajectory_id
+    assert tuple(history) == verify_history(history, LIFECYCLE, trajectory_id=owner)
+
+
+def test_verify_history_refuses_an_id_used_twice() -> None:
+    """Two events with one id are refused at the second, naming its id."""
+    history = _history()
+    history[4] = attrs.evolve(history[4], id=history[2].id)
+
+    refused = _wrong(history)
+
+    assert "events[4].id" == refused.field
+    assert history[2].id in refused.reason
+
+
+def test_verify_history_refuses_a_timestamp_that_goes_back() -> None:
+    """An event earlier than the one before it is refused; an equal moment is not."""
+    history = _history()
+    before = history[3].timestamp - dt.timedelta(seconds=1)
+    history[4] = attrs.evolve(history[4], timestamp=before)
+
+    assert "events[4].timestamp" == _wrong(history).field
+
+    history = _history()
+    history[4] = attrs.evolve(history[4], timestamp=history[3].timestamp)
+    assert tuple(history) == verify_history(history, LIFECYCLE)
+
+
+def test_verify_history_compares_timestamps_across_time_zones() -> None:
+    """Timestamps in other zones are compared as moments: 10:00 in Amsterdam in May is
+    08:00 UTC, so a later event at 09:00 UTC does not go back, one at 07:59 UTC does."""
+    history = _history()
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    last = history[-1].timestamp.astimezone(amsterdam)
+    later = history[-1].timestamp.astimezone(dt.UTC) + dt.timedelta(hours=1)
+    history[-2] = attrs.evolve(history[-2], timestamp=last)
+    history[-1] = attrs.evolve(history[-1], timestamp=later)
+    assert tuple(history) == verify_history(history, LIFECYCLE)
+
+    history[-1] = attrs.evolve(history[-1], timestamp=last - dt.timedelta(minutes=1))
+    assert f"events[{len(history) - 1}].timestamp" == _wrong(history).field
+
+
+def test_verify_history_refuses_a_timestamp_outside_the_range_of_moments() -> None:
+    """A timestamp on the last day of datetime is refused like a clock's."""
+    history = _history()
+    history[-1] = attrs.evolve(history[-1], timestamp=dt.datetime(9999, 12, 31, tzinfo=dt.UTC))
+
+    assert f"events[{len(history) - 1}].timestamp" == _wrong(history).field
+
+
+def test_verify_history_refuses_another_trajectory() -> None:
+    """With a trajectory_id, every event must belong to that trajectory."""
+    history = _history()
+
+    assert "events[0].trajectory_id" == _wrong(history, trajectory_id=new_id()).field
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"sequence": True}, "events[4].sequence"),
+        ({"sequence": 3.0}, "events[4].sequence"),
+        ({"id": None}, "events[4].id"),
+        ({"id": "  "}, "events[4].id"),
+        ({"trajectory_id": 7}, "events[4].trajectory_id"),
+        ({"actor": 7}, "events[4].actor"),
+        ({"name": "no_such_event"}, "events[4].name"),
+        ({"name": None}, "events[4].name"),
+        ({"payload": NoPayload()}, "events[4].payload"),
+        ({"from_state": None}, "events[4].from_state"),
+        ({"timestamp": "2024-05-02T10:00:00+02:00"}, "events[4].timestamp"),
+    ],
+)
+def test_verify_history_names_what_is_wrong(change: dict[str, Any], field: str) -> None:
+    """A wrong field of an event is reported at that event and field."""
+    history = _history()
+    assert "add_participant" == history[4].name  # a payload of its own
+    history[4] = attrs.evolve(history[4], **change)
+
+    assert field == _wrong(history).field
+
+
+@pytest.mark.parametrize("events", [None, 5, object()], ids=["None", "int", "object"])
+def test_verify_history_refuses_what_is_not_iterable(events: object) -> None:
+    """Something that is not a sequence of events is refused, naming 'events'."""
+    assert "events" == _wrong(events).field
+
+
+def test_verify_history_refuses_a_creation_with_another_payload() -> None:
+    """The creation's payload must be of the creation's payload class."""
+    history = _history()
+    history[0] = attrs.evolve(history[0], payload=history[4].payload)
+
+    assert "events[0].payload" == _wrong(history).field
+
+
+def test_the_participants_of_the_verified_history_are_the_team() -> None:
+    """The history used above holds the builders' team (so its events carry payloads)."""
+    names = [event.payload.name for event in _history() if event.name == "add_participant"]
+
+    assert [name for name, _, _ in TEAM] == names

@@ -21,6 +21,7 @@ from trajectory import (
     EffectFailed,
     Event,
     EventDefinition,
+    GuardFailed,
     InvalidData,
     Lifecycle,
     ManualClock,
@@ -37,7 +38,7 @@ from trajectory import (
 )
 from trajectory.engine import new_id
 from trajectory.ontwikkelkracht import LIFECYCLE
-from trajectory.ontwikkelkracht.guards import NETHERLANDS
+from trajectory.ontwikkelkracht.guards import NETHERLANDS, not_in_future
 
 START = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
 HEX_ID = re.compile(r"[0-9a-f]{32}")
@@ -316,6 +317,159 @@ def test_an_effect_raising_invalid_data_passes_it_through_unchanged() -> None:
     assert not isinstance(refused.value, EffectFailed)
     assert "amount" == refused.value.field
     assert before == snapshot(t)
+
+
+# -- guards that fail -------------------------------------------------------------------
+
+
+def _crash(data: Any, payload: Any, context: Context) -> list[Violation]:
+    raise ZeroDivisionError("guard bug")
+
+
+def _invalid(data: Any, payload: Any, context: Context) -> list[Violation]:
+    raise InvalidData("customer", "expected a known customer, got 'ACME'")
+
+
+def _reports_text(data: Any, payload: Any, context: Context) -> list[Any]:
+    return ["order.items_missing"]
+
+
+def guarded(*guards: Any, clock: ManualClock | None = None) -> Trajectory[Order]:
+    """A toy order whose 'submit' runs ``guards`` after needs_items."""
+    lifecycle: Lifecycle[Order] = Lifecycle(
+        "toy.guarded",
+        states=(State("draft"), State("submitted", final=True)),
+        events=(
+            EventDefinition("add_item", _to(("draft",), None), Item, effect=add_item),
+            EventDefinition("submit", _to(("draft",), "submitted"), guards=(needs_items, *guards)),
+        ),
+        initial="draft",
+        creation=Creation(Open, lambda payload, context: Order(payload.customer)),
+        violations=TOY_VIOLATIONS,
+    )
+    return lifecycle.create(Open("ACME"), clock=clock or ManualClock(START))
+
+
+def test_a_guard_that_raises_becomes_guard_failed_and_changes_nothing() -> None:
+    """A guard raising an unexpected error is a GuardFailed naming the event, the state
+    and the guard, with the error as its cause, from fire and from check; nothing changes."""
+    t = guarded(_crash)
+    before = snapshot(t)
+
+    with pytest.raises(GuardFailed) as failed:
+        t.fire("submit")
+    with pytest.raises(GuardFailed) as checked:
+        t.check("submit")
+
+    for error in (failed.value, checked.value):
+        assert ("submit", "draft", "_crash") == (error.event, error.state, error.guard)
+        assert isinstance(error.__cause__, ZeroDivisionError)
+        assert isinstance(error, trajectory.TrajectoryError)
+    assert before == snapshot(t)
+
+
+def test_a_guard_naming_a_field_the_payload_does_not_have_is_guard_failed() -> None:
+    """A definition whose guard reads a field the payload does not have (not_in_future
+    of a misspelt field) fails as GuardFailed, not as a raw AttributeError."""
+    t = guarded(not_in_future("held_on"))
+
+    with pytest.raises(GuardFailed) as failed:
+        t.fire("submit")
+
+    assert isinstance(failed.value.__cause__, AttributeError)
+    assert "not_in_future.<locals>.guard" == failed.value.guard
+    assert "draft" == t.state
+
+
+def test_a_guard_reporting_something_else_than_violations_is_guard_failed() -> None:
+    """A guard must report Violations: text instead is a GuardFailed (the refusal could
+    not be reported), from fire and check alike."""
+    t = guarded(_reports_text)
+    t.fire("add_item", name="anvil")
+    before = snapshot(t)
+
+    with pytest.raises(GuardFailed):
+        t.fire("submit")
+    with pytest.raises(GuardFailed):
+        t.check("submit")
+
+    assert before == snapshot(t)
+
+
+def test_a_guard_raising_a_library_error_passes_it_through() -> None:
+    """A guard raising InvalidData (a TrajectoryError) is not wrapped; nothing changes."""
+    t = guarded(_invalid)
+    before = snapshot(t)
+
+    with pytest.raises(InvalidData) as refused:
+        t.fire("submit")
+
+    assert not isinstance(refused.value, GuardFailed)
+    assert "customer" == refused.value.field
+    assert before == snapshot(t)
+
+
+def test_the_guards_after_a_refusing_one_still_run() -> None:
+    """Every guard runs: one that raises after a refusing guard is still reported, as
+    GuardFailed (the violations so far are not enough to refuse on)."""
+    t = guarded(_crash)
+
+    with pytest.raises(GuardFailed):
+        t.fire("submit")  # needs_items refuses first, then _crash raises
+
+
+# -- the clock does not go back ------------------------------------------------------
+
+
+def test_an_event_never_happens_before_the_last_one() -> None:
+    """With the clock behind the last event (the clocks of two machines differ), an
+    event happens at the last event's moment: for its effect and in the history, which
+    so stays in the order of time and replays."""
+    clock = ManualClock(START)
+    t = toy(clock)
+    t.fire("add_item", name="anvil")
+    clock.set(START - dt.timedelta(seconds=1))
+
+    recorded = t.fire("add_item", name="hammer")
+
+    assert START == recorded.timestamp
+    assert t == TOY.replay(t.history)
+    clock.set(START + dt.timedelta(hours=1))
+    assert START + dt.timedelta(hours=1) == t.fire("add_item", name="tongs").timestamp
+
+
+def _moment(data: Any, payload: Any, context: Context) -> list[Violation]:
+    """A guard that reports the moment it is asked at, as a violation's detail."""
+    return [ITEMS_MISSING(required=context.now.isoformat(), actual=0)]
+
+
+def test_guards_see_the_moment_the_event_would_happen_at() -> None:
+    """check and fire give the guards the same moment: the clock's, or the last event's
+    when the clock is behind it."""
+    clock = ManualClock(START)
+    t = guarded(_moment, clock=clock)
+    t.fire("add_item", name="anvil")
+    clock.set(START - dt.timedelta(days=1))
+
+    checked = t.check("submit")
+    with pytest.raises(PreconditionFailed) as refused:
+        t.fire("submit")
+
+    assert [START.isoformat()] == [v.details["required"] for v in checked]
+    assert checked == list(refused.value.violations)
+
+
+def test_a_clock_in_another_zone_is_compared_as_a_moment() -> None:
+    """10:30 in Amsterdam in May (08:30 UTC) follows 08:00 UTC and is recorded as it is;
+    09:59 in Amsterdam (07:59 UTC) is behind it, so the event happens at 08:00 UTC."""
+    clock = ManualClock(dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.UTC))
+    t = toy(clock)
+    clock.set(dt.datetime(2024, 5, 1, 9, 59, tzinfo=NETHERLANDS))
+    assert dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.UTC) == t.fire("add_item", name="a").timestamp
+
+    later = dt.datetime(2024, 5, 1, 10, 30, tzinfo=NETHERLANDS)
+    clock.set(later)
+    assert later == t.fire("add_item", name="b").timestamp
 
 
 def test_an_event_that_does_not_leave_the_state_is_not_allowed_and_changes_nothing() -> None:
@@ -673,6 +827,67 @@ def test_replay_refuses_a_naive_timestamp() -> None:
     history[3] = attrs.evolve(history[3], timestamp=history[3].timestamp.replace(tzinfo=None))
 
     assert "events[3].timestamp" == _refused(history).field
+
+
+def test_replay_refuses_an_event_id_used_twice() -> None:
+    """Two events with the same id are refused at the second (a store keys events by id)."""
+    history = _history()
+    history[4] = attrs.evolve(history[4], id=history[3].id)
+
+    refused = _refused(history)
+
+    assert "events[4].id" == refused.field
+    assert history[3].id in refused.reason
+
+
+def test_replay_refuses_a_timestamp_that_goes_back() -> None:
+    """An event recorded before the event it follows is refused at that event."""
+    history = _history()
+    history[4] = attrs.evolve(history[4], timestamp=history[3].timestamp - dt.timedelta(hours=1))
+
+    assert "events[4].timestamp" == _refused(history).field
+
+
+@pytest.mark.parametrize("events", [None, 42, dt.date(2024, 5, 1)], ids=["None", "int", "date"])
+def test_replay_refuses_something_that_is_no_history(events: Any) -> None:
+    """replay of something that is not an iterable of events is InvalidData naming
+    'events', not a raw TypeError."""
+    assert "events" == _refused(events).field
+
+
+def test_restore_verifies_the_history_it_is_given() -> None:
+    """restore trusts the snapshot's state and data but not its events: a history whose
+    events do not chain (a from_state changed afterwards) is refused."""
+    t = registered_only()
+    history = list(t.history)
+    history[2] = attrs.evolve(history[2], from_state="granted")
+
+    with pytest.raises(InvalidData) as refused:
+        Trajectory.restore(LIFECYCLE, t.id, t.state, t.data, history, version=len(history))
+
+    assert "events[2].from_state" == refused.value.field
+    restored = Trajectory.restore(LIFECYCLE, t.id, t.state, t.data, t.history, version=t.version)
+    assert restored == t
+
+
+def test_extend_verifies_the_events_it_applies_and_changes_nothing() -> None:
+    """extend refuses events that repeat an id or go back in time, naming them as
+    positions of the whole history; the trajectory stays as it was."""
+    whole = _history()
+    base = trajectory.replay(whole[:3])
+    before = snapshot(base)
+    repeated = attrs.evolve(whole[3], id=whole[1].id)
+    late = attrs.evolve(whole[4], timestamp=whole[2].timestamp - dt.timedelta(days=1))
+
+    with pytest.raises(InvalidData) as refused:
+        base.extend([repeated, whole[4]])
+    with pytest.raises(InvalidData) as back:
+        base.extend([whole[3], late])
+
+    assert ("events[3].id", "events[4].timestamp") == (refused.value.field, back.value.field)
+    assert before == snapshot(base)
+    base.extend(whole[3:])
+    assert trajectory.replay(whole) == base
 
 
 # -- logging -------------------------------------------------------------------------------

@@ -211,3 +211,36 @@ def test_schedules_refer_to_known_names(arguments: dict[str, Any], message: str)
     """Recurring events and deadlines naming an unknown event or state are refused."""
     with pytest.raises(DefinitionError, match=message):
         lifecycle(**arguments)
+
+
+# -- near the end of time --------------------------------------------------------------
+
+
+def test_what_falls_beyond_the_year_9999_is_never_due() -> None:
+    """A recurrence or a deadline whose moment would lie after 9999-12-31 is never due:
+    due() leaves it out instead of overflowing, while the ones that fit are still due."""
+    late = dt.datetime(9999, 6, 1, tzinfo=dt.UTC)
+    clock = ManualClock(late)
+    made = lifecycle(
+        recurring=(BOARD, Recurring("write_plan", dt.timedelta(days=400), "working")),
+        deadlines=(Deadline("finish", "working", within=dt.timedelta(days=999_999_999)),),
+    )
+    t = made.create(Formed("A"), clock=clock)
+    t.fire("start")
+
+    found = made.due(t, late + dt.timedelta(days=8))
+
+    assert [("board_session", late + WEEK, True)] == [(d.event, d.at, d.overdue) for d in found]
+
+
+def test_due_refuses_what_is_not_a_trajectory_or_a_moment() -> None:
+    """due() names a wrong trajectory or a moment outside the range of moments."""
+    made = lifecycle(recurring=(BOARD,))
+    t = made.create(Formed("A"), clock=ManualClock(START))
+
+    with pytest.raises(InvalidData) as not_one:
+        made.due("team A", START)  # type: ignore[arg-type]
+    with pytest.raises(InvalidData) as too_late:
+        made.due(t, dt.datetime.max.replace(tzinfo=dt.UTC))
+
+    assert ("trajectory", "now") == (not_one.value.field, too_late.value.field)

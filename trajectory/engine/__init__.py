@@ -20,6 +20,7 @@ from trajectory.engine.errors import (
     CorruptRecord,
     DefinitionError,
     EffectFailed,
+    GuardFailed,
     InvalidData,
     PreconditionFailed,
     StoreError,
@@ -28,7 +29,14 @@ from trajectory.engine.errors import (
     TransitionNotAllowed,
     UnknownEvent,
 )
-from trajectory.engine.history import Clock, Event, ManualClock, new_id, system_clock
+from trajectory.engine.history import (
+    Clock,
+    Event,
+    ManualClock,
+    new_id,
+    system_clock,
+    verify_history,
+)
 from trajectory.engine.loader import definition_schema, dump_lifecycle, load_lifecycle
 from trajectory.engine.registry import GuardCall, Registry
 from trajectory.engine.repeats import Cycle, Repeat
@@ -53,6 +61,7 @@ __all__ = [
     "EventDefinition",
     "Guard",
     "GuardCall",
+    "GuardFailed",
     "InvalidData",
     "Lifecycle",
     "ManualClock",
@@ -77,4 +86,5 @@ __all__ = [
     "load_lifecycle",
     "new_id",
     "system_clock",
+    "verify_history",
 ]

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 import attrs
 import transitions
 
-from trajectory.engine.errors import DefinitionError, InvalidData, UnknownEvent
+from trajectory.engine import fields
+from trajectory.engine.errors import DefinitionError, InvalidData, UnknownEvent, wrong_type
 from trajectory.engine.repeats import RULE_VIOLATIONS, Cycle, Repeat
 from trajectory.engine.schedule import Deadline, Due, Recurring, due
 from trajectory.engine.violations import (
@@ -294,15 +295,22 @@ class Lifecycle(Generic[D]):
         return _trajectory_class().start(self, payload, clock=clock, id=id, actor=actor)
 
     def replay(self, events: Iterable[Event], *, clock: Clock | None = None) -> Trajectory[D]:
-        """Rebuild a trajectory from its history; see :func:`trajectory.replay`."""
+        """Rebuild a trajectory from its history; see :func:`trajectory.replay`.
+
+        Events that do not form a history of this lifecycle raise
+        :class:`InvalidData` naming the first that does not (see
+        :func:`~trajectory.engine.history.verify_history`).
+        """
         return _trajectory_class().from_history(self, events, clock=clock)
 
     def iteration(self, trajectory: Trajectory[D], cycle: str) -> int:
         """The round of ``cycle`` that ``trajectory`` is in (0 before it started)."""
+        if not isinstance(trajectory, _trajectory_class()):
+            raise wrong_type("trajectory", "a Trajectory", trajectory)
         found = self.cycles.get(cycle) if isinstance(cycle, str) else None
         if found is None:
             known = ", ".join(self.cycles) or "none"
-            raise InvalidData("cycle", f"unknown cycle {cycle!r}; known: {known}")
+            raise InvalidData("cycle", f"unknown cycle {fields.describe(cycle)}; known: {known}")
         return found.iteration(trajectory.history)
 
     def due(self, trajectory: Trajectory[D], now: dt.datetime) -> tuple[Due, ...]:

@@ -9,6 +9,7 @@ Every error the library raises on purpose is a :class:`TrajectoryError`, so one
     │   └── UnknownEvent         an event name the lifecycle does not define
     ├── TransitionNotAllowed     the event does not leave the current state
     ├── PreconditionFailed       one or more preconditions refused the event
+    ├── GuardFailed              an event's guard raised; nothing was changed
     ├── EffectFailed             an event's effect raised; nothing was changed
     ├── ConcurrencyConflict      a save based on a stale version; nothing was written
     └── StoreError               the store failed (the driver's error is the cause)
@@ -17,6 +18,11 @@ Every error the library raises on purpose is a :class:`TrajectoryError`, so one
 
 Errors of the libraries underneath (``transitions``, ``cattrs``, ``stdnum``) never
 escape raw: they are wrapped in one of these, with the original as ``__cause__``.
+So are the errors of a lifecycle's own code: a guard that raises becomes
+:class:`GuardFailed`, an effect that raises :class:`EffectFailed`.
+
+An argument of the wrong type is an :class:`InvalidData` naming the argument;
+:func:`wrong_type` makes it, the same way everywhere.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ __all__ = [
     "CorruptRecord",
     "DefinitionError",
     "EffectFailed",
+    "GuardFailed",
     "InvalidData",
     "PreconditionFailed",
     "StoreError",
@@ -39,6 +46,7 @@ __all__ = [
     "TrajectoryNotFound",
     "TransitionNotAllowed",
     "UnknownEvent",
+    "wrong_type",
 ]
 
 
@@ -111,15 +119,34 @@ class PreconditionFailed(TrajectoryError):
         super().__init__(f"event {event!r} refused in state {state!r}: {codes}")
 
 
-class EffectFailed(TrajectoryError):
-    """An event's effect raised an unexpected error; the trajectory is unchanged."""
+class GuardFailed(TrajectoryError):
+    """An event's guard raised an unexpected error; the trajectory is unchanged.
 
-    def __init__(self, event: str, state: str) -> None:
+    ``guard`` names the guard (its qualified name); the original error is the
+    ``__cause__``. A guard reports what does not hold as violations; raising means
+    a bug in the guard, or a definition naming something the data does not have.
+    """
+
+    def __init__(self, event: str, state: str, guard: str) -> None:
         self.event = event
         self.state = state
+        self.guard = guard
         super().__init__(
-            f"the effect of event {event!r} in state {state!r} failed; nothing was changed"
+            f"the guard {guard} of event {event!r} in state {state!r} failed; nothing was changed"
         )
+
+
+class EffectFailed(TrajectoryError):
+    """An event's effect raised an unexpected error; the trajectory is unchanged.
+
+    ``state`` is ``None`` for the creation (which builds the data from no state).
+    """
+
+    def __init__(self, event: str, state: str | None) -> None:
+        self.event = event
+        self.state = state
+        where = "" if state is None else f" in state {state!r}"
+        super().__init__(f"the effect of event {event!r}{where} failed; nothing was changed")
 
 
 class ConcurrencyConflict(TrajectoryError):
@@ -163,6 +190,21 @@ class CorruptRecord(StoreError):
         super().__init__(f"trajectory {trajectory_id}: {reason}")
 
 
+def wrong_type(argument: str, expected: str, value: object) -> InvalidData:
+    """The error for an argument of the wrong type: names ``argument``, says what was
+    ``expected`` ("a Catalog", "a callable") and what arrived.
+
+    >>> raise wrong_type("offers", "a Catalog", 3)
+    Traceback (most recent call last):
+    trajectory.InvalidData: offers: expected a Catalog, got 3 (int)
+    """
+    from trajectory.engine.fields import describe  # fields imports this module
+
+    return InvalidData(
+        argument, f"expected {expected}, got {describe(value)} ({type(value).__name__})"
+    )
+
+
 # Tracebacks and reprs show the names where users import them from.
 for _error in (
     TrajectoryError,
@@ -171,6 +213,7 @@ for _error in (
     UnknownEvent,
     TransitionNotAllowed,
     PreconditionFailed,
+    GuardFailed,
     EffectFailed,
     ConcurrencyConflict,
     StoreError,

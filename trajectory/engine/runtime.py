@@ -2,29 +2,44 @@
 
 Firing an event validates its payload, finds the route in the lifecycle's shared
 transition table, evaluates **every** guard, computes the new data, and only then
-commits state, data and history together. A refused event, or an effect that
-raises, leaves the trajectory exactly as it was.
+commits state, data and history together. A refused event, or a guard or an effect
+that raises (:class:`~trajectory.GuardFailed`, :class:`~trajectory.EffectFailed`),
+leaves the trajectory exactly as it was. Events are recorded in the order of time:
+an event never happens before the one before it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 import attrs
 import structlog
 
-from trajectory.engine.definition import Context, EventDefinition, Lifecycle
+from trajectory.engine.definition import Context, EventDefinition, Guard, Lifecycle
 from trajectory.engine.errors import (
     EffectFailed,
+    GuardFailed,
     InvalidData,
     PreconditionFailed,
     TrajectoryError,
     TransitionNotAllowed,
+    wrong_type,
 )
-from trajectory.engine.fields import check_aware, check_identifier, check_line
-from trajectory.engine.history import Clock, Event, new_event_id, new_id, system_clock
+from trajectory.engine.fields import check_identifier, check_line
+from trajectory.engine.history import (
+    FIRST_MOMENT,
+    LAST_MOMENT,
+    Clock,
+    Event,
+    check_moment,
+    new_event_id,
+    new_id,
+    system_clock,
+    verify_history,
+)
 from trajectory.engine.schedule import Due
 from trajectory.engine.violations import TRANSITION_NOT_ALLOWED, Violation
 
@@ -33,6 +48,10 @@ __all__ = ["Trajectory"]
 D = TypeVar("D")
 
 logger = structlog.get_logger(__name__)
+#: Time zone classes whose offset is always known (fire's inline check of the clock).
+_ZONES: Final = frozenset({dt.timezone, ZoneInfo})
+_FIRST_YEAR: Final = FIRST_MOMENT.year
+_LAST_YEAR: Final = LAST_MOMENT.year
 
 #: Context(...) without the named tuple's Python-level __new__ (fire's hot path).
 _new_context = tuple.__new__
@@ -67,13 +86,26 @@ class Trajectory(Generic[D]):
         id: str | None = None,
         actor: str | None = None,
     ) -> Trajectory[D]:
-        """A new trajectory of ``lifecycle``; its first event is the creation."""
-        clock = system_clock if clock is None else clock
+        """A new trajectory of ``lifecycle``; its first event is the creation.
+
+        A ``payload`` that is not of the creation's payload class, or a wrong
+        argument, raises :class:`InvalidData`; a creation that raises
+        :class:`EffectFailed`.
+        """
+        _check_lifecycle(lifecycle)
+        clock = _check_clock(clock)
         trajectory_id = new_id() if id is None else _check_id(id)
         _check_actor(actor)
-        now = _now(clock)
         creation = lifecycle.creation
-        data = creation.build(payload, Context(now, None, lifecycle.initial, actor))
+        if not isinstance(payload, creation.payload):
+            raise wrong_type("payload", f"a {creation.payload.__name__}", payload)
+        now = _now(clock)
+        try:
+            data = creation.build(payload, Context(now, None, lifecycle.initial, actor))
+        except TrajectoryError:
+            raise
+        except Exception as err:
+            raise EffectFailed(creation.name, None) from err
         first = Event(
             new_event_id(),
             trajectory_id,
@@ -92,28 +124,17 @@ class Trajectory(Generic[D]):
         cls, lifecycle: Lifecycle[D], events: Iterable[Event], *, clock: Clock | None = None
     ) -> Trajectory[D]:
         """Rebuild a trajectory by applying its events again (guards are not re-run:
-        the history is the authority on what was accepted)."""
-        iterator = iter(events)
-        first = next(iterator, None)
-        if not isinstance(first, Event):
-            raise InvalidData("events[0]", f"expected the creation event, got {first!r}")
-        if first.name != lifecycle.creation.name or first.sequence != 1:
-            raise InvalidData(
-                "events[0]",
-                f"a history starts with {lifecycle.creation.name!r} at sequence 1, "
-                f"got {first.name!r} at sequence {first.sequence}",
-            )
-        if first.from_state is not None:
-            raise InvalidData(
-                "events[0].from_state",
-                f"the creation comes from no state, got {first.from_state!r}",
-            )
-        if first.to_state != lifecycle.initial:
-            raise InvalidData(
-                "events[0].to_state",
-                f"the creation leads to {lifecycle.initial!r}, got {first.to_state!r}",
-            )
-        check_aware(first.timestamp, "events[0].timestamp")
+        the history is the authority on what was accepted).
+
+        The events must form a history (see :func:`~trajectory.engine.history.verify_history`:
+        one trajectory, sequence 1 to n, each leaving the state the one before reached,
+        unique ids, timestamps that never go back); else :class:`InvalidData` names
+        the first event that does not.
+        """
+        _check_lifecycle(lifecycle)
+        clock = _check_clock(clock)
+        history = verify_history(events, lifecycle)
+        first = history[0]
         context = Context(first.timestamp, None, lifecycle.initial, first.actor)
         try:
             data = lifecycle.creation.build(first.payload, context)
@@ -121,16 +142,9 @@ class Trajectory(Generic[D]):
             raise
         except Exception as err:
             raise InvalidData("events[0].payload", f"does not rebuild: {err}") from err
-        trajectory = cls(
-            lifecycle,
-            first.trajectory_id,
-            lifecycle.initial,
-            data,
-            [first],
-            system_clock if clock is None else clock,
-        )
-        for index, event in enumerate(iterator, start=1):
-            trajectory._reapply(index, event)
+        trajectory = cls(lifecycle, first.trajectory_id, lifecycle.initial, data, [first], clock)
+        for event in history[1:]:
+            trajectory._reapply(event)
         return trajectory
 
     @classmethod
@@ -146,70 +160,59 @@ class Trajectory(Generic[D]):
         clock: Clock | None = None,
     ) -> Trajectory[D]:
         """A trajectory from a snapshot (state and data at ``version``) and its history,
-        without replaying it; the history must match the snapshot."""
-        events = list(history)
-        if state not in lifecycle.states:
+        without replaying it; the history must be one (see
+        :func:`~trajectory.engine.history.verify_history`) and match the snapshot."""
+        _check_lifecycle(lifecycle)
+        clock = _check_clock(clock)
+        _check_id(id)
+        if type(version) is not int or version < 1:
+            raise wrong_type("version", "a whole number from 1", version)
+        if not isinstance(state, str) or state not in lifecycle.states:
             raise InvalidData("state", f"unknown state {state!r}")
+        data_type = lifecycle.data_type
+        if data_type is not None and not isinstance(data, data_type):
+            raise wrong_type("data", f"a {data_type.__name__}", data)
+        events = list(verify_history(history, lifecycle, trajectory_id=id))
         if len(events) != version:
             raise InvalidData(
                 "version", f"the snapshot is at version {version}, the history has {len(events)}"
             )
-        for index, event in enumerate(events):
-            if not isinstance(event, Event):
-                raise InvalidData(f"events[{index}]", f"expected an Event, got {event!r}")
-            if event.sequence != index + 1 or event.trajectory_id != id:
-                raise InvalidData(
-                    f"events[{index}]",
-                    f"expected event {index + 1} of {id!r}, "
-                    f"got event {event.sequence} of {event.trajectory_id!r}",
-                )
-        if events and events[-1].to_state != state:
+        if events[-1].to_state != state:
             raise InvalidData(
                 "state",
                 f"the snapshot is in {state!r}, the history ends in {events[-1].to_state!r}",
             )
-        return cls(lifecycle, id, state, data, events, system_clock if clock is None else clock)
+        return cls(lifecycle, id, state, data, events, clock)
 
     def extend(self, events: Iterable[Event]) -> None:
         """Apply already-accepted events again after the current version (loading a
         snapshot and the events after it); guards are not re-run. Nothing changes if
-        an event does not follow on."""
+        an event does not follow on (:class:`InvalidData` names it, counted from the
+        start of the history, as :func:`~trajectory.engine.history.verify_history` does)."""
         start = len(self._events)
+        try:
+            added = tuple(events)
+        except TypeError as err:
+            raise wrong_type("events", "an iterable of Event", events) from err
+        if not added:
+            return
+        verify_history((*self._events, *added), self._lifecycle)
         state, data = self._state, self._data
         try:
-            for offset, event in enumerate(events):
-                self._reapply(start + offset, event)
+            for event in added:
+                self._reapply(event)
         except BaseException:
             del self._events[start:]
             self._state, self._data = state, data
             raise
 
-    def _reapply(self, index: int, event: Event) -> None:
-        where = f"events[{index}]"
-        if not isinstance(event, Event):
-            raise InvalidData(where, f"expected an Event, got {event!r}")
-        if event.trajectory_id != self._id:
-            raise InvalidData(
-                f"{where}.trajectory_id", f"expected {self._id!r}, got {event.trajectory_id!r}"
-            )
-        expected = len(self._events) + 1
-        if event.sequence != expected:
-            raise InvalidData(f"{where}.sequence", f"expected {expected}, got {event.sequence}")
-        if event.from_state != self._state:
-            raise InvalidData(
-                f"{where}.from_state", f"expected {self._state!r}, got {event.from_state!r}"
-            )
-        check_aware(event.timestamp, f"{where}.timestamp")
+    def _reapply(self, event: Event) -> None:
+        """Apply ``event`` again: its effect only (the history was verified)."""
+        state, target = self._state, event.to_state
         definition = self._lifecycle.event(event.name)
-        target = self._lifecycle.routes[event.name].get(self._state)
-        if target is None or target != event.to_state:
-            raise InvalidData(
-                f"{where}.to_state",
-                f"{event.name!r} leads from {self._state!r} to {target!r}, got {event.to_state!r}",
-            )
-        context = Context(event.timestamp, self._state, target, event.actor, self._events)
-        data = self._effect(definition, event.payload, context)
-        self._state, self._data = target, data
+        context = Context(event.timestamp, state, target, event.actor, self._events)
+        self._data = _effect(definition, self._data, event.payload, context, state)
+        self._state = target
         self._events.append(event)
 
     # -- reading ----------------------------------------------------------------
@@ -275,8 +278,10 @@ class Trajectory(Generic[D]):
 
     def mark_saved(self, version: int, generation: int | None = None) -> None:
         """Record that the history up to ``version`` is in a store (stores call this)."""
-        if not 0 <= version <= len(self._events):
-            raise InvalidData("version", f"expected 0 to {len(self._events)}, got {version!r}")
+        if type(version) is not int or not 0 <= version <= len(self._events):
+            raise wrong_type("version", f"a whole number from 0 to {len(self._events)}", version)
+        if generation is not None and (type(generation) is not int or generation < 0):
+            raise wrong_type("generation", "a whole number from 0, or None", generation)
         self._saved = version
         if generation is not None:
             self._generation = generation
@@ -307,15 +312,18 @@ class Trajectory(Generic[D]):
         """Every violation that would refuse ``event`` now; empty when it may fire.
 
         A malformed payload raises :class:`InvalidData`; an event that does not
-        leave the current state is reported as ``transition.not_allowed``.
+        leave the current state is reported as ``transition.not_allowed``; a guard
+        that raises, :class:`GuardFailed`.
         """
         definition, routes = self._lifecycle.dispatch(event)
         fields = definition.build_payload(payload)
         target = routes.get(self._state)
         if target is None:
             return [self._not_allowed(event)]
-        context = Context(_now(self._clock), self._state, target, None, self._events)
-        return self._evaluate(definition, fields, context)
+        now = max(_now(self._clock), self._events[-1].timestamp)  # as fire() would
+        context = Context(now, self._state, target, None, self._events)
+        found = _violations(definition.guards, self._data, fields, context, event, self._state)
+        return [] if found is None else found
 
     def blockers(self) -> dict[str, list[Violation]]:
         """For each event that leaves the current state and takes no required
@@ -340,7 +348,12 @@ class Trajectory(Generic[D]):
 
         Raises :class:`UnknownEvent`, :class:`InvalidData`,
         :class:`TransitionNotAllowed`, :class:`PreconditionFailed` (with every
-        violation) or :class:`EffectFailed`; in each case nothing changes.
+        violation), :class:`GuardFailed` or :class:`EffectFailed`; in each case
+        nothing changes.
+
+        An event never happens before the one before it: when the clock is behind
+        the last event (the clocks of two machines differ), the event happens, for
+        its guards and effect and in the history, at the last event's moment.
         """
         # The hot path: every step below is needed, and nothing is done twice; the
         # usual case of each step is written out here rather than called.
@@ -361,35 +374,47 @@ class Trajectory(Generic[D]):
         if target is None:
             self._refuse(event, state, None, [TRANSITION_NOT_ALLOWED.code])
             raise TransitionNotAllowed(event, state, self._sources(event))
+        events = self._events
         try:  # _now() inlined: this is the hot path
             now = self._clock()
         except TrajectoryError:
             raise
         except Exception as err:
             raise InvalidData("clock", f"the clock raised {err!r}") from err
-        if type(now) is not dt.datetime or now.tzinfo is None:  # the exact type: fast
-            now = _checked_now(now)  # a datetime subclass passes; anything else raises
-        context = _new_context(Context, (now, state, target, actor, self._events))
+        # The usual moment, checked inline: an exact datetime in a zone of the standard
+        # library's, well inside the years that have a date in every zone.
+        if not (
+            type(now) is dt.datetime
+            and type(now.tzinfo) in _ZONES
+            and _FIRST_YEAR < now.year < _LAST_YEAR
+        ):
+            now = check_moment(now, "clock")  # the full check: passes or raises
+        if now < events[-1].timestamp:  # a history never goes back in time
+            now = events[-1].timestamp
+        context = _new_context(Context, (now, state, target, actor, events))
         data = self._data
         violations: list[Violation] | None = None
-        for guard in definition.guards:
-            found = guard(data, fields, context)
-            if found:
-                if violations is None:
-                    violations = []
-                violations.extend(found)
+        guard = None
+        try:  # _violations() inlined: the hot path
+            for guard in definition.guards:
+                found = guard(data, fields, context)
+                if found:
+                    violations = _reported(violations, found)
+        except TrajectoryError:
+            raise
+        except Exception as err:
+            raise _guard_failed(guard, event, state) from err
         if violations:
             self._refuse(event, state, target, [v.code for v in violations])
             raise PreconditionFailed(event, state, violations)
         effect = definition.effect
-        if effect is not None:  # _effect() inlined
+        if effect is not None:  # _effect() inlined: the hot path
             try:
                 data = effect(data, fields, context)
             except TrajectoryError:
                 raise
             except Exception as err:
                 raise EffectFailed(event, state) from err
-        events = self._events
         recorded = Event(
             new_event_id(), self._id, len(events) + 1, now, event, state, target, fields, actor
         )
@@ -412,25 +437,6 @@ class Trajectory(Generic[D]):
         )
 
     # -- helpers ----------------------------------------------------------------
-
-    def _evaluate(
-        self, definition: EventDefinition[D], payload: Any, context: Context
-    ) -> list[Violation]:
-        data = self._data
-        violations: list[Violation] = []
-        for guard in definition.guards:
-            violations.extend(guard(data, payload, context))
-        return violations
-
-    def _effect(self, definition: EventDefinition[D], payload: Any, context: Context) -> D:
-        if definition.effect is None:
-            return self._data
-        try:
-            return definition.effect(self._data, payload, context)
-        except TrajectoryError:
-            raise
-        except Exception as err:
-            raise EffectFailed(definition.name, self._state) from err
 
     def _sources(self, event: str) -> tuple[str, ...]:
         return tuple(self._lifecycle.routes[event])
@@ -464,32 +470,98 @@ class Trajectory(Generic[D]):
         return iter(tuple(self._events))
 
 
+def _violations(
+    guards: tuple[Guard[Any], ...],
+    data: Any,
+    payload: Any,
+    context: Context,
+    event: str,
+    state: str,
+) -> list[Violation] | None:
+    """Every violation the ``guards`` report, or ``None`` when there is none.
+
+    Guards run here (and, written out, in :meth:`Trajectory.fire`): a guard that
+    raises, other than a TrajectoryError (which passes), or reports something that
+    is not a Violation, is a :class:`GuardFailed` naming it, with the cause.
+    """
+    violations: list[Violation] | None = None
+    guard = None
+    try:
+        for guard in guards:
+            found = guard(data, payload, context)
+            if found:
+                violations = _reported(violations, found)
+    except TrajectoryError:
+        raise
+    except Exception as err:
+        raise _guard_failed(guard, event, state) from err
+    return violations
+
+
+def _reported(violations: list[Violation] | None, found: Iterable[Violation]) -> list[Violation]:
+    """``violations`` (a new list for ``None``) with what a guard reported added;
+    TypeError for something that is not a Violation (the caller wraps it)."""
+    added = [] if violations is None else violations
+    for violation in found:
+        if not isinstance(violation, Violation):
+            raise TypeError(f"a guard reports Violations, not {violation!r}")
+        added.append(violation)
+    return added
+
+
+def _guard_failed(guard: object, event: str, state: str) -> GuardFailed:
+    """The error for ``guard``, which raised (the caller adds the cause)."""
+    return GuardFailed(event, state, getattr(guard, "__qualname__", None) or repr(guard))
+
+
+def _effect(
+    definition: EventDefinition[D], data: D, payload: Any, context: Context, state: str
+) -> D:
+    """The new data from the effect of ``definition``: an effect that raises (other
+    than a TrajectoryError, which passes) is an :class:`EffectFailed`."""
+    effect = definition.effect
+    if effect is None:
+        return data
+    try:
+        return effect(data, payload, context)
+    except TrajectoryError:
+        raise
+    except Exception as err:
+        raise EffectFailed(definition.name, state) from err
+
+
 def _now(clock: Clock) -> dt.datetime:
+    """The clock's moment, checked (see :func:`~trajectory.engine.history.check_moment`)."""
     try:
         now = clock()
     except TrajectoryError:
         raise
     except Exception as err:
         raise InvalidData("clock", f"the clock raised {err!r}") from err
-    return _checked_now(now)
+    return check_moment(now, "clock")
 
 
-def _checked_now(now: object) -> dt.datetime:
-    if not isinstance(now, dt.datetime) or now.tzinfo is None:
-        raise InvalidData(
-            "clock", f"expected a timezone-aware datetime from the clock, got {now!r}"
-        )
-    return now
+def _check_lifecycle(value: object) -> None:
+    if not isinstance(value, Lifecycle):
+        raise wrong_type("lifecycle", "a Lifecycle", value)
+
+
+def _check_clock(value: Clock | None) -> Clock:
+    if value is None:
+        return system_clock
+    if not callable(value):
+        raise wrong_type("clock", "a callable returning a timezone-aware datetime", value)
+    return value
 
 
 def _check_id(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidData("id", f"expected a non-blank string, got {value!r}")
+        raise wrong_type("id", "a non-blank string", value)
     return check_identifier(value, "id")  # the text limits: every store can hold it
 
 
 def _check_actor(value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise InvalidData("actor", f"expected a non-blank string or None, got {value!r}")
+        raise wrong_type("actor", "a non-blank string or None", value)
     if value is not None:
         check_line(value, "actor")  # the text limits: every store can hold it

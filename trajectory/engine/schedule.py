@@ -6,28 +6,52 @@ happen within some days of entering a state, or before a date from the data.
 :func:`due` answers, for a moment ``now`` from an injected clock, what is pending,
 when it is due and whether it is overdue. Everything is computed from the history;
 nothing is stored and nothing fires by itself.
+
+A moment that would lie beyond the dates Python can represent (after the year 9999)
+is never due: :func:`shifted` gives ``None`` for it, and :func:`due` leaves it out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
-from trajectory.engine.errors import DefinitionError, InvalidData
+from trajectory.engine.errors import DefinitionError, wrong_type
 from trajectory.engine.fields import check_aware
+from trajectory.engine.history import check_moment
 from trajectory.engine.repeats import entered
 
 if TYPE_CHECKING:
     from trajectory.engine.history import Event
     from trajectory.engine.runtime import Trajectory
 
-__all__ = ["DateOf", "Deadline", "Due", "Recurring", "due"]
+__all__ = ["DateOf", "Deadline", "Due", "Recurring", "due", "shifted"]
 
 #: A date (or moment) read from the trajectory's data; ``None`` when there is none.
 DateOf = Callable[[Any], dt.date | dt.datetime | None]
+
+Day = TypeVar("Day", bound=dt.date)
+
+
+def shifted(value: Day, delta: dt.timedelta) -> Day | None:
+    """``value + delta`` (a date or a datetime), or ``None`` when that lies beyond
+    the dates Python can represent: after 9999-12-31 or before the year 1.
+
+    Date arithmetic near the ends of time overflows; a deadline that far away is
+    never due, so guards and schedules ask here instead of adding themselves.
+
+    >>> shifted(dt.date(2024, 9, 1), dt.timedelta(days=30))
+    datetime.date(2024, 10, 1)
+    >>> shifted(dt.date(9999, 12, 1), dt.timedelta(days=60)) is None
+    True
+    """
+    try:
+        return value + delta
+    except OverflowError:
+        return None
 
 
 def _states(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -114,7 +138,9 @@ def _recurring(rule: Recurring, history: Sequence[Event], now: dt.datetime) -> D
         return None
     last = _since(history, entry.sequence - 1, rule.event)
     since = entry.timestamp if last is None else last.timestamp
-    at = since + rule.every
+    at = shifted(since, rule.every)
+    if at is None:  # beyond the year 9999: never due
+        return None
     return Due("recurring", rule.event, since, at, now > at)
 
 
@@ -126,7 +152,10 @@ def _deadline(rule: Deadline, history: Sequence[Event], data: Any, now: dt.datet
     if entry.name == rule.event or _since(history, start + 1, rule.event) is not None:
         return None
     if rule.within is not None:
-        at = entry.timestamp + rule.within
+        within = shifted(entry.timestamp, rule.within)
+        if within is None:  # beyond the year 9999: never due
+            return None
+        at = within
     else:
         assert rule.date is not None  # checked when the deadline was made
         value = rule.date(data)
@@ -148,8 +177,11 @@ def due(
     Usually called as :meth:`Lifecycle.due <trajectory.engine.Lifecycle.due>`, which
     passes the lifecycle's own rules.
     """
-    if not isinstance(now, dt.datetime) or now.tzinfo is None:
-        raise InvalidData("now", f"expected a timezone-aware datetime, got {now!r}")
+    from trajectory.engine.runtime import Trajectory  # runtime imports this module
+
+    if not isinstance(trajectory, Trajectory):
+        raise wrong_type("trajectory", "a Trajectory", trajectory)
+    check_moment(now, "now")
     history = trajectory.history
     found = [d for rule in recurring if (d := _recurring(rule, history, now)) is not None]
     found += [

@@ -15,6 +15,7 @@ import attrs
 from trajectory.engine.definition import Context
 from trajectory.engine.fields import name_key
 from trajectory.engine.records import evolver
+from trajectory.engine.schedule import shifted
 from trajectory.ontwikkelkracht import payloads as p
 from trajectory.ontwikkelkracht.guards import today
 from trajectory.ontwikkelkracht.model import (
@@ -65,9 +66,8 @@ def submit_application(data: Leertraject, payload: Any, context: Context) -> Lee
 def request_completion(
     data: Leertraject, payload: p.RequestCompletion, context: Context
 ) -> Leertraject:
-    deadline = payload.deadline or today(context) + dt.timedelta(
-        days=data.rules.completion_period_days
-    )
+    period = dt.timedelta(days=data.rules.completion_period_days)
+    deadline = payload.deadline or shifted(today(context), period) or dt.date.max
     return evolve(data, completion_deadline=deadline)
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from trajectory.engine.definition import Context, Guard
 from trajectory.engine.fields import name_key
+from trajectory.engine.schedule import shifted
 from trajectory.engine.violations import Violation
 from trajectory.ontwikkelkracht import violations as v
 from trajectory.ontwikkelkracht.model import Conclusion
@@ -195,7 +196,8 @@ def completion_deadline_valid(data: Leertraject, payload: Any, context: Context)
     if payload.deadline is None:
         return _NONE
     now = today(context)
-    latest = now + dt.timedelta(days=data.rules.completion_period_days)
+    # Beyond the year 9999 (no date), every later date is within the period.
+    latest = shifted(now, dt.timedelta(days=data.rules.completion_period_days)) or dt.date.max
     if now < payload.deadline <= latest:
         return _NONE
     return [

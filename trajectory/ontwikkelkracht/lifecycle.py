@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Any, Final
 
 from trajectory.engine.definition import Lifecycle
-from trajectory.engine.errors import InvalidData
+from trajectory.engine.errors import InvalidData, wrong_type
 from trajectory.engine.history import Clock, Event
 from trajectory.engine.loader import load_lifecycle
 from trajectory.engine.registry import Registry
@@ -158,24 +158,27 @@ def new_trajectory(
 
     ``offer`` is an offer id from the catalog (or an :class:`Offer`); ``rules``
     default to :func:`rules_for` the school year; ``offers`` to the shipped catalog;
-    ``clock`` to the system clock in UTC.
+    ``clock`` to the system clock in UTC. An argument of the wrong type raises
+    :class:`InvalidData` naming it.
     """
     if not isinstance(school, School):
-        raise InvalidData("school", f"expected a School, got {school!r}")
+        raise wrong_type("school", "a School", school)
+    if offers is not None and not isinstance(offers, Catalog):
+        raise wrong_type("offers", "a Catalog", offers)
     year = SchoolYear.parse(school_year)
     if isinstance(offer, str):
         chosen = (catalog() if offers is None else offers).get(offer)
     elif isinstance(offer, Offer):
         chosen = offer
     else:
-        raise InvalidData("offer", f"expected an offer id or an Offer, got {offer!r}")
+        raise wrong_type("offer", "an offer id or an Offer", offer)
     if rules is None:
         year_rules = rules_for(year)
     elif isinstance(rules, Rules):
         check_rules(rules)
         year_rules = rules
     else:
-        raise InvalidData("rules", f"expected Rules, got {rules!r}")
+        raise wrong_type("rules", "Rules", rules)
     if year_rules.school_year != year:
         raise InvalidData(
             "rules", f"the rules are for {year_rules.school_year}, the trajectory for {year}"
@@ -185,5 +188,11 @@ def new_trajectory(
 
 
 def replay(events: Iterable[Event], *, clock: Clock | None = None) -> Trajectory[Leertraject]:
-    """Rebuild a leertraject from its history (see :meth:`Lifecycle.replay`)."""
+    """Rebuild a leertraject from its history (see :meth:`Lifecycle.replay`).
+
+    Events that do not form one leertraject's history (a gap or a repeat in the
+    sequence, an id used twice, a timestamp earlier than the one before, an event
+    leaving another state than the one before reached …) raise :class:`InvalidData`
+    naming the first that does not (``events[3].timestamp``).
+    """
     return LIFECYCLE.replay(events, clock=clock)
