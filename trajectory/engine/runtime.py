@@ -16,7 +16,6 @@ from typing import Any, Final, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
-import structlog
 
 from trajectory.engine.definition import Context, EventDefinition, Guard, Lifecycle
 from trajectory.engine.errors import (
@@ -40,6 +39,7 @@ from trajectory.engine.history import (
     system_clock,
     verify_history,
 )
+from trajectory.engine.logs import get_logger
 from trajectory.engine.schedule import Due
 from trajectory.engine.violations import TRANSITION_NOT_ALLOWED, Violation
 
@@ -47,7 +47,8 @@ __all__ = ["Trajectory"]
 
 D = TypeVar("D")
 
-logger = structlog.get_logger(__name__)
+logger = get_logger(__name__)
+
 #: Time zone classes whose offset is always known (fire's inline check of the clock).
 _ZONES: Final = frozenset({dt.timezone, ZoneInfo})
 _FIRST_YEAR: Final = FIRST_MOMENT.year

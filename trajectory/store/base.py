@@ -30,7 +30,6 @@ from typing import Any, Final
 
 import attrs
 import msgspec
-import structlog
 
 from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import (
@@ -42,6 +41,7 @@ from trajectory.engine.errors import (
 )
 from trajectory.engine.fields import name_key
 from trajectory.engine.history import Clock, Event, new_id, system_clock
+from trajectory.engine.logs import get_logger
 from trajectory.engine.runtime import Trajectory
 from trajectory.engine.serialization import (
     dump_event,
@@ -60,7 +60,7 @@ __all__ = [
     "TrajectoryRecord",
 ]
 
-logger = structlog.get_logger(__name__)
+logger = get_logger(__name__)
 
 #: A subscriber is told of every committed save: the trajectory and its new events.
 Subscriber = Callable[[Trajectory[Any], Sequence[Event]], None]
