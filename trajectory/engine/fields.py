@@ -149,7 +149,7 @@ def describe(value: object) -> str:
     short and huge whole numbers give their size, so a message never fails to print.
 
     >>> describe(10**5000)
-    '<a whole number of about 5000 digits>'
+    '<a whole number of about 5001 digits>'
     >>> describe("x" * 1000)[:12]
     "'xxxxxxxxxxx"
     """
