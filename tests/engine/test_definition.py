@@ -279,3 +279,85 @@ def test_a_violation_code_declared_twice_is_a_definition_error() -> None:
             creation=CREATION,
             violations=clashing,
         )
+
+
+# -- parts of the wrong kind ----------------------------------------------------------
+
+
+def _with_event(**kw: Any) -> dict[str, Any]:
+    return {"events": (*EVENTS, EventDefinition("push", (Transition(("closed",), "open"),), **kw))}
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"states": 5}, "states: expected an iterable of State, got 5"),
+        ({"states": "closed"}, "states: expected an iterable of State"),
+        ({"states": (*STATES, "ajar")}, "states[3]: expected a State, got 'ajar'"),
+        ({"events": None}, "events: expected an iterable of EventDefinition, got None"),
+        ({"events": (*EVENTS, 5)}, "events[4]: expected an EventDefinition, got 5"),
+        ({"initial": ["closed"]}, "the initial state is a name"),
+        ({"creation": None}, "the creation is a Creation, got None"),
+        ({"creation": _install}, "the creation is a Creation"),
+        (
+            {"events": (*EVENTS, EventDefinition("push", 5))},
+            "event 'push': transitions: expected an iterable of Transition",
+        ),
+        (
+            {"events": (*EVENTS, EventDefinition("push", (Transition("closed", "open"),)))},
+            "event 'push': the sources of a transition: expected an iterable of str",
+        ),
+        (
+            {"events": (*EVENTS, EventDefinition("push", (Transition(("closed",), 3),)))},
+            "event 'push': a target is a state's name, got 3",
+        ),
+        (_with_event(guards=5), "event 'push': guards: expected an iterable, got 5"),
+        (_with_event(guards=("open",)), "event 'push': a guard is callable, got 'open'"),
+        (_with_event(effect="note"), "event 'push': the effect is callable, got 'note'"),
+        (_with_event(payload=5), "the payload of event 'push' is not an attrs class"),
+    ],
+)
+def test_parts_of_the_wrong_kind_are_a_definition_error(
+    parts: dict[str, Any], message: str
+) -> None:
+    """A lifecycle built from parts of the wrong kind raises DefinitionError saying which
+    part and what arrived, never a raw TypeError or AttributeError."""
+    with pytest.raises(DefinitionError) as refused:
+        door(**parts)
+
+    assert str(refused.value).startswith(message), str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("repeats", 5, "repeats: expected an iterable of Repeat"),
+        ("cycles", [None], "cycles[0]: expected a Cycle, got None"),
+        ("recurring", "weekly", "recurring: expected an iterable of Recurring"),
+        ("deadlines", (7,), "deadlines[0]: expected a Deadline, got 7"),
+        ("person_fields", "name", "person_fields: expected an iterable of str"),
+        ("violations", 5, "the violations are a ViolationRegistry, got 5"),
+    ],
+)
+def test_options_of_the_wrong_kind_are_a_definition_error(
+    option: str, value: Any, message: str
+) -> None:
+    """The optional parts of a lifecycle are checked like the others."""
+    with pytest.raises(DefinitionError) as refused:
+        Lifecycle(
+            "toy.door",
+            states=STATES,
+            events=EVENTS,
+            initial="closed",
+            creation=CREATION,
+            **{option: value},
+        )
+
+    assert str(refused.value).startswith(message), str(refused.value)
+
+
+@pytest.mark.parametrize("name", [None, "", 5])
+def test_a_lifecycle_needs_a_name(name: Any) -> None:
+    """A lifecycle's name is non-empty text."""
+    with pytest.raises(DefinitionError, match="non-empty name"):
+        Lifecycle(name, states=STATES, events=EVENTS, initial="closed", creation=CREATION)

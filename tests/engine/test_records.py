@@ -102,3 +102,12 @@ def test_a_record_with_validators_is_copied_through_init() -> None:
 
     with pytest.raises(InvalidData):
         evolver(Checked)(Checked("a"), name=3)
+
+
+@pytest.mark.parametrize("cls", [5, None, dict, "Sample"])
+def test_evolver_refuses_what_is_not_an_attrs_class(cls: object) -> None:
+    """evolver of anything but an attrs class is InvalidData naming 'cls'."""
+    with pytest.raises(InvalidData) as refused:
+        evolver(cls)  # type: ignore[arg-type]
+
+    assert "cls" == refused.value.field

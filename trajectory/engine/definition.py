@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 import attrs
 import transitions
 
-from trajectory.engine import fields
 from trajectory.engine.errors import DefinitionError, InvalidData, UnknownEvent, wrong_type
+from trajectory.engine.fields import describe as _shown
 from trajectory.engine.repeats import RULE_VIOLATIONS, Cycle, Repeat
 from trajectory.engine.schedule import Deadline, Due, Recurring, due
 from trajectory.engine.violations import (
@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 D = TypeVar("D")
+P = TypeVar("P")
 
 
 class Context(NamedTuple):
@@ -188,7 +189,9 @@ class Lifecycle(Generic[D]):
     """A validated lifecycle definition, compiled once into a shared state machine.
 
     Raises :class:`DefinitionError` for unknown or unreachable states, duplicate
-    names, events that leave a final state and non-final states without a way out.
+    names, events that leave a final state, non-final states without a way out, and
+    parts of the wrong kind (``states`` that are not :class:`State` objects, a guard
+    that is not callable …).
     """
 
     def __init__(
@@ -209,35 +212,52 @@ class Lifecycle(Generic[D]):
         recurring: Iterable[Recurring] = (),
         deadlines: Iterable[Deadline] = (),
     ) -> None:
+        if not isinstance(name, str) or not name:
+            raise DefinitionError(f"a lifecycle needs a non-empty name, got {_shown(name)}")
         self.name = name
+        if not isinstance(initial, str):
+            raise DefinitionError(f"the initial state is a name, got {_shown(initial)}")
+        if not isinstance(creation, Creation):
+            raise DefinitionError(f"the creation is a Creation, got {_shown(creation)}")
+        if violations is not None and not isinstance(violations, Mapping):
+            raise DefinitionError(
+                f"the violations are a ViolationRegistry, got {_shown(violations)}"
+            )
         #: The class of the trajectories' data (needed to read snapshots).
         self.data_type = data_type
         #: What a store may list trajectories by (school_year, offer, board …).
         self.describe = describe
         #: Payload fields that name people (erasable on request).
-        self.person_fields = frozenset(person_fields)
+        self.person_fields = frozenset(_parts("person_fields", person_fields, str))
         self.description = description
         self.initial = initial
         self.creation = creation
         #: The states, by name, in definition order.
-        self.states: Mapping[str, State] = MappingProxyType(_unique("state", states))
+        self.states: Mapping[str, State] = MappingProxyType(
+            _unique("state", _parts("states", states, State))
+        )
         #: The events as defined, by name, in definition order.
-        self.events: Mapping[str, EventDefinition[D]] = MappingProxyType(_unique("event", events))
+        self.events: Mapping[str, EventDefinition[D]] = MappingProxyType(
+            _unique("event", _parts("events", events, EventDefinition))
+        )
         #: How often events may and must occur (see :mod:`trajectory.engine.repeats`).
-        self.repeats: tuple[Repeat, ...] = tuple(repeats)
+        self.repeats: tuple[Repeat, ...] = _parts("repeats", repeats, Repeat)
         #: The cycles of a lifecycle that loops back, by name.
-        self.cycles: Mapping[str, Cycle] = MappingProxyType(_unique("cycle", cycles))
+        self.cycles: Mapping[str, Cycle] = MappingProxyType(
+            _unique("cycle", _parts("cycles", cycles, Cycle))
+        )
         registry = ViolationRegistry()
         registry.include(ENGINE_VIOLATIONS)
         if violations is not None:
+            _parts("violations", violations.values(), ViolationType)
             registry.include(violations)
         for used in self._rule_violations():  # the engine's own, where its rules use them
             if used.code not in registry:
                 registry.include({used.code: used})
         self.violations: Mapping[str, ViolationType] = registry
         #: Events due at a cadence, and deadlines (see :mod:`trajectory.engine.schedule`).
-        self.recurring: tuple[Recurring, ...] = tuple(recurring)
-        self.deadlines: tuple[Deadline, ...] = tuple(deadlines)
+        self.recurring: tuple[Recurring, ...] = _parts("recurring", recurring, Recurring)
+        self.deadlines: tuple[Deadline, ...] = _parts("deadlines", deadlines, Deadline)
         self._validate()
         self._validate_rules()
         self.machine = self._compile()
@@ -310,7 +330,7 @@ class Lifecycle(Generic[D]):
         found = self.cycles.get(cycle) if isinstance(cycle, str) else None
         if found is None:
             known = ", ".join(self.cycles) or "none"
-            raise InvalidData("cycle", f"unknown cycle {fields.describe(cycle)}; known: {known}")
+            raise InvalidData("cycle", f"unknown cycle {_shown(cycle)}; known: {known}")
         return found.iteration(trajectory.history)
 
     def due(self, trajectory: Trajectory[D], now: dt.datetime) -> tuple[Due, ...]:
@@ -337,12 +357,24 @@ class Lifecycle(Generic[D]):
                 f"event {self.creation.name!r} has the name of the creation event"
             )
         for event in self.events.values():
-            if not event.transitions:
+            what = f"event {event.name!r}"
+            transitions = _parts(f"{what}: transitions", event.transitions, Transition)
+            if not transitions:
                 raise DefinitionError(f"event {event.name!r} has no transitions")
-            if not attrs.has(event.payload):
+            if not isinstance(event.payload, type) or not attrs.has(event.payload):
                 raise DefinitionError(f"the payload of event {event.name!r} is not an attrs class")
+            for guard in _parts(f"{what}: guards", event.guards, object):
+                if not callable(guard):
+                    raise DefinitionError(f"{what}: a guard is callable, got {_shown(guard)}")
+            if event.effect is not None and not callable(event.effect):
+                raise DefinitionError(f"{what}: the effect is callable, got {_shown(event.effect)}")
             seen: set[str] = set()
-            for transition in event.transitions:
+            for transition in transitions:
+                _parts(f"{what}: the sources of a transition", transition.sources, str)
+                if transition.target is not None and not isinstance(transition.target, str):
+                    raise DefinitionError(
+                        f"{what}: a target is a state's name, got {_shown(transition.target)}"
+                    )
                 for state in (*transition.sources, transition.target):
                     if state is not None and state not in self.states:
                         raise DefinitionError(
@@ -468,6 +500,20 @@ def _trajectory_class() -> type[Trajectory[Any]]:
     from trajectory.engine.runtime import Trajectory
 
     return Trajectory
+
+
+def _parts(what: str, items: object, kind: type[P]) -> tuple[P, ...]:
+    """``items`` as a tuple, each a ``kind``; else DefinitionError naming ``what``."""
+    name = kind.__name__
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        several = "" if kind is object else f" of {name}"
+        raise DefinitionError(f"{what}: expected an iterable{several}, got {_shown(items)}")
+    found = tuple(items)
+    for index, item in enumerate(found):
+        if not isinstance(item, kind):
+            article = "an" if name[0].lower() in "aeiou" else "a"
+            raise DefinitionError(f"{what}[{index}]: expected {article} {name}, got {_shown(item)}")
+    return found
 
 
 def _unique(kind: str, items: Iterable[Any]) -> dict[str, Any]:

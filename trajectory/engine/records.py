@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 import attrs
 
+from trajectory.engine.errors import wrong_type
+
 __all__ = ["evolver"]
 
 R = TypeVar("R")
@@ -38,11 +40,14 @@ def evolver(cls: type[R]) -> Callable[..., R]:
     copied, changed ones go through ``__init__`` (validators and converters run), and
     fields that ``__init__`` does not take start again at their defaults. A class
     with no slots and nothing for ``__init__`` to run is copied as its dictionary.
-    An unknown field name raises ``TypeError``, as in ``attrs.evolve``.
+    An unknown field name raises ``TypeError``, as in ``attrs.evolve``; ``cls`` that
+    is not an attrs class raises :class:`~trajectory.InvalidData`.
     """
     known = _compiled.get(cls)
     if known is not None:
         return known
+    if not isinstance(cls, type) or not attrs.has(cls):
+        raise wrong_type("cls", "an attrs class", cls)
     target: Any = cls
     evolve = _dict_copier(target) if _copies_dict(target) else _init_caller(target)
     evolve.__doc__ = f"A copy of a {cls.__qualname__} with the given fields changed."
