@@ -110,3 +110,21 @@ def test_name_of_unregistered_code() -> None:
         Registry().name_of("effect", host_named, "the effect of 'visit'")
     with pytest.raises(DefinitionError, match="unknown kind"):
         Registry().name_of("colour", host_named, "x")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda registry: registry.resolve_guard(5, "$.events[0].guards[0]"),
+        lambda registry: registry.resolve_guard(None, "$.events[0].guards[0]"),
+        lambda registry: registry.name_of(["guard"], host_named, "a guard"),
+        lambda registry: registry.register_guard(10**5000, host_named),
+        lambda registry: registry.register_payload(10**5000),
+    ],
+    ids=["guard 5", "guard None", "kind as a list", "a huge name", "a huge payload class"],
+)
+def test_a_reference_of_the_wrong_kind_is_a_definition_error(call: Any) -> None:
+    """Names of the wrong kind are a DefinitionError, never a raw AttributeError, a
+    TypeError, or a ValueError from printing a number of thousands of digits."""
+    with pytest.raises(DefinitionError):
+        call(Registry())

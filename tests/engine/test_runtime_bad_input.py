@@ -17,6 +17,7 @@ import pytest
 import trajectory
 from tests.builders import SCHOOL, at_state, new
 from trajectory import InvalidData, ManualClock, Trajectory, UnknownEvent
+from trajectory.engine import verify_history
 from trajectory.engine.history import LAST_MOMENT
 from trajectory.engine.schedule import shifted
 from trajectory.ontwikkelkracht import LIFECYCLE
@@ -250,3 +251,33 @@ def test_shifted_is_none_beyond_the_year_9999() -> None:
     assert None is shifted(dt.date.min, dt.timedelta(days=-1))
     assert None is shifted(LAST_MOMENT, dt.timedelta(days=2))
     assert LAST_MOMENT + dt.timedelta(hours=1) == shifted(LAST_MOMENT, dt.timedelta(hours=1))
+
+
+def test_an_event_name_too_long_to_print_is_unknown_event() -> None:
+    """fire(10**5000) is an UnknownEvent whose message shows the number's size."""
+    t = new()
+
+    with pytest.raises(UnknownEvent) as unknown:
+        t.fire(10**5000)  # type: ignore[arg-type]
+
+    assert "digits" in str(unknown.value)
+
+
+def test_verify_history_names_a_lifecycle_or_id_of_the_wrong_kind() -> None:
+    """verify_history refuses a lifecycle that is none, and a trajectory_id that is no
+    text, by name."""
+    history = new().history
+
+    assert "lifecycle" == _refused(lambda: verify_history(history, None)).field  # type: ignore[arg-type]
+    assert (
+        "trajectory_id"
+        == _refused(
+            lambda: verify_history(history, LIFECYCLE, trajectory_id=5)  # type: ignore[arg-type]
+        ).field
+    )
+
+
+def test_events_from_a_state_of_the_wrong_kind_is_none() -> None:
+    """No event leaves something that is no state's name, hashable or not."""
+    assert () == LIFECYCLE.events_from(["granted"])  # type: ignore[arg-type]
+    assert () == LIFECYCLE.events_from(5)  # type: ignore[arg-type]

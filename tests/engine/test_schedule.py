@@ -19,7 +19,7 @@ from trajectory import (
     State,
     Transition,
 )
-from trajectory.engine.schedule import Deadline, Due, Recurring
+from trajectory.engine.schedule import Deadline, Due, Recurring, shifted
 
 START = dt.datetime(2024, 9, 2, 9, 0, tzinfo=dt.UTC)
 WEEK = dt.timedelta(days=7)
@@ -244,3 +244,21 @@ def test_due_refuses_what_is_not_a_trajectory_or_a_moment() -> None:
         made.due(t, dt.datetime.max.replace(tzinfo=dt.UTC))
 
     assert ("trajectory", "now") == (not_one.value.field, too_late.value.field)
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (lambda: Recurring("board_session", WEEK, 5), DefinitionError),
+        (lambda: Recurring("board_session", 10**5000, "working"), DefinitionError),
+        (lambda: Deadline("write_plan", "working", within=10**5000), DefinitionError),
+        (lambda: shifted(None, WEEK), InvalidData),
+        (lambda: shifted(dt.date(2024, 1, 1), 7), InvalidData),
+    ],
+    ids=["states 5", "a huge period", "a huge within", "shifted(None)", "shifted by 7"],
+)
+def test_schedules_of_the_wrong_kind_are_library_errors(make: Any, error: type) -> None:
+    """A schedule or a shift made of the wrong kinds raises a library error, never a raw
+    TypeError or a ValueError from printing a huge number."""
+    with pytest.raises(error):
+        make()

@@ -156,3 +156,31 @@ def test_an_unknown_code_is_a_key_error() -> None:
     """The registry is a Mapping: an unknown code raises KeyError."""
     with pytest.raises(KeyError):
         ViolationRegistry()["nope"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: ViolationRegistry().define(["code"], nl="x", en="y"),  # type: ignore[arg-type]
+        lambda: ViolationRegistry().define("", nl="x", en="y"),
+        lambda: ViolationRegistry().include(5),  # type: ignore[arg-type]
+        lambda: ViolationRegistry().include({"code": "not a type"}),  # type: ignore[dict-item]
+    ],
+    ids=["a list as code", "an empty code", "an int", "a text as type"],
+)
+def test_a_registry_refuses_what_is_no_violation_type(call: Any) -> None:
+    """Declaring or including something that is no code or no ViolationType is a
+    DefinitionError."""
+    with pytest.raises(DefinitionError):
+        call()
+
+
+def test_a_language_of_thousands_of_digits_is_invalid_data() -> None:
+    """An unknown language is InvalidData naming 'lang', whatever it is (a number too
+    long to print included)."""
+    kind = ViolationType("c", nl="x", en="y")
+
+    with pytest.raises(InvalidData) as refused:
+        kind.template(10**5000)  # type: ignore[arg-type]
+
+    assert "lang" == refused.value.field

@@ -301,7 +301,10 @@ class Lifecycle(Generic[D]):
 
     def events_from(self, state: str) -> tuple[str, ...]:
         """The events that can leave ``state``, in definition order."""
-        return tuple(name for name, routes in self.routes.items() if state in routes)
+        try:
+            return tuple(name for name, routes in self.routes.items() if state in routes)
+        except TypeError:  # something unhashable is no state
+            return ()
 
     def create(
         self,
@@ -399,11 +402,11 @@ class Lifecycle(Generic[D]):
     def _validate_rules(self) -> None:
         def known_event(name: str, where: str) -> None:
             if name not in self.events:
-                raise DefinitionError(f"{where} refers to the unknown event {name!r}")
+                raise DefinitionError(f"{where} refers to the unknown event {_shown(name)}")
 
         def known_state(name: str, where: str) -> None:
             if name not in self.states:
-                raise DefinitionError(f"{where} refers to the unknown state {name!r}")
+                raise DefinitionError(f"{where} refers to the unknown state {_shown(name)}")
 
         def declared(violation: ViolationType, where: str) -> None:
             if self.violations.get(violation.code) is not violation:
@@ -412,7 +415,7 @@ class Lifecycle(Generic[D]):
                 )
 
         for rule in self.repeats:
-            where = f"the repeat of {rule.event!r}"
+            where = f"the repeat of {_shown(rule.event)}"
             known_event(rule.event, where)
             for name in rule.required_by:
                 known_event(name, where)
@@ -521,7 +524,7 @@ def _unique(kind: str, items: Iterable[Any]) -> dict[str, Any]:
     for item in items:
         name = item.name
         if not isinstance(name, str) or not name:
-            raise DefinitionError(f"a {kind} needs a non-empty name, got {name!r}")
+            raise DefinitionError(f"a {kind} needs a non-empty name, got {_shown(name)}")
         if name in result:
             raise DefinitionError(f"{kind} {name!r} is defined twice")
         result[name] = item

@@ -87,11 +87,13 @@ class UnknownEvent(InvalidData):
     """An event name that the lifecycle does not define."""
 
     def __init__(self, event: object, known: Sequence[str]) -> None:
+        from trajectory.engine.fields import describe  # fields imports this module
+
         self.event = event
         self.known = tuple(known)
         super().__init__(
             "event",
-            f"unknown event {event!r}; expected one of: {', '.join(sorted(self.known))}",
+            f"unknown event {describe(event)}; expected one of: {', '.join(sorted(self.known))}",
         )
 
 

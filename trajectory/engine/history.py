@@ -186,6 +186,9 @@ def verify_history(
     first = found[0]
     if not isinstance(first, Event):
         raise wrong_type("events[0]", "an Event", first)
+    if trajectory_id is not None and not isinstance(trajectory_id, str):
+        raise wrong_type("trajectory_id", "text or None", trajectory_id)
+    _check_lifecycle(lifecycle)
     owner = first.trajectory_id if trajectory_id is None else trajectory_id
     ids: set[str] = set()
     previous: Event | None = None
@@ -236,12 +239,13 @@ def _check_creation(event: Event, lifecycle: Lifecycle[Any]) -> type:
         )
     if event.from_state is not None:
         raise InvalidData(
-            "events[0].from_state", f"the creation comes from no state, got {event.from_state!r}"
+            "events[0].from_state",
+            f"the creation comes from no state, got {describe(event.from_state)}",
         )
     if event.to_state != lifecycle.initial:
         raise InvalidData(
             "events[0].to_state",
-            f"the creation leads to {lifecycle.initial!r}, got {event.to_state!r}",
+            f"the creation leads to {lifecycle.initial!r}, got {describe(event.to_state)}",
         )
     return creation.payload
 
@@ -251,7 +255,7 @@ def _check_step(where: str, event: Event, state: str, lifecycle: Lifecycle[Any])
     if event.from_state != state:
         raise InvalidData(
             f"{where}.from_state",
-            f"expected {state!r} (where the event before led), got {event.from_state!r}",
+            f"expected {state!r} (where the event before led), got {describe(event.from_state)}",
         )
     known = lifecycle._dispatch.get(event.name) if isinstance(event.name, str) else None
     if known is None:
@@ -263,6 +267,13 @@ def _check_step(where: str, event: Event, state: str, lifecycle: Lifecycle[Any])
     if target != event.to_state:
         raise InvalidData(
             f"{where}.to_state",
-            f"{event.name!r} leads from {state!r} to {target!r}, got {event.to_state!r}",
+            f"{event.name!r} leads from {state!r} to {target!r}, got {describe(event.to_state)}",
         )
     return definition.payload
+
+
+def _check_lifecycle(value: object) -> None:
+    from trajectory.engine.definition import Lifecycle  # definition imports this module
+
+    if not isinstance(value, Lifecycle):
+        raise wrong_type("lifecycle", "a Lifecycle", value)

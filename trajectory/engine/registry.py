@@ -33,6 +33,7 @@ import attrs
 
 from trajectory.engine.definition import Effect, Guard
 from trajectory.engine.errors import DefinitionError
+from trajectory.engine.fields import describe as _shown
 from trajectory.engine.repeats import Limit
 from trajectory.engine.schedule import DateOf
 from trajectory.engine.violations import ViolationRegistry, ViolationType
@@ -82,7 +83,7 @@ class Registry:
 
     def _add(self, kind: str, name: str, item: Any) -> None:
         if not isinstance(name, str) or not name:
-            raise DefinitionError(f"a {_KINDS[kind]} needs a non-empty name, got {name!r}")
+            raise DefinitionError(f"a {_KINDS[kind]} needs a non-empty name, got {_shown(name)}")
         if name in self._items[kind]:
             raise DefinitionError(f"the {_KINDS[kind]} {name!r} is registered twice")
         self._items[kind][name] = item
@@ -118,7 +119,7 @@ class Registry:
     def register_payload(self, cls: type, name: str | None = None) -> None:
         """Register a payload class (an attrs class) under ``name`` (default: its name)."""
         if not attrs.has(cls):
-            raise DefinitionError(f"the payload class {cls!r} is not an attrs class")
+            raise DefinitionError(f"the payload class {_shown(cls)} is not an attrs class")
         self._add("payload", cls.__name__ if name is None else name, cls)
 
     def payload(self, name: str | None = None) -> Callable[[C], C]:
@@ -161,13 +162,13 @@ class Registry:
         if found is None:
             known = ", ".join(sorted(self._items[kind])) or "none"
             raise DefinitionError(
-                f"unknown {_KINDS[kind]} {name!r}; registered: {known}", path=path
+                f"unknown {_KINDS[kind]} {_shown(name)}; registered: {known}", path=path
             )
         return found
 
     def resolve_guard(self, reference: str | GuardCall, path: str) -> Guard[Any]:
         """The guard a file names: a registered guard, or a factory's guard."""
-        if isinstance(reference, str):
+        if not isinstance(reference, GuardCall):
             found: Guard[Any] = self._get("guard", reference, path)
             return found
         factory = self._get("factory", reference.name, path)
@@ -178,7 +179,8 @@ class Registry:
                 made = factory(*reference.args)
             except (TypeError, ValueError) as err:
                 raise DefinitionError(
-                    f"the guard factory {reference.name!r} does not take {reference.args!r}: {err}",
+                    f"the guard factory {reference.name!r} does not take "
+                    f"{_shown(reference.args)}: {err}",
                     path=path,
                 ) from err
             self._made[key] = made
@@ -229,10 +231,11 @@ class Registry:
         ``"effect"``, ``"payload"``, ``"creation"``, ``"limit"``, ``"date"``,
         ``"data_type"``, ``"describe"``); :class:`DefinitionError` naming ``what``
         if it is not registered."""
-        names = self._names.get(kind)
+        names = self._names.get(kind) if isinstance(kind, str) else None
         if names is None:
-            raise DefinitionError(f"unknown kind {kind!r}; expected one of: {', '.join(_KINDS)}")
+            known = ", ".join(_KINDS)
+            raise DefinitionError(f"unknown kind {_shown(kind)}; expected one of: {known}")
         found = names.get(id(item))
         if found is None:
-            raise DefinitionError(f"{what}: {item!r} is not a registered {_KINDS[kind]}")
+            raise DefinitionError(f"{what}: {_shown(item)} is not a registered {_KINDS[kind]}")
         return found

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from trajectory.engine.errors import DefinitionError
+from trajectory.engine.fields import describe as _shown
 from trajectory.engine.violations import Violation, ViolationRegistry, ViolationType
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def _check_limit(limit: Limit | None, what: str) -> None:
         return
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise DefinitionError(
-            f"{what}: expected a whole number from 0, or a function, got {limit!r}"
+            f"{what}: expected a whole number from 0, or a function, got {_shown(limit)}"
         )
 
 
@@ -175,7 +176,7 @@ class Repeat:
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
-        what = f"the repeat of {self.event!r}"
+        what = f"the repeat of {_shown(self.event)}"
         _check_limit(self.maximum, f"{what}: maximum")
         _check_limit(self.minimum, f"{what}: minimum")
         if self.maximum is None and self.minimum is None:
@@ -235,7 +236,7 @@ class Cycle:
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
-        _check_limit(self.maximum, f"the cycle {self.name!r}: maximum")
+        _check_limit(self.maximum, f"the cycle {_shown(self.name)}: maximum")
 
     def iteration(self, history: Sequence[Event]) -> int:
         """The round the trajectory is in: how often ``start`` was taken."""

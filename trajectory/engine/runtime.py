@@ -27,7 +27,7 @@ from trajectory.engine.errors import (
     TransitionNotAllowed,
     wrong_type,
 )
-from trajectory.engine.fields import check_identifier, check_line
+from trajectory.engine.fields import check_identifier, check_line, describe
 from trajectory.engine.history import (
     FIRST_MOMENT,
     LAST_MOMENT,
@@ -169,7 +169,7 @@ class Trajectory(Generic[D]):
         if type(version) is not int or version < 1:
             raise wrong_type("version", "a whole number from 1", version)
         if not isinstance(state, str) or state not in lifecycle.states:
-            raise InvalidData("state", f"unknown state {state!r}")
+            raise InvalidData("state", f"unknown state {describe(state)}")
         data_type = lifecycle.data_type
         if data_type is not None and not isinstance(data, data_type):
             raise wrong_type("data", f"a {data_type.__name__}", data)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import attrs
 
 from trajectory.engine.errors import DefinitionError, wrong_type
-from trajectory.engine.fields import check_aware
+from trajectory.engine.fields import check_aware, describe
 from trajectory.engine.history import check_moment
 from trajectory.engine.repeats import entered
 
@@ -48,6 +48,10 @@ def shifted(value: Day, delta: dt.timedelta) -> Day | None:
     >>> shifted(dt.date(9999, 12, 1), dt.timedelta(days=60)) is None
     True
     """
+    if not isinstance(value, dt.date):
+        raise wrong_type("value", "a date or a datetime", value)
+    if not isinstance(delta, dt.timedelta):
+        raise wrong_type("delta", "a timedelta", delta)
     try:
         return value + delta
     except OverflowError:
@@ -55,7 +59,11 @@ def shifted(value: Day, delta: dt.timedelta) -> Day | None:
 
 
 def _states(value: str | Iterable[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, Iterable):
+        raise DefinitionError(f"expected a state's name or several, got {describe(value)}")
+    return tuple(value)
 
 
 @attrs.frozen
@@ -74,7 +82,8 @@ class Recurring:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.every, dt.timedelta) or self.every <= dt.timedelta(0):
             raise DefinitionError(
-                f"the recurring event {self.event!r} needs a positive period, got {self.every!r}"
+                f"the recurring event {describe(self.event)} needs a positive period, "
+                f"got {describe(self.every)}"
             )
         if not self.states:
             raise DefinitionError(f"the recurring event {self.event!r} names no states")
@@ -103,7 +112,8 @@ class Deadline:
             not isinstance(self.within, dt.timedelta) or self.within < dt.timedelta(0)
         ):
             raise DefinitionError(
-                f"the deadline of {self.event!r} needs a period from 0, got {self.within!r}"
+                f"the deadline of {describe(self.event)} needs a period from 0, "
+                f"got {describe(self.within)}"
             )
 
 

@@ -25,6 +25,7 @@ from typing import Any, Final
 import attrs
 
 from trajectory.engine.errors import DefinitionError, InvalidData
+from trajectory.engine.fields import describe as _shown
 
 __all__ = ["LANGUAGES", "Violation", "ViolationRegistry", "ViolationType"]
 
@@ -67,7 +68,7 @@ class ViolationType:
             return self.nl
         if lang == "en":
             return self.en
-        raise InvalidData("lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+        raise InvalidData("lang", f"expected one of {', '.join(LANGUAGES)}, got {_shown(lang)}")
 
 
 @attrs.frozen(unsafe_hash=False)
@@ -95,6 +96,8 @@ class ViolationRegistry(Mapping[str, ViolationType]):
 
     def define(self, code: str, *, nl: str, en: str, description: str = "") -> ViolationType:
         """Declare a violation type; a code can be declared once."""
+        if not isinstance(code, str) or not code:
+            raise DefinitionError(f"a violation code is non-empty text, got {_shown(code)}")
         if code in self._types:
             raise DefinitionError(f"violation code {code!r} is declared twice")
         declared = ViolationType(code, nl=nl, en=en, description=description)
@@ -103,7 +106,11 @@ class ViolationRegistry(Mapping[str, ViolationType]):
 
     def include(self, other: Mapping[str, ViolationType]) -> None:
         """Add every type of ``other`` (for example the engine's own)."""
+        if not isinstance(other, Mapping):
+            raise DefinitionError(f"expected violation types by code, got {_shown(other)}")
         for declared in other.values():
+            if not isinstance(declared, ViolationType):
+                raise DefinitionError(f"expected a ViolationType, got {_shown(declared)}")
             if declared.code in self._types:
                 raise DefinitionError(f"violation code {declared.code!r} is declared twice")
             self._types[declared.code] = declared
