@@ -321,7 +321,9 @@ class Trajectory(Generic[D]):
         target = routes.get(self._state)
         if target is None:
             return [self._not_allowed(event)]
-        now = max(_now(self._clock), self._events[-1].timestamp)  # as fire() would
+        now, last = _now(self._clock), self._events[-1].timestamp
+        if now < last:  # as in fire(): an event never happens before the last one
+            now = last
         context = Context(now, self._state, target, None, self._events)
         found = _violations(definition.guards, self._data, fields, context, event, self._state)
         return [] if found is None else found
