@@ -7,11 +7,9 @@ is named, and then held. Run with ``python examples/custom_lifecycle.py``.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 import attrs
-import structlog
 
 from trajectory import (
     Context,
@@ -24,8 +22,6 @@ from trajectory import (
     Transition,
     ViolationRegistry,
 )
-
-structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 VIOLATIONS = ViolationRegistry()
 HOST_MISSING = VIOLATIONS.define(

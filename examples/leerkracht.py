@@ -13,11 +13,9 @@ on one Monday, which weekly board sessions are overdue. Run with
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 
 import attrs
-import structlog
 from _walkthrough import step  # beside this file: fire an event, print the step
 
 from trajectory import (
@@ -418,7 +416,6 @@ def overdue_board_sessions() -> None:
 
 
 def main() -> None:
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     print(f"{LEERKRACHT.name}: {len(LEERKRACHT.states)} states, {len(LEERKRACHT.events)} events")
     walk_one_team()
     overdue_board_sessions()

@@ -6,14 +6,8 @@ Run with ``python examples/quickstart.py``.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-
-import structlog
 
 import trajectory
-
-# The host application decides what the library's logs show; here: warnings only.
-structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
 def main() -> None:

@@ -12,13 +12,11 @@ tailored support, result). Run with ``python examples/rotterdam_school_developme
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import attrs
-import structlog
 from _walkthrough import step  # beside this file: fire an event, print the step
 
 from trajectory import (
@@ -456,7 +454,6 @@ def investments(t: Trajectory[Support], items: Iterable[tuple[str, int]]) -> Non
 
 
 def main() -> None:
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     lifecycle = SCHOOL_DEVELOPMENT
     print(f"{lifecycle.name}: {len(lifecycle.states)} states, {len(lifecycle.events)} events")
     clock = ManualClock(dt.datetime(2025, 1, 13, 9, 0, tzinfo=dt.UTC))

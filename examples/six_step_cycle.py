@@ -9,12 +9,10 @@ the way, and the round it is in. Run with ``python examples/six_step_cycle.py``.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 from typing import Any
 
 import attrs
-import structlog
 from _walkthrough import step  # beside this file: fire an event, print the step
 
 from trajectory import (
@@ -25,8 +23,6 @@ from trajectory import (
     Violation,
     load_lifecycle,
 )
-
-structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 DEFINITION = Path(__file__).with_suffix(".toml")
 REGISTRY = Registry()
