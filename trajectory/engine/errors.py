@@ -12,9 +12,10 @@ Every error the library raises on purpose is a :class:`TrajectoryError`, so one
     ├── GuardFailed              an event's guard raised; nothing was changed
     ├── EffectFailed             an event's effect raised; nothing was changed
     ├── ConcurrencyConflict      a save based on a stale version; nothing was written
-    └── StoreError               the store failed (the driver's error is the cause)
-        ├── TrajectoryNotFound   no trajectory with that id (also a KeyError)
-        └── CorruptRecord        a stored record cannot be read
+    ├── StoreError               the store failed (the driver's error is the cause)
+    │   ├── TrajectoryNotFound   no trajectory with that id (also a KeyError)
+    │   └── CorruptRecord        a stored record cannot be read
+    └── MissingDependency        an optional dependency is not installed (also an ImportError)
 
 Errors of the libraries underneath (``transitions``, ``cattrs``, ``stdnum``) never
 escape raw: they are wrapped in one of these, with the original as ``__cause__``.
@@ -40,6 +41,7 @@ __all__ = [
     "EffectFailed",
     "GuardFailed",
     "InvalidData",
+    "MissingDependency",
     "PreconditionFailed",
     "StoreError",
     "TrajectoryError",
@@ -192,6 +194,25 @@ class CorruptRecord(StoreError):
         super().__init__(f"trajectory {trajectory_id}: {reason}")
 
 
+class MissingDependency(TrajectoryError, ImportError):
+    """A part of the library needs an optional dependency that is not installed;
+    ``package`` names it and ``extra`` the extra that installs it.
+
+    >>> raise MissingDependency("hypothesis", extra="testing", needed_for="trajectory.testing")
+    Traceback (most recent call last):
+    trajectory.MissingDependency: trajectory.testing needs hypothesis: \
+pip install 'trajectory-lifecycle[testing]'
+    """
+
+    def __init__(self, package: str, *, extra: str, needed_for: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{needed_for} needs {package}: pip install 'trajectory-lifecycle[{extra}]'",
+            name=package,
+        )
+
+
 def wrong_type(argument: str, expected: str, value: object) -> InvalidData:
     """The error for an argument of the wrong type: names ``argument``, says what was
     ``expected`` ("a Catalog", "a callable") and what arrived.
@@ -221,5 +242,6 @@ for _error in (
     StoreError,
     TrajectoryNotFound,
     CorruptRecord,
+    MissingDependency,
 ):
     _error.__module__ = "trajectory"

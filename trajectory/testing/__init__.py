@@ -16,7 +16,8 @@ With pytest, the plugin (registered as ``trajectory``) gives the fixtures
 - :mod:`trajectory.testing.coverage`: which transitions and violation codes a test run
   exercised.
 
-The first two need Hypothesis (``pip install trajectory[dev]``); they are imported when
+The first two need Hypothesis (``pip install "trajectory-lifecycle[testing]"``;
+without it they raise :class:`~trajectory.MissingDependency`); they are imported when
 first used, so the pytest plugin works without it.
 """
 

@@ -17,7 +17,8 @@ the clock on by minutes to months. After every step it checks:
 - **refused events change nothing**: state, data and history are as before;
 - **invalid payloads are refused as such**: a payload drawn with
   ``payloads(event, valid=False)`` raises :class:`~trajectory.InvalidData`;
-- **no effect fails**: :class:`~trajectory.EffectFailed` means a bug in an effect;
+- **no guard or effect fails**: :class:`~trajectory.GuardFailed` or
+  :class:`~trajectory.EffectFailed` means a bug in a guard or an effect;
 - **no submission with a violated precondition**: ``submit_application`` and
   ``complete_application`` are accepted exactly when an oracle finds every subsidy
   condition met, and refused with exactly the violation codes it finds unmet. The
@@ -85,12 +86,21 @@ from typing import Any, ClassVar, Final, TypeAlias
 from zoneinfo import ZoneInfo
 
 import attrs
-import hypothesis
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from trajectory.engine.errors import MissingDependency
+
+try:
+    import hypothesis
+    from hypothesis import strategies as st
+    from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+except ImportError as err:  # an optional dependency: the testing extra installs it
+    raise MissingDependency(
+        "hypothesis", extra="testing", needed_for="trajectory.testing.stateful"
+    ) from err
 
 from trajectory.engine.errors import (
     EffectFailed,
+    GuardFailed,
     InvalidData,
     PreconditionFailed,
     TrajectoryError,
@@ -349,6 +359,7 @@ class LeertrajectMachine(RuleBasedStateMachine):
             result = error
         t = self.trajectory
         assert not isinstance(result, EffectFailed), f"the effect of {event} failed: {result!r}"
+        assert not isinstance(result, GuardFailed), f"a guard of {event} failed: {result!r}"
         if invalid:
             assert isinstance(result, InvalidData), f"{event} took invalid {payload!r}: {result!r}"
         if isinstance(result, TrajectoryError):

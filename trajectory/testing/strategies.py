@@ -70,7 +70,15 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any, Final
 
 import attrs
-from hypothesis import strategies as st
+
+from trajectory.engine.errors import MissingDependency
+
+try:
+    from hypothesis import strategies as st
+except ImportError as err:  # an optional dependency: the testing extra installs it
+    raise MissingDependency(
+        "hypothesis", extra="testing", needed_for="trajectory.testing.strategies"
+    ) from err
 
 from trajectory.engine.fields import name_key
 from trajectory.ontwikkelkracht.development_models import development_models
