@@ -185,7 +185,7 @@ def postgres_server_url() -> str:
     fail it when the server does not answer."""
     url = os.environ.get(_POSTGRES_ENV, "").strip()
     if not url:
-        pytest.skip(f"set {_POSTGRES_ENV} to run the PostgreSQL blocks (.ci/run does)")
+        pytest.skip(f"no PostgreSQL server: set {_POSTGRES_ENV} to run the PostgreSQL blocks")
     import psycopg
 
     try:

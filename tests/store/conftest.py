@@ -1,7 +1,7 @@
 """A fresh store per test for each backend: memory, SQLite and PostgreSQL.
 
-PostgreSQL runs when ``TRAJECTORY_TEST_POSTGRES_URL`` names a server (``.ci/run``
-sets it). Each test gets its own schema (``CREATE SCHEMA t_<random>``), reached by
+PostgreSQL runs when ``TRAJECTORY_TEST_POSTGRES_URL`` names a server, or a local one
+answers at the default URL (the repository's conftest.py sets the variable then). Each test gets its own schema (``CREATE SCHEMA t_<random>``), reached by
 setting the connection's ``search_path`` in the URL, and dropped afterwards; so
 tests never see each other's tables, nor those of anyone sharing the database.
 """
@@ -21,7 +21,8 @@ import pytest
 POSTGRES_URL_ENV: Final = "TRAJECTORY_TEST_POSTGRES_URL"
 
 POSTGRES_SKIP_REASON: Final = (
-    "set TRAJECTORY_TEST_POSTGRES_URL to run the PostgreSQL store tests (.ci/run does)"
+    "no PostgreSQL server at postgresql://postgres@127.0.0.1:5432/test; set "
+    "TRAJECTORY_TEST_POSTGRES_URL to another to run the PostgreSQL store tests (README)"
 )
 
 

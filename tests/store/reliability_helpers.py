@@ -30,7 +30,7 @@ from trajectory.ontwikkelkracht.guards import NETHERLANDS
 POSTGRES_ENV: Final = "TRAJECTORY_TEST_POSTGRES_URL"
 
 #: Why the PostgreSQL cases are skipped when the variable is unset.
-POSTGRES_SKIP: Final = f"set {POSTGRES_ENV} to run the PostgreSQL store tests (.ci/run does)"
+POSTGRES_SKIP: Final = f"no PostgreSQL server: set {POSTGRES_ENV} to run these tests (README)"
 
 #: The stores' clock: after every date the tests fire with.
 NOW: Final = dt.datetime(2024, 12, 2, 10, 0, tzinfo=NETHERLANDS)
