@@ -47,7 +47,9 @@ def test_a_docstring_s_layout_does_not_change_a_schema_but_its_words_do(
 
     name = "leertraject-event.schema.json"
     original = RecordSelfScan.__doc__ or ""
-    monkeypatch.setattr(RecordSelfScan, "__doc__", "\n".join(f"        {line}" for line in original.split("\n")))
+    monkeypatch.setattr(
+        RecordSelfScan, "__doc__", "\n".join(f"        {line}" for line in original.split("\n"))
+    )
     assert schema(name) == regenerated(name)
     monkeypatch.setattr(RecordSelfScan, "__doc__", original.replace("baseline", "starting point"))
     assert schema(name) != regenerated(name)

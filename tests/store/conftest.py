@@ -1,9 +1,10 @@
 """A fresh store per test for each backend: memory, SQLite and PostgreSQL.
 
 PostgreSQL runs when ``TRAJECTORY_TEST_POSTGRES_URL`` names a server, or a local one
-answers at the default URL (the repository's conftest.py sets the variable then). Each test gets its own schema (``CREATE SCHEMA t_<random>``), reached by
-setting the connection's ``search_path`` in the URL, and dropped afterwards; so
-tests never see each other's tables, nor those of anyone sharing the database.
+answers at the default URL (the repository's conftest.py sets the variable then).
+Each test gets its own schema (``CREATE SCHEMA t_<random>``), reached by setting the
+connection's ``search_path`` in the URL, and dropped afterwards; so tests never see
+each other's tables, nor those of anyone sharing the database.
 """
 
 from __future__ import annotations
