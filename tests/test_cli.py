@@ -32,6 +32,7 @@ from trajectory.engine.errors import (
     EffectFailed,
     GuardFailed,
     InvalidData,
+    MissingDependency,
     PreconditionFailed,
     StoreError,
     TrajectoryError,
@@ -220,6 +221,7 @@ ERRORS: list[TrajectoryError] = [
     StoreError("the store: OperationalError: disk I/O error"),
     TrajectoryNotFound("abc"),
     CorruptRecord("abc", "its snapshot cannot be read"),
+    MissingDependency("psycopg", extra="postgres", needed_for="PostgreSQL"),
 ]
 
 

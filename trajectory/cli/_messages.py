@@ -23,6 +23,7 @@ from trajectory.engine.errors import (
     CorruptRecord,
     EffectFailed,
     GuardFailed,
+    MissingDependency,
     PreconditionFailed,
     TrajectoryError,
     TrajectoryNotFound,
@@ -112,6 +113,10 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
     "effect.failed_at_creation": {
         "en": "the effect of event {event!r} failed; nothing was changed",
         "nl": "het verwerken van gebeurtenis {event!r} is mislukt; er is niets veranderd",
+    },
+    "dependency.missing": {
+        "en": "{package} is not installed: pip install 'trajectory-lifecycle[{extra}]'",
+        "nl": "{package} is niet geïnstalleerd: pip install 'trajectory-lifecycle[{extra}]'",
     },
     "guard.failed": {
         "en": "the guard {guard} of event {event!r} in state {state!r} failed; nothing was changed",
@@ -203,6 +208,8 @@ def describe_error(err: TrajectoryError) -> str:
         return message("effect.failed", event=err.event, state=err.state)
     if isinstance(err, GuardFailed):
         return message("guard.failed", guard=err.guard, event=err.event, state=err.state)
+    if isinstance(err, MissingDependency):
+        return message("dependency.missing", package=err.package, extra=err.extra)
     if isinstance(err, TrajectoryNotFound):
         return message("trajectory.not_found", id=err.trajectory_id)
     if isinstance(err, CorruptRecord):
