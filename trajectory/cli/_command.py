@@ -77,16 +77,21 @@ def missing_message(missing: Sequence[Any]) -> str:
     return f"Missing {' and '.join(pieces)}."
 
 
-class TrajectoryCommand(TyperCommand):
-    """A command of ``trajectory``: see the module docs."""
+class _Shown:
+    """What the group and every command show alike: the exit codes in ``--help``'s
+    epilog, and flags as flags."""
 
     def __init__(self, *args: Any, epilog: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, epilog=epilog or EXIT_CODES, **kwargs)
+        super().__init__(*args, epilog=epilog or EXIT_CODES, **kwargs)  # type: ignore[call-arg]
 
     def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
         _flags_as_flags(params)
         return params
+
+
+class TrajectoryCommand(_Shown, TyperCommand):
+    """A command of ``trajectory``: see the module docs."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not ctx.resilient_parsing:
@@ -125,13 +130,5 @@ class TrajectoryCommand(TyperCommand):
                 raise typer.Exit(exit_code(err)) from None
 
 
-class TrajectoryGroup(TyperGroup):
+class TrajectoryGroup(_Shown, TyperGroup):
     """The ``trajectory`` group: flags shown as flags, the exit codes in ``--help``."""
-
-    def __init__(self, *args: Any, epilog: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, epilog=epilog or EXIT_CODES, **kwargs)
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)
-        _flags_as_flags(params)
-        return params
