@@ -38,6 +38,15 @@ from trajectory.engine.history import (
     system_clock,
     verify_history,
 )
+from trajectory.engine.listeners import (
+    AfterListener,
+    BeforeListener,
+    EventLog,
+    Listener,
+    Listeners,
+    Refusal,
+    RefusedListener,
+)
 from trajectory.engine.loader import definition_schema, dump_lifecycle, load_lifecycle
 from trajectory.engine.registry import GuardCall, Registry
 from trajectory.engine.repeats import Cycle, Repeat
@@ -47,6 +56,8 @@ from trajectory.engine.violations import LANGUAGES, Violation, ViolationRegistry
 
 __all__ = [
     "LANGUAGES",
+    "AfterListener",
+    "BeforeListener",
     "Clock",
     "ConcurrencyConflict",
     "Context",
@@ -60,16 +71,21 @@ __all__ = [
     "EffectFailed",
     "Event",
     "EventDefinition",
+    "EventLog",
     "Guard",
     "GuardCall",
     "GuardFailed",
     "InvalidData",
     "Lifecycle",
+    "Listener",
+    "Listeners",
     "ManualClock",
     "MissingDependency",
     "NoPayload",
     "PreconditionFailed",
     "Recurring",
+    "Refusal",
+    "RefusedListener",
     "Registry",
     "Repeat",
     "State",

@@ -20,6 +20,13 @@ import transitions
 
 from trajectory.engine.errors import DefinitionError, InvalidData, UnknownEvent, wrong_type
 from trajectory.engine.fields import describe as _shown
+from trajectory.engine.listeners import (
+    AfterListener,
+    BeforeListener,
+    EventLog,
+    Listeners,
+    RefusedListener,
+)
 from trajectory.engine.repeats import RULE_VIOLATIONS, Cycle, Repeat
 from trajectory.engine.schedule import Deadline, Due, Recurring, due
 from trajectory.engine.violations import (
@@ -278,6 +285,9 @@ class Lifecycle(Generic[D]):
             name: (self._with_rules(self.events[name]), dict(self.routes[name]))
             for name in self.events
         }
+        #: Who is told of every fired event (see :meth:`listen`); the log first.
+        self.listeners = Listeners()
+        self.listeners.add(EventLog())
 
     @property
     def final_states(self) -> frozenset[str]:
@@ -298,6 +308,26 @@ class Lifecycle(Generic[D]):
         if found is None:
             raise UnknownEvent(name, tuple(self.events))
         return found
+
+    def listen(
+        self,
+        listener: object = None,
+        *,
+        before: BeforeListener | None = None,
+        after: AfterListener | None = None,
+        refused: RefusedListener | None = None,
+    ) -> Callable[[], None]:
+        """Tell a listener of every event fired on this lifecycle's trajectories.
+
+        ``listener`` is an object whose ``before``, ``after`` and ``refused`` methods
+        (those it has; see :class:`~trajectory.engine.listeners.Listener`) are
+        registered; callables may be given by keyword too. Returns a function that
+        removes what this call registered, as :meth:`Store.subscribe` does. What each
+        kind is told, and what happens when a listener raises, is described in
+        :mod:`trajectory.engine.listeners`. Listeners are called in the order they
+        were registered, after the built-in :class:`~trajectory.engine.listeners.EventLog`.
+        """
+        return self.listeners.add(listener, before=before, after=after, refused=refused)
 
     def events_from(self, state: str) -> tuple[str, ...]:
         """The events that can leave ``state``, in definition order."""

@@ -39,7 +39,7 @@ from trajectory.engine.history import (
     system_clock,
     verify_history,
 )
-from trajectory.engine.logs import get_logger
+from trajectory.engine.listeners import Refusal, listener_failed
 from trajectory.engine.schedule import Due
 from trajectory.engine.violations import TRANSITION_NOT_ALLOWED, Violation
 
@@ -47,9 +47,7 @@ __all__ = ["Trajectory"]
 
 D = TypeVar("D")
 
-logger = get_logger(__name__)
-
-#: Time zone classes whose offset is always known (fire's inline check of the clock).
+#: Time zone classes whose offset is always known (the quick check of a clock's moment).
 _ZONES: Final = frozenset({dt.timezone, ZoneInfo})
 _FIRST_YEAR: Final = FIRST_MOMENT.year
 _LAST_YEAR: Final = LAST_MOMENT.year
@@ -357,9 +355,13 @@ class Trajectory(Generic[D]):
         An event never happens before the one before it: when the clock is behind
         the last event (the clocks of two machines differ), the event happens, for
         its guards and effect and in the history, at the last event's moment.
+
+        The lifecycle's listeners (:meth:`Lifecycle.listen`) are told: ``before``
+        once the event will be accepted (one that raises aborts it, as
+        :class:`EffectFailed`), ``after`` once it was, ``refused`` of a
+        :class:`TransitionNotAllowed` or :class:`PreconditionFailed`.
         """
-        # The hot path: every step below is needed, and nothing is done twice; the
-        # usual case of each step is written out here rather than called.
+        # The hot path: every step below is needed, and nothing is done twice.
         lifecycle = self._lifecycle
         known = lifecycle._dispatch.get(event) if type(event) is str else None
         definition, routes = lifecycle.dispatch(event) if known is None else known
@@ -375,69 +377,56 @@ class Trajectory(Generic[D]):
         state = self._state
         target = routes.get(state)
         if target is None:
-            self._refuse(event, state, None, [TRANSITION_NOT_ALLOWED.code])
-            raise TransitionNotAllowed(event, state, self._sources(event))
+            raise self._refused(TransitionNotAllowed(event, state, self._sources(event)), None)
         events = self._events
-        try:  # _now() inlined: this is the hot path
-            now = self._clock()
-        except TrajectoryError:
-            raise
-        except Exception as err:
-            raise InvalidData("clock", f"the clock raised {err!r}") from err
-        # The usual moment, checked inline: an exact datetime in a zone of the standard
-        # library's, well inside the years that have a date in every zone.
-        if not (
-            type(now) is dt.datetime
-            and type(now.tzinfo) in _ZONES
-            and _FIRST_YEAR < now.year < _LAST_YEAR
-        ):
-            now = check_moment(now, "clock")  # the full check: passes or raises
+        now = _now(self._clock)
         if now < events[-1].timestamp:  # a history never goes back in time
             now = events[-1].timestamp
         context = _new_context(Context, (now, state, target, actor, events))
-        data = self._data
-        violations: list[Violation] | None = None
-        guard = None
-        try:  # _violations() inlined: the hot path
-            for guard in definition.guards:
-                found = guard(data, fields, context)
-                if found:
-                    violations = _reported(violations, found)
-        except TrajectoryError:
-            raise
-        except Exception as err:
-            raise _guard_failed(guard, event, state) from err
+        violations = _violations(definition.guards, self._data, fields, context, event, state)
         if violations:
-            self._refuse(event, state, target, [v.code for v in violations])
-            raise PreconditionFailed(event, state, violations)
-        effect = definition.effect
-        if effect is not None:  # _effect() inlined: the hot path
-            try:
-                data = effect(data, fields, context)
-            except TrajectoryError:
-                raise
-            except Exception as err:
-                raise EffectFailed(event, state) from err
+            raise self._refused(PreconditionFailed(event, state, violations), target)
+        data = _effect(definition, self._data, fields, context, state)
         recorded = Event(
             new_event_id(), self._id, len(events) + 1, now, event, state, target, fields, actor
         )
+        listeners = lifecycle.listeners
+        if listeners.before:
+            self._before(listeners.before, recorded)
         # The commit: nothing before this line changed the trajectory.
         self._state, self._data = target, data
         events.append(recorded)
-        logger.bind().info(
-            event, trajectory_id=self._id, from_state=state, to_state=target, outcome="accepted"
-        )
+        for listener in listeners.after:  # a listener's failure does not undo the event
+            try:
+                listener(self, recorded)
+            except Exception as err:
+                listener_failed("after", listener, self, err)
         return recorded
 
-    def _refuse(self, event: str, state: str, target: str | None, codes: list[str]) -> None:
-        logger.bind().info(
-            event,
-            trajectory_id=self._id,
-            from_state=state,
-            to_state=target,
-            outcome="refused",
-            violations=codes,
-        )
+    def _before(self, listeners: tuple[Any, ...], event: Event) -> None:
+        """Tell the before-listeners of ``event``; one that raises aborts it (an
+        EffectFailed, unless it raised a TrajectoryError)."""
+        for listener in listeners:
+            try:
+                listener(self, event)
+            except TrajectoryError:
+                raise
+            except Exception as err:
+                raise EffectFailed(event.name, event.from_state) from err
+
+    def _refused(
+        self, error: TransitionNotAllowed | PreconditionFailed, target: str | None
+    ) -> TrajectoryError:
+        """Tell the refused-listeners of ``error`` (the caller raises it)."""
+        listeners = self._lifecycle.listeners.refused
+        if listeners:
+            refusal = Refusal(error, target)
+            for listener in listeners:
+                try:
+                    listener(self, refusal)
+                except Exception as err:  # the refusal is what fire raises
+                    listener_failed("refused", listener, self, err)
+        return error
 
     # -- helpers ----------------------------------------------------------------
 
@@ -483,7 +472,7 @@ def _violations(
 ) -> list[Violation] | None:
     """Every violation the ``guards`` report, or ``None`` when there is none.
 
-    Guards run here (and, written out, in :meth:`Trajectory.fire`): a guard that
+    Guards run here, for :meth:`Trajectory.fire` and :meth:`Trajectory.check`: a guard that
     raises, other than a TrajectoryError (which passes), or reports something that
     is not a Violation, is a :class:`GuardFailed` naming it, with the cause.
     """
@@ -541,7 +530,7 @@ def _now(clock: Clock) -> dt.datetime:
         raise
     except Exception as err:
         raise InvalidData("clock", f"the clock raised {err!r}") from err
-    # The usual moment passes the quick check (as in fire); any other the full one.
+    # The usual moment passes the quick check; any other the full one.
     if (
         type(now) is dt.datetime
         and type(now.tzinfo) in _ZONES
