@@ -13,15 +13,13 @@ declares (``lifecycle.violations``): what was covered, what is missing, percenta
 and a text rendering.
 
 **How it records.** While a recorder records (``with recorder:``, or
-:meth:`~CoverageRecorder.start` and :meth:`~CoverageRecorder.stop`), ``Trajectory.fire``
-is wrapped: the wrapper calls the real ``fire`` and tells every recording recorder
-what came of it, then returns or raises exactly as before. So every trajectory of the
-lifecycle is seen — those a test makes itself, those ``make_trajectory`` and the
+:meth:`~CoverageRecorder.start` and :meth:`~CoverageRecorder.stop`), it is a listener
+of its lifecycle (:meth:`~trajectory.Lifecycle.listen`): told of every accepted and
+every refused event. So every trajectory of the lifecycle is seen — those a test makes
+itself, those ``make_trajectory`` and the
 :class:`~trajectory.ontwikkelkracht.walker.Walker` build, those loaded from a store —
-whatever the logging configuration. The wrapper is removed when the last recorder
-stops. (Listening to the structlog events the engine logs would depend on the host's
-logging setup: a level filter above ``info`` or a cached logger would silently record
-nothing.)
+whatever the logging configuration; ``fire`` itself is not touched. Stopping removes
+the listener.
 
 Events fired where no recorder runs (another process, before recording started) can be
 added from their history with :meth:`~CoverageRecorder.record_history`, refusals
@@ -54,18 +52,18 @@ Transitions not taken (50):
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
 from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import PreconditionFailed, TrajectoryError, TransitionNotAllowed
 from trajectory.engine.history import Event
+from trajectory.engine.listeners import Refusal
 from trajectory.engine.runtime import Trajectory
 from trajectory.engine.violations import TRANSITION_NOT_ALLOWED
 from trajectory.sim.paths import Step, transitions
@@ -245,27 +243,32 @@ class CoverageRecorder:
         self._steps: Counter[Step] = Counter()
         self._codes: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._recording = False
+        self._unlisten: Callable[[], None] | None = None
 
     # -- recording ----------------------------------------------------------------------
 
     @property
     def recording(self) -> bool:
         """Whether the recorder is recording now."""
-        return self._recording
+        return self._unlisten is not None
 
     def start(self) -> None:
         """Start recording every fire of the lifecycle's trajectories."""
-        if self._recording:
+        if self._unlisten is not None:
             raise RuntimeError("the recorder is recording already")
-        _join(self)
-        self._recording = True
+        self._unlisten = self.lifecycle.listen(after=self._accepted, refused=self._refused)
 
     def stop(self) -> None:
         """Stop recording (what was recorded stays)."""
-        if self._recording:
-            _leave(self)
-            self._recording = False
+        unlisten, self._unlisten = self._unlisten, None
+        if unlisten is not None:
+            unlisten()
+
+    def _accepted(self, trajectory: Trajectory[Any], event: Event, /) -> None:
+        self.record_event(event)
+
+    def _refused(self, trajectory: Trajectory[Any], refusal: Refusal, /) -> None:
+        self.record_codes(refusal.codes)
 
     def __enter__(self) -> CoverageRecorder:
         self.start()
@@ -323,7 +326,7 @@ class CoverageRecorder:
         )
 
     def __repr__(self) -> str:
-        state = "recording" if self._recording else "stopped"
+        state = "recording" if self.recording else "stopped"
         return f"<CoverageRecorder of {self.lifecycle.name!r}: {state}>"
 
 
@@ -333,55 +336,3 @@ def _codes_of(error: BaseException) -> list[str]:
     if isinstance(error, TransitionNotAllowed):
         return [TRANSITION_NOT_ALLOWED.code]
     return []
-
-
-# -- the wrapper around Trajectory.fire, shared by every recorder --------------------------
-
-_lock: Final = threading.Lock()
-_recorders: list[CoverageRecorder] = []
-_wrapped: dict[str, Callable[..., Event]] = {}  # "original" and "wrapper" while installed
-
-
-def _tell(trajectory: Trajectory[Any], tell: Callable[[CoverageRecorder], None]) -> None:
-    for recorder in tuple(_recorders):
-        if recorder.lifecycle is trajectory.lifecycle:
-            tell(recorder)
-
-
-def _wrap(original: Callable[..., Event]) -> Callable[..., Event]:
-    @functools.wraps(original)
-    def fire(
-        self: Trajectory[Any], event: str, /, *, actor: str | None = None, **payload: Any
-    ) -> Event:
-        try:
-            recorded = original(self, event, actor=actor, **payload)
-        except (PreconditionFailed, TransitionNotAllowed) as error:
-            codes = _codes_of(error)
-            _tell(self, lambda recorder: recorder.record_codes(codes))
-            raise
-        _tell(self, lambda recorder: recorder.record_event(recorded))
-        return recorded
-
-    return fire
-
-
-def _join(recorder: CoverageRecorder) -> None:
-    with _lock:
-        if not _wrapped:
-            original = Trajectory.fire
-            wrapper = _wrap(original)
-            _wrapped.update(original=original, wrapper=wrapper)
-            setattr(Trajectory, "fire", wrapper)  # noqa: B010 - mypy: no method-assign
-        _recorders.append(recorder)
-
-
-def _leave(recorder: CoverageRecorder) -> None:
-    with _lock:
-        _recorders.remove(recorder)
-        if _recorders or not _wrapped:
-            return
-        if Trajectory.__dict__.get("fire") is _wrapped["wrapper"]:
-            setattr(Trajectory, "fire", _wrapped["original"])  # noqa: B010
-            _wrapped.clear()
-        # Else someone wrapped fire on top of ours: ours stays, passing events through,
-        # and is reused by the next recorder.
