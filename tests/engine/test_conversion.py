@@ -177,6 +177,23 @@ def test_read_json_refuses_what_it_cannot_read(text: str | bytes) -> None:
     assert "$" == error.value.field
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('{"hours": NaN}', "NaN"),
+        ('{"hours": Infinity}', "Infinity"),
+        ('{"hours": 7, "hours": 8}', "'hours' appears twice"),
+        ('[{"a": {"b": 1, "b": 1}}]', "'b' appears twice"),
+    ],
+)
+def test_read_json_refuses_what_json_does_not_allow(text: str, says: str) -> None:
+    """NaN and Infinity are no JSON numbers, and an object names each key once: Python's
+    reader would take them (the last of two keys silently); read_json refuses them."""
+    with pytest.raises(InvalidData) as error:
+        read_json(text)
+    assert says in error.value.reason
+
+
 def test_read_json_reads_fractions_as_decimals() -> None:
     """Numbers with a fraction are read exactly."""
     assert {"hours": Decimal("7.1")} == read_json(json.dumps({"hours": 7.1}))

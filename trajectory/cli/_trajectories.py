@@ -26,7 +26,7 @@ from trajectory.cli._common import (
 )
 from trajectory.cli._messages import DEFAULT_LANGUAGE, language, message
 from trajectory.cli._output import dutch_iso, dutch_time, print_json, say, state_text
-from trajectory.engine.conversion import converter
+from trajectory.engine.conversion import converter, no_constant, no_duplicates
 from trajectory.engine.definition import Lifecycle, NoPayload
 from trajectory.engine.errors import PreconditionFailed
 from trajectory.engine.serialization import dump_event, load_payload, parse_payload
@@ -131,19 +131,6 @@ def _pairs(data: Sequence[str]) -> dict[str, str]:
     return fields
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is no JSON number")
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    document: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in document:
-            raise ValueError(f"the key {key!r} appears twice")
-        document[key] = value
-    return document
-
-
 def read_json_file(path: Path) -> Mapping[str, Any]:
     """The JSON object in the file at ``path``, read strictly (no NaN, no key twice,
     numbers with a fraction as exact decimals), or a one-line error."""
@@ -157,8 +144,8 @@ def read_json_file(path: Path) -> Mapping[str, Any]:
         document = json.loads(
             text,
             parse_float=Decimal,
-            parse_constant=_no_constant,
-            object_pairs_hook=_no_duplicates,
+            parse_constant=no_constant,
+            object_pairs_hook=no_duplicates,
         )
     except RecursionError:
         fail("json_file.too_deep", path=path)

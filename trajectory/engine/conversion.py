@@ -40,6 +40,8 @@ __all__ = [
     "check_depth",
     "converter",
     "load_toml",
+    "no_constant",
+    "no_duplicates",
     "read_json",
     "read_toml",
     "structure",
@@ -90,17 +92,38 @@ def _deepest_path(data: object, path: str, limit: int) -> str:
     return path
 
 
+def no_constant(name: str) -> Any:
+    """For ``json.loads(parse_constant=...)``: ``NaN`` and ``Infinity`` are no JSON."""
+    raise ValueError(f"{name} is no JSON number")
+
+
+def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """For ``json.loads(object_pairs_hook=...)``: an object names each key once."""
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise ValueError(f"the key {key!r} appears twice")
+        document[key] = value
+    return document
+
+
 def read_json(text: str | bytes, *, source: str | None = None) -> Any:
     """Parse JSON text (numbers with a fraction as :class:`~decimal.Decimal`), refusing
-    what is no JSON, integers of more digits than Python converts, and nesting deeper
-    than :data:`MAX_DEPTH`, with :class:`InvalidData` at ``$``.
+    what is no JSON (``NaN``, a key twice in one object), integers of more digits than
+    Python converts, and nesting deeper than :data:`MAX_DEPTH`, with
+    :class:`InvalidData` at ``$``.
 
     >>> read_json('{"hours": 7.5}')
     {'hours': Decimal('7.5')}
+    >>> read_json('{"hours": 7.5, "hours": 8}')
+    Traceback (most recent call last):
+    trajectory.InvalidData: $: not valid JSON: the key 'hours' appears twice
     """
     suffix = "" if source is None else f" in {source}"
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(
+            text, parse_float=Decimal, parse_constant=no_constant, object_pairs_hook=no_duplicates
+        )
     except RecursionError:
         raise InvalidData("$", f"nested more than {MAX_DEPTH} levels deep{suffix}") from None
     except (ValueError, TypeError) as err:  # JSONDecodeError and UnicodeDecodeError too
