@@ -215,6 +215,22 @@ def add_models(machine: Machine, n: int) -> list[PlainModel]:
     return models
 
 
+def transitions_models_at(state: str, n: int) -> list[PlainModel]:
+    """``n`` models attached to one new leertraject machine, each put in ``state``.
+
+    ``add_model(models, initial=state)`` attaches them; no callbacks and no
+    conditions are configured, so a trigger on one of them costs what
+    ``transitions`` itself does: look up the event, check the model's state, run
+    the (empty) callback lists and, for an external transition, exit the source
+    and enter the destination (``set_state``). Each model can fire an external
+    transition once; an internal one (``dest=None``, such as ``log_hours``) any
+    number of times, keeping its state and running no exit or enter callbacks.
+    """
+    models = [PlainModel() for _ in range(n)]
+    transitions_machine().add_model(models, initial=state)
+    return models
+
+
 class _GoModel:
     """Model for the one-state ``transitions`` anchor; ``ok`` is its guard."""
 

@@ -7,7 +7,7 @@ have in common lives here:
   repository on ``sys.path``, structlog configured as a host would in production;
 - :func:`size` and :func:`sizes`: a script's settings, with a full and a quick size;
 - :class:`Row` and :class:`Section`, one printed figure and a titled table of them;
-- :func:`time_per_call`, :func:`to_us`, :func:`to_ms` and :func:`profiled`;
+- :func:`time_per_call`, :func:`alternate`, :func:`to_us`, :func:`to_ms` and :func:`profiled`;
 - :func:`metadata` (where and how the figures were made) and :class:`Report`, which
   prints the header, the tables and the targets, and writes the JSON document.
 
@@ -29,6 +29,7 @@ import os
 import platform
 import pstats
 import shlex
+import statistics
 import subprocess
 import sys
 import time
@@ -183,6 +184,21 @@ def time_per_call(
     gc.collect()
     best = min(timer.repeat(repeat=repeat, number=number))
     return best / number, number
+
+
+def alternate(subjects: Mapping[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """The median, over ``rounds`` rounds, of what each subject returns (seconds per op).
+
+    Every round calls each subject once, in alternation (the order reversed every
+    other round), so a machine whose speed drifts during the run moves all the
+    figures alike; the median keeps a round disturbed by a neighbour from counting.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in subjects}
+    order = list(subjects)
+    for turn in range(rounds):
+        for name in order if turn % 2 == 0 else reversed(order):
+            samples[name].append(subjects[name]())
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def profiled(title: str, func: Callable[[], object]) -> str:
