@@ -3,9 +3,9 @@
 ``nox`` runs them all; ``nox -s tests-3.12`` one of them. Each session installs the
 project into a fresh environment with uv, from the lock files in ``requirements/``:
 
-- ``tests``: Python 3.11, 3.12 and 3.13 with ``requirements/dev.txt``, the locked
+- ``tests``: Python 3.11, 3.12 and 3.13 with ``requirements/constraints-dev.txt``, the locked
   development environment;
-- ``lowest``: Python 3.11 with ``requirements/lowest.txt``, every direct dependency at
+- ``lowest``: Python 3.11 with ``requirements/constraints-lowest.txt``, every direct dependency at
   the lower bound that ``pyproject.toml`` declares, so the ranges we publish are tested.
 
 ``python -m nox -s lock`` writes both lock files anew from ``pyproject.toml``.
@@ -26,22 +26,22 @@ PYTEST = ("python", "-m", "pytest", "-p", "no:cacheprovider", "-q")
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The whole test suite in the locked development environment."""
-    session.install("-r", "requirements/dev.txt", "-e", ".")
+    session.install("-r", "requirements/constraints-dev.txt", "-e", ".")
     session.run(*PYTEST, *session.posargs)
 
 
 @nox.session(python="3.11")
 def lowest(session: nox.Session) -> None:
     """The whole test suite with every direct dependency at its declared lower bound."""
-    session.install("-r", "requirements/lowest.txt", "-e", ".")
+    session.install("-r", "requirements/constraints-lowest.txt", "-e", ".")
     session.run(*PYTEST, *session.posargs)
 
 
 @nox.session(python=False)
 def lock(session: nox.Session) -> None:
-    """Write requirements/dev.txt (newest) and requirements/lowest.txt (lower bounds)."""
+    """Write requirements/constraints-dev.txt (newest) and requirements/constraints-lowest.txt (lower bounds)."""
     common = ("pyproject.toml", "--extra", "dev", "--universal", "--python-version", "3.11")
-    session.run("uv", "pip", "compile", *common, "-o", "requirements/dev.txt")
+    session.run("uv", "pip", "compile", *common, "-o", "requirements/constraints-dev.txt")
     session.run(
         "uv",
         "pip",
@@ -50,5 +50,5 @@ def lock(session: nox.Session) -> None:
         "--resolution",
         "lowest-direct",
         "-o",
-        "requirements/lowest.txt",
+        "requirements/constraints-lowest.txt",
     )
