@@ -39,7 +39,8 @@ def lowest(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def lock(session: nox.Session) -> None:
-    """Write requirements/constraints-dev.txt (newest) and requirements/constraints-lowest.txt (lower bounds)."""
+    """Write requirements/constraints-dev.txt (the newest versions) and
+    requirements/constraints-lowest.txt (the lower bounds)."""
     common = ("pyproject.toml", "--extra", "dev", "--universal", "--python-version", "3.11")
     session.run("uv", "pip", "compile", *common, "-o", "requirements/constraints-dev.txt")
     session.run(
