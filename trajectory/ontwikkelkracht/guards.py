@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from trajectory.engine.definition import Context, Guard
 from trajectory.engine.fields import name_key
@@ -19,10 +18,10 @@ from trajectory.ontwikkelkracht import violations as v
 from trajectory.ontwikkelkracht.model import Conclusion
 from trajectory.ontwikkelkracht.payloads import MAX_HOURS_PER_DAY
 from trajectory.ontwikkelkracht.record import Leertraject
+from trajectory.ontwikkelkracht.school import NETHERLANDS
 
 __all__ = ["SUBMIT_GUARDS", "today"]
 
-NETHERLANDS: Final = ZoneInfo("Europe/Amsterdam")
 
 LeertrajectGuard = Guard[Leertraject]
 _NONE: Final[list[Violation]] = []

@@ -1,4 +1,5 @@
-"""The school: its sector, its board, its BRIN number; and the Dutch school year."""
+"""The school: its sector, its board, its BRIN number; the Dutch school year and the
+Dutch time zone."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import enum
 import functools
 import re
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 import attrs
 from stdnum.exceptions import ValidationError
@@ -15,7 +17,11 @@ from stdnum.nl import brin as stdnum_brin
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.fields import Line, check_line, choice, describe, line, non_blank
 
-__all__ = ["School", "SchoolYear", "Sector"]
+__all__ = ["NETHERLANDS", "School", "SchoolYear", "Sector"]
+
+#: The time zone of the Netherlands: the dates of the rules and the school year are
+#: Dutch dates.
+NETHERLANDS: Final = ZoneInfo("Europe/Amsterdam")
 
 
 class Sector(enum.StrEnum):
