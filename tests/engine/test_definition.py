@@ -23,6 +23,7 @@ from trajectory import (
     Transition,
     ViolationRegistry,
 )
+from trajectory.engine.definition import dispatch_table
 
 START = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -199,19 +200,58 @@ def test_one_shared_machine_without_models() -> None:
     assert [] == lifecycle.machine.models
 
 
-def test_creating_trajectories_adds_no_model_to_the_machine() -> None:
-    """Creating 100 trajectories reuses the one machine and attaches nothing to it."""
+def test_the_runtime_routes_exactly_what_the_machine_says() -> None:
+    """For every event in every state it can be fired in, the runtime allows it where
+    the compiled machine has a transition, leads it where the machine's dest says
+    (its source for an internal one), and refuses it elsewhere; the dispatch table is
+    the machine's own (dispatch_table of lifecycle.machine)."""
     lifecycle = door()
     machine = lifecycle.machine
-    clock = ManualClock(START)
+    reach = {"closed": (), "open": ("open_door",)}  # the non-final states, and how to get there
 
-    trajectories = [lifecycle.create(Install(f"door {i}"), clock=clock) for i in range(100)]
-    for t in trajectories[:10]:
-        t.fire("open_door")
+    for state, path in reach.items():
+        for name, event in machine.events.items():
+            t = lifecycle.create(Install("front"), clock=ManualClock(START))
+            for step in path:
+                t.fire(step)
+            payload = {"text": "oiled"} if name == "note" else {}
+            found = event.transitions.get(state)
+            if found is None:
+                assert ["transition.not_allowed"] == [v.code for v in t.check(name, **payload)]
+                continue
+            assert [] == t.check(name, **payload)
+            t.fire(name, **payload)
+            assert (found[0].dest or state) == t.state
 
-    assert machine is lifecycle.machine
-    assert [] == lifecycle.machine.models
-    assert 100 == len({t.id for t in trajectories})
+    assert dispatch_table(machine) == {
+        name: dict(routes) for name, (_, routes) in lifecycle._dispatch.items()
+    }
+
+
+def test_a_transition_added_to_a_machine_changes_its_dispatch() -> None:
+    """dispatch_table reads the machine: a machine with one more transition (added
+    with add_transition) gives a table with exactly that route more."""
+    machine = transitions.Machine(
+        model=None,
+        states=["closed", "open", "removed"],
+        transitions=[
+            {"trigger": "open_door", "source": ["closed"], "dest": "open"},
+            {"trigger": "note", "source": ["closed", "open"], "dest": None},
+        ],
+        initial="closed",
+        auto_transitions=False,
+    )
+    before = dispatch_table(machine)
+
+    machine.add_transition("open_door", "open", "removed")
+    machine.add_transition("paint", "closed", None)
+
+    assert {"open_door": {"closed": "open"}, "note": {"closed": "closed", "open": "open"}} == before
+    assert {
+        "open_door": {"closed": "open", "open": "removed"},
+        "note": {"closed": "closed", "open": "open"},
+        "paint": {"closed": "closed"},
+    } == dispatch_table(machine)
 
 
 def test_routes_match_the_definition() -> None:

@@ -7,6 +7,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trajectory import (
     Context,
@@ -342,3 +344,82 @@ def test_replay_keeps_the_counts() -> None:
     again = made.replay(t.history, clock=ManualClock(START))
     assert ["repeat.maximum"] == [v.code for v in again.check("meet")]
     assert codes(t.check("meet")) == codes(again.check("meet"))
+
+
+# -- counts kept as events are applied ---------------------------------------------------------
+
+COUNTED = (
+    Repeat("meet", maximum=1000),
+    Repeat("meet", maximum=1000, within="working"),
+    Repeat("meet", maximum=1000, since="review"),
+    Repeat("meet", maximum=1000, within="working", since="review"),
+    Repeat("start", maximum=1000, within="working"),
+    Repeat("review", maximum=1000, since="review"),
+)
+#: Each step from each state, as a walk may take it.
+MOVES = {"forming": ("start",), "working": ("meet", "review"), "reviewing": ("start", "close")}
+
+
+@given(choices=st.lists(st.integers(min_value=0, max_value=1), max_size=40))
+def test_the_counts_kept_equal_the_counts_of_the_history(choices: list[int]) -> None:
+    """After every event of any walk, each count a trajectory keeps equals what
+    count() gives for its history; so do the cycle's iteration, and the counts of
+    a trajectory replayed from, or restored with, that history."""
+    made = lifecycle(repeats=COUNTED, cycles=(Cycle("round", "start"),))
+    t = made.create(Formed("Blue"), clock=ManualClock(START))
+    for choice in choices:
+        if t.is_final:
+            break
+        options = MOVES[t.state]
+        t.fire(options[choice % len(options)])
+        expected = (*(rule.occurrences(t.history) for rule in COUNTED), count(t.history, "start"))
+        assert expected == t.counts
+        assert count(t.history, "start") == t.iteration("round")
+    assert t.counts == made.replay(t.history).counts
+    restored = type(t).restore(made, t.id, t.state, t.data, t.history, version=t.version)
+    assert t.counts == restored.counts
+
+
+def test_a_refused_event_changes_no_count() -> None:
+    """An event refused by a rule's guard leaves the counts as they were."""
+    made = lifecycle(repeats=(Repeat("meet", maximum=1),))
+    t = made.create(Formed("Blue"), clock=ManualClock(START))
+    t.fire("start")
+    t.fire("meet")
+    before = t.counts
+
+    with pytest.raises(PreconditionFailed):
+        t.fire("meet")
+
+    assert (1,) == before == t.counts
+
+
+def test_the_rules_guards_read_the_counts_not_the_history() -> None:
+    """The guards the lifecycle puts in front of an event read Context.counts: given
+    a count that the history does not hold, they report it."""
+    rule = Repeat("meet", maximum=2)
+    made = lifecycle(repeats=(rule,))
+    guard = made.event("meet").guards[0]
+    context = Context(START, "working", "working", None, (), (2,))
+
+    found = list(guard(Team("Blue"), None, context))
+
+    assert [("repeat.maximum", {"event": "meet", "maximum": 2, "actual": 2})] == codes(found)
+    assert [] == list(rule.maximum_guard()(Team("Blue"), None, context))  # counts the history
+
+
+def test_a_guard_is_given_a_read_only_history() -> None:
+    """Context.history holds the events before the one fired, and cannot be changed."""
+    seen: list[Any] = []
+
+    def look(data: Team, payload: Any, context: Context) -> list[Violation]:
+        seen.append((len(context.history), context.history[-1].name, list(context.history)))
+        assert not hasattr(context.history, "append")
+        return []
+
+    events = (*EVENTS[:1], EventDefinition("meet", (Transition(("working",)),), guards=(look,)))
+    t = lifecycle(events=(*events, *EVENTS[2:])).create(Formed("Blue"), clock=ManualClock(START))
+    t.fire("start")
+    t.fire("meet")
+
+    assert [(2, "start", list(t.history[:2]))] == seen

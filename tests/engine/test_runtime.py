@@ -37,6 +37,7 @@ from trajectory import (
     ViolationRegistry,
 )
 from trajectory.engine import new_id
+from trajectory.engine.errors import ListenerVetoed
 from trajectory.ontwikkelkracht import LIFECYCLE
 from trajectory.ontwikkelkracht.guards import NETHERLANDS, not_in_future
 
@@ -1003,3 +1004,73 @@ def test_the_library_never_configures_structlog() -> None:
     ]
     assert [] == offenders
     assert (cohort, "_quiet_worker") in calls
+
+
+def test_a_before_listener_that_raises_vetoes_the_event_as_listener_vetoed() -> None:
+    """A before-listener that raises is reported as ListenerVetoed, an EffectFailed
+    that names the listener, with its error as the cause; nothing changes."""
+    lifecycle = Lifecycle(
+        "toy.vetoed",
+        states=TOY.states.values(),
+        events=TOY.events.values(),
+        initial="draft",
+        creation=TOY.creation,
+        violations=TOY_VIOLATIONS,
+    )
+
+    def closed_on_sundays(trajectory: Trajectory[Any], event: Event) -> None:
+        raise RuntimeError("closed")
+
+    lifecycle.listen(before=closed_on_sundays)
+    t = lifecycle.create(Open("ACME"), clock=ManualClock(START))
+    before = snapshot(t)
+
+    with pytest.raises(ListenerVetoed) as info:
+        t.fire("add_item", name="chair")
+
+    assert isinstance(info.value, EffectFailed)
+    assert ("add_item", "draft") == (info.value.event, info.value.state)
+    assert info.value.listener.endswith("closed_on_sundays")
+    assert "closed_on_sundays" in str(info.value)
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert before == snapshot(t)
+
+
+def test_fire_and_replay_keep_the_same_counts_and_history_view() -> None:
+    """A guard sees the history before its event as a read-only view of the right
+    length, in fire, in check and when a history is applied again (replay)."""
+    seen: list[tuple[str, int, str]] = []
+
+    def look(data: Order, payload: Any, context: Context) -> list[Violation]:
+        seen.append(("guard", len(context.history), context.history[-1].name))
+        return []
+
+    def note(data: Order, payload: Item, context: Context) -> Order:
+        seen.append(("effect", len(context.history), context.history[-1].name))
+        return add_item(data, payload, context)
+
+    lifecycle = Lifecycle(
+        "toy.viewed",
+        states=(State("draft"), State("done", final=True)),
+        events=(
+            EventDefinition("add_item", _to(("draft",), None), Item, (look,), note),
+            EventDefinition("finish", _to(("draft",), "done")),
+        ),
+        initial="draft",
+        creation=TOY.creation,
+    )
+    t = lifecycle.create(Open("ACME"), clock=ManualClock(START))
+    t.check("add_item", name="a")
+    t.fire("add_item", name="a")
+    t.fire("add_item", name="b")
+    lifecycle.replay(t.history)
+
+    assert [
+        ("guard", 1, "created"),
+        ("guard", 1, "created"),
+        ("effect", 1, "created"),
+        ("guard", 2, "add_item"),
+        ("effect", 2, "add_item"),
+        ("effect", 1, "created"),
+        ("effect", 2, "add_item"),
+    ] == seen

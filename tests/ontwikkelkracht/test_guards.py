@@ -1285,3 +1285,31 @@ def test_hours_day_maximum_cleared() -> None:
     t.fire("log_hours", participant="Anna", date=dt.date(2024, 9, 9), hours=4)
     assert [] == t.check("log_hours", participant="Anna", date=dt.date(2024, 9, 8), hours=24)
     assert Decimal(24) == sum(e.hours for e in t.data.hours if e.date == dt.date(2024, 9, 9))
+
+
+def test_a_guard_that_finds_nothing_returns_a_new_list_each_time() -> None:
+    """A guard's empty answer is its own: changing it changes no later answer (no
+    list shared between calls), for the leertraject's guards and the engine's rules."""
+    from trajectory.engine.definition import Context
+    from trajectory.ontwikkelkracht import guards as g
+
+    t = at_state("in_progress")
+    context = Context(t.clock(), "in_progress", "closing", None, t.history, t.counts)
+    rules = LIFECYCLE.event("hold_study_moment").guards[:1]  # the maximum of study moments
+    for guard in (g.hours_minimum, g.participants_school_leader, g.offer_available, *rules):
+        first = guard(t.data, None, context)
+        assert [] == first
+        first.append("changed")  # type: ignore[attr-defined]
+        assert [] == guard(t.data, None, context)
+
+
+def test_today_is_the_dutch_date_of_each_events_own_moment() -> None:
+    """today() gives the date in the Netherlands of the moment it is given, whatever
+    was asked before (nothing is kept between calls)."""
+    from trajectory.engine.definition import Context
+    from trajectory.ontwikkelkracht.guards import today
+
+    late = dt.datetime(2024, 9, 1, 22, 30, tzinfo=dt.UTC)  # 00:30 on 2 September in Amsterdam
+    early = dt.datetime(2024, 9, 1, 21, 30, tzinfo=dt.UTC)  # 23:30 on 1 September
+    for moment, expected in ((late, 2), (early, 1), (late, 2), (late.replace(), 2)):
+        assert dt.date(2024, 9, expected) == today(Context(moment, None, "x", None))

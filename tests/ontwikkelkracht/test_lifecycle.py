@@ -323,20 +323,3 @@ def test_hours_per_day_stay_right_along_two_lines_of_copies() -> None:
     assert Decimal(6) == second.hours_on(name, day)
     assert Decimal(5) == first_more.hours_on(name, day)
     assert Decimal(7) == second.with_hours(HoursEntry(name, day, Decimal(1))).hours_on(name, day)
-
-
-def test_hours_index_counts_only_a_records_own_entries_after_a_race() -> None:
-    """Two threads extending the same record at once both add at one position; each
-    record then counts only the entry its own tuple holds there."""
-    from trajectory.ontwikkelkracht.record import _HoursIndex
-
-    day = dt.date(2024, 9, 2)
-    mine, theirs = HoursEntry("Anna", day, Decimal(4)), HoursEntry("Anna", day, Decimal(6))
-    index = _HoursIndex(())
-    assert index.extend(0, mine)
-    index.covered = 0  # the other thread read the index before this one moved it on
-    assert index.extend(0, theirs)
-
-    assert Decimal(4) == index.total((mine,), ("Anna", day))
-    assert Decimal(6) == index.total((theirs,), ("Anna", day))
-    assert Decimal(0) == index.total((), ("Anna", day))

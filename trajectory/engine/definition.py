@@ -1,10 +1,15 @@
 """Lifecycle definitions: states, events, guards, effects, validated when built.
 
 A :class:`Lifecycle` is compiled once into one shared :class:`transitions.Machine`
-(with no model attached); its transition table is what every trajectory of the
-lifecycle is routed through. Trajectories themselves are plain records (see
-:mod:`trajectory.engine.runtime`): nothing is injected into them, which keeps
-creating one cheap and small.
+(:attr:`Lifecycle.machine`, with no model attached): ``transitions`` is what turns a
+definition into its transition table, and what diagrams are drawn from. The engine's
+dispatch table is read from that machine's own transitions (:func:`dispatch_table`),
+and every trajectory of the lifecycle is routed through it; the runtime does not call
+the machine's triggers, so ``transitions`` callbacks (``on_enter``, ``before``,
+``after``, conditions …) are never run. The extension point is the lifecycle's
+listeners (:meth:`Lifecycle.listen`, see :mod:`trajectory.engine.listeners`).
+Trajectories themselves are plain records (see :mod:`trajectory.engine.runtime`):
+nothing is injected into them, which keeps creating one cheap and small.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ __all__ = [
     "NoPayload",
     "State",
     "Transition",
+    "dispatch_table",
 ]
 
 D = TypeVar("D")
@@ -61,8 +67,10 @@ class Context(NamedTuple):
 
     Immutable; built for every check and fire, so it is a named tuple (the
     cheapest immutable record to build). ``history`` is the trajectory's history
-    before the event (empty for the creation): guards count repeats and cycle
-    rounds in it. Read it during the call; it is not a copy to keep.
+    before the event (empty for the creation), a read-only view: read it during the
+    call; it is not a copy to keep. ``counts`` are the counts the trajectory keeps
+    for its lifecycle's repeat and cycle rules (see :meth:`Lifecycle.counted`), which
+    the rules' guards read instead of counting the history.
     """
 
     now: dt.datetime
@@ -74,7 +82,10 @@ class Context(NamedTuple):
     actor: str | None
     """Who fires the event, if given."""
     history: Sequence[Event] = ()
-    """The events before this one, oldest first."""
+    """The events before this one, oldest first (a read-only view)."""
+    counts: tuple[int, ...] = ()
+    """The counts of the lifecycle's repeat and cycle rules before this event, in
+    the order of :attr:`Lifecycle.counters`."""
 
 
 #: A guard returns every violation it finds (an empty iterable when all is well).
@@ -268,22 +279,24 @@ class Lifecycle(Generic[D]):
         self._validate()
         self._validate_rules()
         self.machine = self._compile()
+        table = dispatch_table(self.machine)
+        #: For each event, where it leads from each state it leaves (source → target),
+        #: as the compiled machine says (see :func:`dispatch_table`).
         self.routes: Mapping[str, Mapping[str, str]] = MappingProxyType(
-            {
-                event: MappingProxyType(
-                    {
-                        source: (found[0].dest or source)
-                        for source, found in definition.transitions.items()
-                    }
-                )
-                for event, definition in self.machine.events.items()
-            }
+            {event: MappingProxyType(dict(routes)) for event, routes in table.items()}
+        )
+        #: The rules whose counts a trajectory keeps as its events are applied, in the
+        #: order of :attr:`Context.counts`: the repeats, then the cycles.
+        self.counters: tuple[Repeat | Cycle, ...] = (*self.repeats, *self.cycles.values())
+        self._counting = self._count_steps(table)
+        #: The counts after the creation, before any other event.
+        self.first_counts: tuple[int, ...] = self.counted(
+            (0,) * len(self.counters), self.creation.name, None
         )
         # The hot path of fire(): one plain-dict lookup gives the definition and routes.
         # Events with repeat or cycle rules get the engine's guards in front of their own.
         self._dispatch: dict[str, tuple[EventDefinition[D], dict[str, str]]] = {
-            name: (self._with_rules(self.events[name]), dict(self.routes[name]))
-            for name in self.events
+            name: (self._with_rules(self.events[name]), routes) for name, routes in table.items()
         }
         #: Who is told of every fired event (see :meth:`listen`); the log first.
         self.listeners = Listeners()
@@ -329,6 +342,20 @@ class Lifecycle(Generic[D]):
         """
         return self.listeners.add(listener, before=before, after=after, refused=refused)
 
+    def counted(self, counts: tuple[int, ...], name: str, source: str | None) -> tuple[int, ...]:
+        """The counts of :attr:`counters` after the event ``name`` left ``source``
+        (``None`` for the creation), given ``counts``, those before it: what a
+        trajectory keeps as each event is applied, so that no guard counts its
+        history again. An event that changes no count returns ``counts`` itself."""
+        steps = self._counting.get(name)
+        changes = None if steps is None else steps.get(source)
+        if changes is None:
+            return counts
+        values = list(counts)
+        for position, reset, amount in changes:
+            values[position] = amount if reset else values[position] + amount
+        return tuple(values)
+
     def events_from(self, state: str) -> tuple[str, ...]:
         """The events that can leave ``state``, in definition order."""
         try:
@@ -364,7 +391,8 @@ class Lifecycle(Generic[D]):
         if found is None:
             known = ", ".join(self.cycles) or "none"
             raise InvalidData("cycle", f"unknown cycle {_shown(cycle)}; known: {known}")
-        return found.iteration(trajectory.history)
+        position = len(self.repeats) + list(self.cycles).index(cycle)
+        return trajectory.counts[position]
 
     def due(self, trajectory: Trajectory[D], now: dt.datetime) -> tuple[Due, ...]:
         """What is pending for ``trajectory`` at ``now``: its recurring events and
@@ -470,19 +498,44 @@ class Lifecycle(Generic[D]):
             known_state(deadline.state, f"the deadline of {deadline.event!r}")
 
     def _with_rules(self, definition: EventDefinition[D]) -> EventDefinition[D]:
-        """``definition`` with the guards of the repeat and cycle rules on it first."""
+        """``definition`` with the guards of the repeat and cycle rules on it first
+        (each reading its count from :attr:`Context.counts`)."""
         rules: list[Guard[D]] = []
-        for rule in self.repeats:
+        for position, rule in enumerate(self.repeats):
             if rule.maximum is not None and rule.event == definition.name:
-                rules.append(rule.maximum_guard())
+                rules.append(rule.maximum_guard(position))
             if definition.name in rule.required_by:
-                rules.append(rule.minimum_guard())
-        for cycle in self.cycles.values():
+                rules.append(rule.minimum_guard(position))
+        for position, cycle in enumerate(self.cycles.values(), start=len(self.repeats)):
             if cycle.maximum is not None and cycle.start == definition.name:
-                rules.append(cycle.maximum_guard())
+                rules.append(cycle.maximum_guard(position))
         if not rules:
             return definition
         return attrs.evolve(definition, guards=(*rules, *definition.guards))
+
+    def _count_steps(
+        self, table: Mapping[str, Mapping[str, str]]
+    ) -> dict[str, dict[str | None, tuple[tuple[int, bool, int], ...]]]:
+        """For each event and state it leaves (the creation from ``None``), how it
+        changes the counts: ``(position, reset, amount)`` for each count it changes
+        (see :func:`~trajectory.engine.repeats.step`); events that change none are
+        left out, so that applying them costs nothing."""
+        moves: list[tuple[str, str | None, str]] = [(self.creation.name, None, self.initial)]
+        moves += [
+            (name, source, target)
+            for name, routes in table.items()
+            for source, target in routes.items()
+        ]
+        steps: dict[str, dict[str | None, tuple[tuple[int, bool, int], ...]]] = {}
+        for name, source, target in moves:
+            changes = tuple(
+                (position, *found)
+                for position, rule in enumerate(self.counters)
+                if (found := rule.step(name, source, target)) is not None
+            )
+            if changes:
+                steps.setdefault(name, {})[source] = changes
+        return steps
 
     def _check_reachable(self) -> None:
         edges: dict[str, set[str]] = {name: set() for name in self.states}
@@ -525,6 +578,17 @@ class Lifecycle(Generic[D]):
             )
         except (ValueError, TypeError, transitions.MachineError) as err:
             raise DefinitionError(f"lifecycle {self.name!r} does not compile: {err}") from err
+
+
+def dispatch_table(machine: transitions.Machine) -> dict[str, dict[str, str]]:
+    """The dispatch table of ``machine``: for each of its events, where it leads from
+    each state it leaves (source → target; an internal transition, ``dest=None``,
+    keeps the state). A :class:`Lifecycle` routes its trajectories through the table
+    of its own compiled machine, and through nothing else."""
+    return {
+        name: {source: found[0].dest or source for source, found in event.transitions.items()}
+        for name, event in machine.events.items()
+    }
 
 
 @functools.cache

@@ -11,6 +11,7 @@ Every error the library raises on purpose is a :class:`TrajectoryError`, so one
     ├── PreconditionFailed       one or more preconditions refused the event
     ├── GuardFailed              an event's guard raised; nothing was changed
     ├── EffectFailed             an event's effect raised; nothing was changed
+    │   └── ListenerVetoed       a before-listener raised: the event is not recorded
     ├── ConcurrencyConflict      a save based on a stale version; nothing was written
     ├── StoreError               the store failed (the driver's error is the cause)
     │   ├── TrajectoryNotFound   no trajectory with that id (also a KeyError)
@@ -20,7 +21,8 @@ Every error the library raises on purpose is a :class:`TrajectoryError`, so one
 Errors of the libraries underneath (``transitions``, ``cattrs``, ``stdnum``) never
 escape raw: they are wrapped in one of these, with the original as ``__cause__``.
 So are the errors of a lifecycle's own code: a guard that raises becomes
-:class:`GuardFailed`, an effect that raises :class:`EffectFailed`.
+:class:`GuardFailed`, an effect that raises :class:`EffectFailed`, a before-listener
+that raises :class:`ListenerVetoed`.
 
 An argument of the wrong type is an :class:`InvalidData` naming the argument;
 :func:`wrong_type` makes it, the same way everywhere.
@@ -41,6 +43,7 @@ __all__ = [
     "EffectFailed",
     "GuardFailed",
     "InvalidData",
+    "ListenerVetoed",
     "MissingDependency",
     "PreconditionFailed",
     "StoreError",
@@ -151,6 +154,19 @@ class EffectFailed(TrajectoryError):
         self.state = state
         where = "" if state is None else f" in state {state!r}"
         super().__init__(f"the effect of event {event!r}{where} failed; nothing was changed")
+
+
+class ListenerVetoed(EffectFailed):
+    """A before-listener raised, so the event is not recorded; the trajectory is
+    unchanged. ``listener`` names it (its qualified name); its error is the
+    ``__cause__``. An :class:`EffectFailed`, so that ``except EffectFailed`` still
+    catches a veto."""
+
+    def __init__(self, event: str, state: str | None, listener: str) -> None:
+        super().__init__(event, state)
+        self.listener = listener
+        where = "" if state is None else f" in state {state!r}"
+        self.args = (f"the listener {listener} vetoed event {event!r}{where}; nothing was changed",)
 
 
 class ConcurrencyConflict(TrajectoryError):

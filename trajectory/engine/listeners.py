@@ -8,8 +8,10 @@ and metrics plug in here; nothing wraps or replaces :meth:`Trajectory.fire`.
   passed and its effect ran, ``event`` is the :class:`~trajectory.Event` about to
   be recorded, and ``trajectory`` is still as it was. A before-listener may not
   change anything; it may veto: if it raises, nothing changes and ``fire`` raises
-  :class:`~trajectory.EffectFailed` with the listener's error as ``__cause__`` (an
-  error of the library's own tree passes unchanged, as from a guard or an effect).
+  :class:`~trajectory.engine.errors.ListenerVetoed` (an
+  :class:`~trajectory.EffectFailed`, naming the listener) with the listener's error
+  as ``__cause__`` (an error of the library's own tree passes unchanged, as from a
+  guard or an effect).
   Listeners after it are not called.
 - ``after(trajectory, event)``: the event was accepted; ``trajectory`` is in its
   new state and ``event`` (with ``from_state`` and ``to_state``) is the last of its

@@ -1,4 +1,4 @@
-"""Counted repeats and cycles, computed from the history.
+"""Counted repeats and cycles, kept as events are applied.
 
 A :class:`Repeat` says how often an event may occur (``maximum``) and how often it
 must have occurred before another event may fire (``minimum``, checked when one of
@@ -11,7 +11,14 @@ have a ``maximum`` number of iterations.
 
 The engine turns both into guards of the events they concern, which run before the
 event's own guards and report the engine's violations (``repeat.maximum``,
-``repeat.minimum``, ``cycle.maximum``) or the ones the rule names::
+``repeat.minimum``, ``cycle.maximum``) or the ones the rule names.
+
+A trajectory keeps the count of each rule as its events are applied (see
+:meth:`Lifecycle.counted <trajectory.engine.definition.Lifecycle.counted>`) and hands
+the counts to the guards in :attr:`Context.counts
+<trajectory.engine.definition.Context.counts>`, so a guard never counts the history
+again: its cost does not grow with the history's length. :func:`count` and
+:func:`entered` say what those counts are, for a history given as a whole::
 
     >>> from trajectory.engine.history import Event
     >>> import datetime as dt
@@ -50,8 +57,10 @@ __all__ = [
     "Cycle",
     "Limit",
     "Repeat",
+    "Step",
     "count",
     "entered",
+    "step",
 ]
 
 #: A bound: a fixed number, or a function of the trajectory's data (a scheme value).
@@ -78,8 +87,6 @@ CYCLE_MAXIMUM: Final = RULE_VIOLATIONS.define(
     en="The cycle '{cycle}' has run {actual} times already; the maximum is {maximum}.",
     description="A new round of a cycle would exceed its maximum number of iterations.",
 )
-
-_NONE: Final[list[Violation]] = []
 
 
 def count(
@@ -111,6 +118,41 @@ def entered(history: Sequence[Event], states: str | Sequence[str]) -> Event | No
     return history[0]  # unreachable: the creation comes from no state
 
 
+#: How an event changes a count: ``(True, n)`` sets it to ``n``, ``(False, 1)`` adds one;
+#: ``None`` leaves it as it is.
+Step = tuple[bool, int] | None
+
+
+def step(
+    counted: str,
+    name: str,
+    source: str | None,
+    target: str,
+    *,
+    within: str | None = None,
+    since: str | None = None,
+) -> Step:
+    """What the event ``name`` (from ``source`` to ``target``; the creation comes
+    from ``None``) does to the count of ``counted`` that :func:`count` gives with
+    ``within`` and ``since``: applied to the count before the event, it gives the
+    count after it.
+
+    >>> step("visit", "visit", "open", "open")
+    (False, 1)
+    >>> step("visit", "reopen", "closed", "open", within="open")
+    (True, 0)
+    >>> step("visit", "close", "open", "closed") is None
+    True
+    """
+    if since is not None and name == since:
+        return (True, 0)
+    if within is not None and target == within and source != within:
+        return (True, 1 if name == counted else 0)
+    if name == counted:
+        return (False, 1)
+    return None
+
+
 def _names(value: Iterable[str]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
@@ -128,24 +170,38 @@ def _check_limit(limit: Limit | None, what: str) -> None:
         )
 
 
+def _counter(
+    counted: Callable[[Sequence[Event]], int], counter: int | None
+) -> Callable[[Context], int]:
+    """How a rule's guard finds its count in a context: the count the trajectory
+    keeps at position ``counter`` of ``context.counts``, or, without a position,
+    ``counted`` of the history."""
+    if counter is None:
+        return lambda context: counted(context.history)
+    if type(counter) is not int or counter < 0:
+        raise DefinitionError(f"a counter is a position from 0, got {_shown(counter)}")
+    position = counter
+    return lambda context: context.counts[position]
+
+
 def _maximum_guard(
     maximum: Limit | None,
-    counted: Callable[[Sequence[Event]], int],
+    counted: Callable[[Context], int],
     violation: ViolationType,
     engine_violation: ViolationType,
     **names: str,
 ) -> Callable[[Any, Any, Context], list[Violation]]:
-    """A guard refusing once ``counted`` (of the history) reaches ``maximum``, with
-    ``violation`` given ``maximum`` and ``actual``; when that is the engine's own
+    """A guard refusing once ``counted`` reaches ``maximum``, with ``violation``
+    given ``maximum`` and ``actual``; when that is the engine's own
     ``engine_violation``, also ``names`` (the event or the cycle)."""
     assert maximum is not None  # only asked for when there is one
     details = names if violation is engine_violation else {}
 
     def guard(data: Any, payload: Any, context: Context) -> list[Violation]:
         bound = _limit(maximum, data)
-        actual = counted(context.history)
+        actual = counted(context)
         if actual < bound:
-            return _NONE
+            return []
         return [violation(**details, maximum=bound, actual=actual)]
 
     return guard
@@ -193,24 +249,43 @@ class Repeat:
         """How often the event occurred in the counted part of ``history``."""
         return count(history, self.event, within=self.within, since=self.since)
 
-    def maximum_guard(self) -> Callable[[Any, Any, Context], list[Violation]]:
-        """The guard of ``event``: refused once it occurred ``maximum`` times."""
+    def step(self, name: str, source: str | None, target: str) -> Step:
+        """What the event ``name`` from ``source`` to ``target`` does to the count of
+        :meth:`occurrences` (see :func:`step`)."""
+        return step(self.event, name, source, target, within=self.within, since=self.since)
+
+    def maximum_guard(
+        self, counter: int | None = None
+    ) -> Callable[[Any, Any, Context], list[Violation]]:
+        """The guard of ``event``: refused once it occurred ``maximum`` times.
+
+        With ``counter``, the guard reads the count at that position of
+        :attr:`Context.counts <trajectory.engine.definition.Context.counts>` (the
+        lifecycle passes the position of this rule's count); without it, it counts
+        ``context.history``."""
         return _maximum_guard(
-            self.maximum, self.occurrences, self.maximum_violation, REPEAT_MAXIMUM, event=self.event
+            self.maximum,
+            _counter(self.occurrences, counter),
+            self.maximum_violation,
+            REPEAT_MAXIMUM,
+            event=self.event,
         )
 
-    def minimum_guard(self) -> Callable[[Any, Any, Context], list[Violation]]:
+    def minimum_guard(
+        self, counter: int | None = None
+    ) -> Callable[[Any, Any, Context], list[Violation]]:
         """The guard of each ``required_by`` event: refused until ``event`` occurred
-        ``minimum`` times."""
+        ``minimum`` times (``counter`` as for :meth:`maximum_guard`)."""
         minimum = self.minimum
         assert minimum is not None  # only asked for when there is one
         violation = self.minimum_violation
+        counted = _counter(self.occurrences, counter)
 
         def guard(data: Any, payload: Any, context: Context) -> list[Violation]:
             bound = _limit(minimum, data)
-            actual = self.occurrences(context.history)
+            actual = counted(context)
             if actual >= bound:
-                return _NONE
+                return []
             if violation is REPEAT_MINIMUM:
                 return [violation(event=self.event, required=bound, actual=actual)]
             return [violation(required=bound, actual=actual)]
@@ -242,8 +317,20 @@ class Cycle:
         """The round the trajectory is in: how often ``start`` was taken."""
         return count(history, self.start)
 
-    def maximum_guard(self) -> Callable[[Any, Any, Context], list[Violation]]:
-        """The guard of ``start``: refused once the cycle ran ``maximum`` times."""
+    def step(self, name: str, source: str | None, target: str) -> Step:
+        """What the event ``name`` from ``source`` to ``target`` does to the count of
+        :meth:`iteration` (see :func:`step`)."""
+        return step(self.start, name, source, target)
+
+    def maximum_guard(
+        self, counter: int | None = None
+    ) -> Callable[[Any, Any, Context], list[Violation]]:
+        """The guard of ``start``: refused once the cycle ran ``maximum`` times
+        (``counter`` as for :meth:`Repeat.maximum_guard`)."""
         return _maximum_guard(
-            self.maximum, self.iteration, self.maximum_violation, CYCLE_MAXIMUM, cycle=self.name
+            self.maximum,
+            _counter(self.iteration, counter),
+            self.maximum_violation,
+            CYCLE_MAXIMUM,
+            cycle=self.name,
         )

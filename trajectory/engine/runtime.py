@@ -2,17 +2,23 @@
 
 Firing an event validates its payload, finds the route in the lifecycle's shared
 transition table, evaluates **every** guard, computes the new data, and only then
-commits state, data and history together. A refused event, or a guard or an effect
-that raises (:class:`~trajectory.GuardFailed`, :class:`~trajectory.EffectFailed`),
-leaves the trajectory exactly as it was. Events are recorded in the order of time:
-an event never happens before the one before it.
+commits state, data, the counts of the repeat and cycle rules and history together
+(one commit, the same for an event fired and for an event applied again from a
+history). A refused event, or a guard or an effect that raises
+(:class:`~trajectory.GuardFailed`, :class:`~trajectory.EffectFailed`), leaves the
+trajectory exactly as it was. Events are recorded in the order of time: an event
+never happens before the one before it.
+
+No cost of an event grows with the length of the history: guards read the counts
+the trajectory keeps (:attr:`Context.counts <trajectory.engine.definition.Context.counts>`)
+instead of counting the history, which they see as a read-only view.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from typing import Any, Final, Generic, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Final, Generic, TypeVar, overload
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -22,6 +28,7 @@ from trajectory.engine.errors import (
     EffectFailed,
     GuardFailed,
     InvalidData,
+    ListenerVetoed,
     PreconditionFailed,
     TrajectoryError,
     TransitionNotAllowed,
@@ -72,6 +79,7 @@ class Trajectory(Generic[D]):
     _clock: Clock
     _saved: int = 0
     _generation: int = 0
+    _counts: tuple[int, ...] = ()
 
     # -- construction -----------------------------------------------------------
 
@@ -116,7 +124,15 @@ class Trajectory(Generic[D]):
             payload,
             actor,
         )
-        return cls(lifecycle, trajectory_id, lifecycle.initial, data, [first], clock)
+        return cls(
+            lifecycle,
+            trajectory_id,
+            lifecycle.initial,
+            data,
+            [first],
+            clock,
+            counts=lifecycle.first_counts,
+        )
 
     @classmethod
     def from_history(
@@ -141,7 +157,15 @@ class Trajectory(Generic[D]):
             raise
         except Exception as err:
             raise InvalidData("events[0].payload", f"does not rebuild: {err}") from err
-        trajectory = cls(lifecycle, first.trajectory_id, lifecycle.initial, data, [first], clock)
+        trajectory = cls(
+            lifecycle,
+            first.trajectory_id,
+            lifecycle.initial,
+            data,
+            [first],
+            clock,
+            counts=lifecycle.first_counts,
+        )
         for event in history[1:]:
             trajectory._reapply(event)
         return trajectory
@@ -181,7 +205,10 @@ class Trajectory(Generic[D]):
                 "state",
                 f"the snapshot is in {state!r}, the history ends in {events[-1].to_state!r}",
             )
-        return cls(lifecycle, id, state, data, events, clock)
+        counts = lifecycle.first_counts
+        for event in events[1:]:  # counted once, as replaying them would
+            counts = lifecycle.counted(counts, event.name, event.from_state)
+        return cls(lifecycle, id, state, data, events, clock, counts=counts)
 
     def extend(self, events: Iterable[Event]) -> None:
         """Apply already-accepted events again after the current version (loading a
@@ -196,22 +223,31 @@ class Trajectory(Generic[D]):
         if not added:
             return
         verify_history((*self._events, *added), self._lifecycle)
-        state, data = self._state, self._data
+        state, data, counts = self._state, self._data, self._counts
         try:
             for event in added:
                 self._reapply(event)
         except BaseException:
             del self._events[start:]
-            self._state, self._data = state, data
+            self._state, self._data, self._counts = state, data, counts
             raise
 
     def _reapply(self, event: Event) -> None:
         """Apply ``event`` again: its effect only (the history was verified)."""
         state, target = self._state, event.to_state
         definition = self._lifecycle.event(event.name)
-        context = Context(event.timestamp, state, target, event.actor, self._events)
-        self._data = _effect(definition, self._data, event.payload, context, state)
-        self._state = target
+        events = self._events
+        context = Context(
+            event.timestamp, state, target, event.actor, _Past(events, len(events)), self._counts
+        )
+        self._commit(event, _effect(definition, self._data, event.payload, context, state))
+
+    def _commit(self, event: Event, data: D) -> None:
+        """Record ``event`` (accepted, or applied again) with ``data``, its effect's:
+        state, data, the counts and the history change here, together, and nowhere
+        else."""
+        self._counts = self._lifecycle.counted(self._counts, event.name, event.from_state)
+        self._state, self._data = event.to_state, data
         self._events.append(event)
 
     # -- reading ----------------------------------------------------------------
@@ -235,6 +271,12 @@ class Trajectory(Generic[D]):
     def history(self) -> tuple[Event, ...]:
         """Every accepted event, the creation first (a snapshot: it does not change)."""
         return tuple(self._events)
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """The counts of the lifecycle's repeat and cycle rules
+        (:attr:`Lifecycle.counters`, in that order), kept as events are applied."""
+        return self._counts
 
     @property
     def clock(self) -> Clock:
@@ -319,10 +361,11 @@ class Trajectory(Generic[D]):
         target = routes.get(self._state)
         if target is None:
             return [self._not_allowed(event)]
-        now, last = _now(self._clock), self._events[-1].timestamp
+        events = self._events
+        now, last = _now(self._clock), events[-1].timestamp
         if now < last:  # as in fire(): an event never happens before the last one
             now = last
-        context = Context(now, self._state, target, None, self._events)
+        context = Context(now, self._state, target, None, _Past(events, len(events)), self._counts)
         found = _violations(definition.guards, self._data, fields, context, event, self._state)
         return [] if found is None else found
 
@@ -358,7 +401,7 @@ class Trajectory(Generic[D]):
 
         The lifecycle's listeners (:meth:`Lifecycle.listen`) are told: ``before``
         once the event will be accepted (one that raises aborts it, as
-        :class:`EffectFailed`), ``after`` once it was, ``refused`` of a
+        :class:`ListenerVetoed`), ``after`` once it was, ``refused`` of a
         :class:`TransitionNotAllowed` or :class:`PreconditionFailed`.
         """
         # The hot path: every step below is needed, and nothing is done twice.
@@ -382,7 +425,9 @@ class Trajectory(Generic[D]):
         now = _now(self._clock)
         if now < events[-1].timestamp:  # a history never goes back in time
             now = events[-1].timestamp
-        context = _new_context(Context, (now, state, target, actor, events))
+        context = _new_context(
+            Context, (now, state, target, actor, _Past(events, len(events)), self._counts)
+        )
         violations = _violations(definition.guards, self._data, fields, context, event, state)
         if violations:
             raise self._refused(PreconditionFailed(event, state, violations), target)
@@ -393,9 +438,7 @@ class Trajectory(Generic[D]):
         listeners = lifecycle.listeners
         if listeners.before:
             self._before(listeners.before, recorded)
-        # The commit: nothing before this line changed the trajectory.
-        self._state, self._data = target, data
-        events.append(recorded)
+        self._commit(recorded, data)  # nothing before this line changed the trajectory
         for listener in listeners.after:  # a listener's failure does not undo the event
             try:
                 listener(self, recorded)
@@ -404,15 +447,15 @@ class Trajectory(Generic[D]):
         return recorded
 
     def _before(self, listeners: tuple[Any, ...], event: Event) -> None:
-        """Tell the before-listeners of ``event``; one that raises aborts it (an
-        EffectFailed, unless it raised a TrajectoryError)."""
+        """Tell the before-listeners of ``event``; one that raises aborts it (a
+        ListenerVetoed, unless it raised a TrajectoryError)."""
         for listener in listeners:
             try:
                 listener(self, event)
             except TrajectoryError:
                 raise
             except Exception as err:
-                raise EffectFailed(event.name, event.from_state) from err
+                raise ListenerVetoed(event.name, event.from_state, _name(listener)) from err
 
     def _refused(
         self, error: TransitionNotAllowed | PreconditionFailed, target: str | None
@@ -460,6 +503,60 @@ class Trajectory(Generic[D]):
     def __iter__(self) -> Iterator[Event]:
         """Iterate over the history."""
         return iter(tuple(self._events))
+
+
+class _Past(Sequence[Event]):
+    """The first ``length`` events of a trajectory's history, read-only (what
+    :attr:`Context.history` holds): made in constant time, whatever the length."""
+
+    __slots__ = ("_events", "_length")
+
+    def __init__(self, events: list[Event], length: int) -> None:
+        self._events = events
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Event, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
+        if isinstance(index, slice):
+            return tuple(self._events[: self._length][index])
+        position = index.__index__()
+        if position < 0:
+            position += self._length
+        if not 0 <= position < self._length:
+            raise IndexError("history index out of range")
+        return self._events[position]
+
+    def __iter__(self) -> Iterator[Event]:
+        events, length = self._events, self._length
+        return iter(events) if len(events) == length else iter(events[:length])
+
+    def __reversed__(self) -> Iterator[Event]:
+        events, length = self._events, self._length
+        return (events[index] for index in range(length - 1, -1, -1))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Past | tuple | list):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<history of {self._length} events>"
+
+
+def _name(function: object) -> str:
+    """The qualified name of ``function`` (its type's for an object without one)."""
+    name = getattr(function, "__qualname__", None)
+    return name if isinstance(name, str) else type(function).__qualname__
 
 
 def _violations(

@@ -14,7 +14,7 @@ import attrs
 
 from trajectory.engine.definition import Context
 from trajectory.engine.fields import name_key
-from trajectory.engine.records import evolver
+from trajectory.engine.records import appended, evolver
 from trajectory.engine.schedule import shifted
 from trajectory.ontwikkelkracht import payloads as p
 from trajectory.ontwikkelkracht.guards import today
@@ -30,10 +30,10 @@ from trajectory.ontwikkelkracht.model import (
     StudyMoment,
     Talk,
 )
-from trajectory.ontwikkelkracht.record import Leertraject
+from trajectory.ontwikkelkracht.record import Leertraject, Participants
 from trajectory.ontwikkelkracht.settlement import settlement_policy
 
-#: attrs.evolve for Leertraject, compiled once (effects run on every fire).
+#: attrs.evolve for Leertraject, its field list worked out once (effects run on every fire).
 evolve = evolver(Leertraject)
 
 
@@ -82,12 +82,12 @@ def grant(data: Leertraject, payload: p.GrantSubsidy, context: Context) -> Leert
 
 
 def record_talk(data: Leertraject, payload: p.RecordTalk, context: Context) -> Leertraject:
-    return evolve(data, talks=(*data.talks, Talk(payload.kind, payload.date)))
+    return evolve(data, talks=appended(data.talks, Talk(payload.kind, payload.date)))
 
 
 def add_participant(data: Leertraject, payload: p.AddParticipant, context: Context) -> Leertraject:
     participant = Participant(payload.name.strip(), payload.role, payload.planned_hours)
-    return evolve(data, participants=(*data.participants, participant))
+    return data.with_participant(participant)
 
 
 def remove_participant(
@@ -97,7 +97,7 @@ def remove_participant(
     key = name_key(payload.name)
     return evolve(
         data,
-        participants=tuple(x for x in data.participants if name_key(x.name) != key),
+        participants=Participants.of(data.participants).without(payload.name),
         core_group=tuple(name for name in data.core_group if name_key(name) != key),
     )
 
@@ -141,14 +141,14 @@ def hold_study_moment(
     data: Leertraject, payload: p.HoldStudyMoment, context: Context
 ) -> Leertraject:
     moment = StudyMoment(payload.date, payload.form, payload.topic)
-    return evolve(data, study_moments=(*data.study_moments, moment))
+    return evolve(data, study_moments=appended(data.study_moments, moment))
 
 
 def hold_guidance_moment(
     data: Leertraject, payload: p.HoldGuidanceMoment, context: Context
 ) -> Leertraject:
     moment = GuidanceMoment(payload.date, payload.notes)
-    return evolve(data, guidance_moments=(*data.guidance_moments, moment))
+    return evolve(data, guidance_moments=appended(data.guidance_moments, moment))
 
 
 def hold_closing_talk(

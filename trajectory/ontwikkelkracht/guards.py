@@ -18,29 +18,18 @@ from trajectory.ontwikkelkracht import violations as v
 from trajectory.ontwikkelkracht.model import Conclusion
 from trajectory.ontwikkelkracht.payloads import MAX_HOURS_PER_DAY
 from trajectory.ontwikkelkracht.record import Leertraject
-from trajectory.ontwikkelkracht.school import NETHERLANDS
+from trajectory.ontwikkelkracht.school import NETHERLANDS as NETHERLANDS
 
-__all__ = ["SUBMIT_GUARDS", "today"]
+__all__ = ["NETHERLANDS", "SUBMIT_GUARDS", "today"]
 
 
 LeertrajectGuard = Guard[Leertraject]
-_NONE: Final[list[Violation]] = []
 
 
 def today(context: Context) -> dt.date:
-    """The date in the Netherlands at the moment of the event."""
-    global _last_day  # a one-entry cache, replaced as a whole (never torn)
-    moment = context.now
-    last = _last_day
-    if last[0] is moment:  # several guards and the effect of one event ask in turn
-        known: dt.date = last[1]
-        return known
-    day = moment.astimezone(NETHERLANDS).date()
-    _last_day = (moment, day)
-    return day
-
-
-_last_day: tuple[Any, Any] = (None, None)
+    """The date in the Netherlands at the moment of the event (worked out on each
+    call: it costs less than a microsecond, and nothing is kept between events)."""
+    return context.now.astimezone(NETHERLANDS).date()
 
 
 def _number(value: Any) -> int | float:
@@ -57,12 +46,10 @@ def not_in_future(*fields: str) -> LeertrajectGuard:
 
     def guard(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
         now = today(context)
-        found = _NONE
+        found: list[Violation] = []
         for field in fields:
             day = getattr(payload, field)
             if day is not None and day > now:
-                if found is _NONE:
-                    found = []
                 found.append(
                     v.DATE_IN_FUTURE(field=field, date=day.isoformat(), today=now.isoformat())
                 )
@@ -92,7 +79,7 @@ def orientation_positive(data: Leertraject, payload: Any, context: Context) -> l
     """The orientation talk's conclusion was positive."""
     conclusion = None if data.orientation is None else data.orientation.conclusion
     if conclusion is Conclusion.POSITIVE:
-        return _NONE
+        return []
     return [v.ORIENTATION_NEGATIVE(conclusion=str(conclusion or "none"))]
 
 
@@ -128,10 +115,10 @@ def participants_school_leader(
     data: Leertraject, payload: Any, context: Context
 ) -> list[Violation]:
     """At least the scheme's minimum number of school leaders among the participants."""
-    required, actual = data.rules.minimum_school_leaders, len(data.school_leaders)
+    required, actual = data.rules.minimum_school_leaders, data.school_leader_count
     if actual < required:
         return [v.PARTICIPANTS_SCHOOL_LEADER(required=required, actual=actual)]
-    return _NONE
+    return []
 
 
 def hours_minimum(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
@@ -139,13 +126,13 @@ def hours_minimum(data: Leertraject, payload: Any, context: Context) -> list[Vio
     required, actual = data.rules.minimum_hours, data.planned_hours
     if actual < required:
         return [v.HOURS_MINIMUM(required=_number(required), actual=_number(actual))]
-    return _NONE
+    return []
 
 
 def window_open(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """Submitted inside one of the scheme's application windows."""
     if data.rules.window_at(context.now) is not None:
-        return _NONE
+        return []
     windows = [
         f"{w.opens.isoformat(timespec='minutes')} – {w.closes.isoformat(timespec='minutes')}"
         for w in data.rules.application_windows
@@ -162,7 +149,7 @@ def sector_eligible(data: Leertraject, payload: Any, context: Context) -> list[V
     """The school's sector is eligible under the year's rules."""
     eligible = data.rules.eligible_sectors
     if data.school.sector in eligible:
-        return _NONE
+        return []
     return [
         v.SECTOR_INELIGIBLE(
             sector=str(data.school.sector), eligible=sorted(str(s) for s in eligible)
@@ -173,7 +160,7 @@ def sector_eligible(data: Leertraject, payload: Any, context: Context) -> list[V
 def offer_available(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """The offer is in the catalog for the trajectory's school year."""
     if data.offer.offered_in(data.school_year):
-        return _NONE
+        return []
     return [v.OFFER_UNAVAILABLE(offer=data.offer.id, school_year=str(data.school_year))]
 
 
@@ -193,12 +180,12 @@ SUBMIT_GUARDS: Final[tuple[LeertrajectGuard, ...]] = (
 def completion_deadline_valid(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """A requested completion deadline lies after today, within the scheme's period."""
     if payload.deadline is None:
-        return _NONE
+        return []
     now = today(context)
     # Beyond the year 9999 (no date), every later date is within the period.
     latest = shifted(now, dt.timedelta(days=data.rules.completion_period_days)) or dt.date.max
     if now < payload.deadline <= latest:
-        return _NONE
+        return []
     return [
         v.COMPLETION_DEADLINE_INVALID(
             deadline=payload.deadline.isoformat(), today=now.isoformat(), latest=latest.isoformat()
@@ -210,7 +197,7 @@ def completion_in_time(data: Leertraject, payload: Any, context: Context) -> lis
     """The application is completed on or before its deadline."""
     deadline, now = data.completion_deadline, today(context)
     if deadline is None or now <= deadline:
-        return _NONE
+        return []
     return [v.COMPLETION_DEADLINE_PASSED(deadline=deadline.isoformat(), today=now.isoformat())]
 
 
@@ -218,9 +205,9 @@ def grant_amount(data: Leertraject, payload: Any, context: Context) -> list[Viol
     """The amount is the scheme's fixed amount, unless overridden with a reason."""
     expected = data.rules.subsidy_amount
     if payload.amount is None or payload.amount == expected:
-        return _NONE
+        return []
     if payload.override_reason is not None and payload.override_reason.strip():
-        return _NONE
+        return []
     return [v.GRANT_AMOUNT_MISMATCH(expected=str(expected), actual=str(payload.amount))]
 
 
@@ -313,7 +300,7 @@ def hours_logged(data: Leertraject, payload: Any, context: Context) -> list[Viol
     """A completed trajectory is settled against logged hours (a stopped one may have none)."""
     if context.state == "completed" and not data.hours:
         return [v.HOURS_NOT_LOGGED()]
-    return _NONE
+    return []
 
 
 def hours_loggable(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
@@ -328,7 +315,7 @@ def hours_loggable(data: Leertraject, payload: Any, context: Context) -> list[Vi
     # Entries keep the participant's registered spelling; the record keeps an index.
     total = data.hours_on(found.name, payload.date) + payload.hours
     if total <= MAX_HOURS_PER_DAY:
-        return _NONE
+        return []
     return [
         v.HOURS_DAY_MAXIMUM(
             participant=payload.participant,
@@ -345,7 +332,7 @@ def hours_loggable(data: Leertraject, payload: Any, context: Context) -> list[Vi
 def participant_is_new(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """No participant has the same name yet."""
     if data.participant(payload.name) is None:
-        return _NONE
+        return []
     return [v.PARTICIPANTS_DUPLICATE(name=payload.name)]
 
 
@@ -356,11 +343,11 @@ def participants_known(attribute: str) -> LeertrajectGuard:
         value = getattr(payload, attribute)
         if isinstance(value, str):  # one name: the usual case
             if data.participant(value) is not None:
-                return _NONE
+                return []
             return [v.PARTICIPANTS_UNKNOWN(names=[value])]
         named: Sequence[str] = value
         unknown = [name for name in named if data.participant(name) is None]
-        return [v.PARTICIPANTS_UNKNOWN(names=unknown)] if unknown else _NONE
+        return [v.PARTICIPANTS_UNKNOWN(names=unknown)] if unknown else []
 
     return guard
 

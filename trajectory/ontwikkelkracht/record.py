@@ -1,15 +1,28 @@
-"""The data of one leertraject: everything its events have recorded."""
+"""The data of one leertraject: everything its events have recorded.
+
+The record is immutable in fact: every field is an immutable value, and every event
+that changes it produces a new record. The collections that grow as events arrive
+(talks, participants, moments, hours) are :class:`~trajectory.engine.records.Entries`,
+which grow in constant time and share what they hold with the record they grew
+from; they read as sequences and equal the tuples of the same entries, so the JSON
+documents and the schema are those of tuples. The participants and the hours also
+carry the figures the guards ask for on every event, kept as they grow (the hours
+per participant and date and in all, the participants by name, their planned hours
+and the number of school leaders), so that no event sums or scans them again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Final, TypeVar
 
 import attrs
+import immutables
 
 from trajectory.engine.fields import Name, Text, name_key
-from trajectory.engine.records import evolver
+from trajectory.engine.records import Entries, evolver
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.model import (
     EMPTY_ACTIVITY_PLAN,
@@ -31,16 +44,158 @@ from trajectory.ontwikkelkracht.model import (
 from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
 
-__all__ = ["Leertraject"]
+__all__ = ["Hours", "Leertraject", "Participants"]
+
+E = TypeVar("E")
+
+_ZERO: Final = Decimal(0)
 
 
-# Not slotted: an event's copy of the record is a copy of its dictionary (see
-# trajectory.engine.records.evolver), several times faster than __init__ for 23 fields.
-@attrs.frozen(slots=False)
+class Hours(Entries[HoursEntry]):
+    """The hours logged, in the order they were, with their totals kept as they grow:
+    per participant (as registered) and date, and in all."""
+
+    __slots__ = ("_by_day", "_total")
+
+    _by_day: immutables.Map[tuple[str, dt.date], Decimal]
+    _total: Decimal
+
+    def __init__(self, entries: Iterable[HoursEntry] = ()) -> None:
+        super().__init__(entries)
+        by_day: dict[tuple[str, dt.date], Decimal] = {}
+        total = _ZERO
+        for entry in self:
+            key = (entry.participant, entry.date)
+            by_day[key] = by_day.get(key, _ZERO) + entry.hours
+            total += entry.hours
+        object.__setattr__(self, "_by_day", immutables.Map(by_day))
+        object.__setattr__(self, "_total", total)
+
+    @classmethod
+    def of(cls, entries: Iterable[HoursEntry]) -> Hours:
+        """``entries`` as Hours (the same object when it is one already)."""
+        if type(entries) is cls:
+            return entries
+        return _NO_HOURS if entries == () else cls(entries)
+
+    def appended(self, item: HoursEntry) -> Hours:
+        """These hours and ``item`` after them (this one is unchanged)."""
+        key = (item.participant, item.date)
+        grown: Hours = Hours.__new__(Hours)
+        grown._set(*self._grown(item))
+        by_day = self._by_day
+        object.__setattr__(grown, "_by_day", by_day.set(key, by_day.get(key, _ZERO) + item.hours))
+        object.__setattr__(grown, "_total", self._total + item.hours)
+        return grown
+
+    def on(self, participant: str, day: dt.date) -> Decimal:
+        """The hours ``participant`` (as registered) logged on ``day``, together."""
+        return self._by_day.get((participant, day), _ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        """Every hour logged, together."""
+        return self._total
+
+
+class Participants(Entries[Participant]):
+    """The participants, in the order they were added, found by name (as registered,
+    or with case and blanks ignored), with their planned hours and the number of
+    school leaders kept as they grow."""
+
+    __slots__ = ("_by_key", "_by_name", "_leaders", "_planned")
+
+    _by_name: immutables.Map[str, Participant]
+    _by_key: immutables.Map[str, Participant]
+    _planned: Decimal
+    _leaders: int
+
+    def __init__(self, participants: Iterable[Participant] = ()) -> None:
+        super().__init__(participants)
+        by_name: dict[str, Participant] = {}
+        by_key: dict[str, Participant] = {}
+        planned = _ZERO
+        leaders = 0
+        for participant in self:  # the first of a name is the one found by it
+            by_name.setdefault(participant.name, participant)
+            by_key.setdefault(name_key(participant.name), participant)
+            planned += participant.planned_hours
+            leaders += participant.role is Role.SCHOOL_LEADER
+        object.__setattr__(self, "_by_name", immutables.Map(by_name))
+        object.__setattr__(self, "_by_key", immutables.Map(by_key))
+        object.__setattr__(self, "_planned", planned)
+        object.__setattr__(self, "_leaders", leaders)
+
+    @classmethod
+    def of(cls, participants: Iterable[Participant]) -> Participants:
+        """``participants`` as Participants (the same object when it is one already)."""
+        if type(participants) is cls:
+            return participants
+        return _NO_PARTICIPANTS if participants == () else cls(participants)
+
+    def appended(self, item: Participant) -> Participants:
+        """These participants and ``item`` after them (this one is unchanged)."""
+        grown: Participants = Participants.__new__(Participants)
+        grown._set(*self._grown(item))
+        by_name, by_key, key = self._by_name, self._by_key, name_key(item.name)
+        object.__setattr__(
+            grown, "_by_name", by_name if item.name in by_name else by_name.set(item.name, item)
+        )
+        object.__setattr__(grown, "_by_key", by_key if key in by_key else by_key.set(key, item))
+        object.__setattr__(grown, "_planned", self._planned + item.planned_hours)
+        object.__setattr__(grown, "_leaders", self._leaders + (item.role is Role.SCHOOL_LEADER))
+        return grown
+
+    def without(self, name: str) -> Participants:
+        """These participants but those called ``name`` (case and blanks ignored)."""
+        key = name_key(name)
+        return Participants.of(tuple(p for p in self if name_key(p.name) != key))
+
+    def find(self, name: str) -> Participant | None:
+        """The participant called ``name``: the first registered with exactly that
+        name, else the first whose name is ``name`` with case and blanks ignored."""
+        found = self._by_name.get(name)
+        if found is not None:  # the exact name first: the usual case
+            return found
+        return self._by_key.get(name_key(name))
+
+    @property
+    def planned_hours(self) -> Decimal:
+        """The hours the participants committed, together."""
+        return self._planned
+
+    @property
+    def school_leader_count(self) -> int:
+        """How many of the participants are school leaders."""
+        return self._leaders
+
+
+_NO_HOURS: Final = Hours()
+_NO_PARTICIPANTS: Final = Participants()
+
+
+def _entries(items: Iterable[E]) -> Entries[E]:
+    """``items`` as Entries (the same object when it is one already)."""
+    return items if isinstance(items, Entries) else Entries(items)
+
+
+def _participants(items: Iterable[Participant]) -> Participants:
+    """``items`` as Participants (the converter of :attr:`Leertraject.participants`)."""
+    return Participants.of(items)
+
+
+def _hours(items: Iterable[HoursEntry]) -> Hours:
+    """``items`` as Hours (the converter of :attr:`Leertraject.hours`)."""
+    return Hours.of(items)
+
+
+@attrs.frozen
 class Leertraject:
     """One school location following one offered leertraject in one school year.
 
-    Immutable: every event that changes it produces a new one.
+    Immutable: every event that changes it produces a new one. The collections are
+    read-only sequences (:class:`~trajectory.engine.records.Entries`; given as any
+    iterable, such as a tuple, they are made into one).
     """
 
     school: School
@@ -48,8 +203,8 @@ class Leertraject:
     school_year: SchoolYear
     rules: Rules
     orientation: Orientation | None = None
-    talks: tuple[Talk, ...] = ()
-    participants: tuple[Participant, ...] = ()
+    talks: Sequence[Talk] = attrs.field(default=(), converter=_entries)
+    participants: Sequence[Participant] = attrs.field(default=(), converter=_participants)
     activity_plan: ActivityPlan = EMPTY_ACTIVITY_PLAN
     submitted_at: dt.datetime | None = None
     """When the application was first received (it is decided in order of receipt)."""
@@ -58,109 +213,51 @@ class Leertraject:
     core_group: tuple[Name, ...] = ()
     calendar: Calendar | None = None
     development_plan: DevelopmentPlan = EMPTY_DEVELOPMENT_PLAN
-    study_moments: tuple[StudyMoment, ...] = ()
-    guidance_moments: tuple[GuidanceMoment, ...] = ()
-    hours: tuple[HoursEntry, ...] = ()
+    study_moments: Sequence[StudyMoment] = attrs.field(default=(), converter=_entries)
+    guidance_moments: Sequence[GuidanceMoment] = attrs.field(default=(), converter=_entries)
+    hours: Sequence[HoursEntry] = attrs.field(default=(), converter=_hours)
     self_scans: tuple[SelfScan, ...] = ()
     evaluation: Text | None = None
     implementation_plan: Text | None = None
     reason: Text | None = None
     """Why the trajectory was declined, rejected, withdrawn or stopped."""
     settlement: Settlement | None = None
-    # An index of the hours per (participant, date), built on first use; not data
-    # (a _HoursIndex; typed Any so that schema generation passes over it).
-    _hours_index: Any = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def planned_hours(self) -> Decimal:
         """The hours the participants committed, together."""
-        return sum((p.planned_hours for p in self.participants), Decimal(0))
+        return Participants.of(self.participants).planned_hours
 
     @property
     def logged_hours(self) -> Decimal:
         """The hours invested so far, together."""
-        return sum((entry.hours for entry in self.hours), Decimal(0))
+        return Hours.of(self.hours).total
 
     @property
     def school_leaders(self) -> tuple[Participant, ...]:
         """The participants who are school leaders."""
         return tuple(p for p in self.participants if p.role is Role.SCHOOL_LEADER)
 
+    @property
+    def school_leader_count(self) -> int:
+        """How many of the participants are school leaders."""
+        return Participants.of(self.participants).school_leader_count
+
     def hours_on(self, participant: str, day: dt.date) -> Decimal:
         """The hours ``participant`` (as registered) logged on ``day``, together."""
-        index: _HoursIndex | None = self._hours_index
-        if index is None:
-            index = _HoursIndex(self.hours)
-            object.__setattr__(self, "_hours_index", index)  # a cache: the data is unchanged
-        return index.total(self.hours, (participant, day))
+        return Hours.of(self.hours).on(participant, day)
 
     def with_hours(self, entry: HoursEntry) -> Leertraject:
-        """A copy with ``entry`` logged (the index shared along, not rebuilt)."""
-        hours = self.hours
-        changed = _evolve(self, hours=hours + (entry,))  # noqa: RUF005 - one copy, not two
-        index: _HoursIndex | None = self._hours_index
-        if index is not None and index.extend(len(hours), entry):
-            object.__setattr__(changed, "_hours_index", index)
-        return changed
+        """A copy with ``entry`` logged."""
+        return _evolve(self, hours=Hours.of(self.hours).appended(entry))
+
+    def with_participant(self, participant: Participant) -> Leertraject:
+        """A copy with ``participant`` added after the others."""
+        return _evolve(self, participants=Participants.of(self.participants).appended(participant))
 
     def participant(self, name: str) -> Participant | None:
         """The participant called ``name`` (case and blanks ignored), if any."""
-        for participant in self.participants:  # the exact name first: the usual case
-            if participant.name == name:
-                return participant
-        key = name_key(name)
-        return next((p for p in self.participants if name_key(p.name) == key), None)
+        return Participants.of(self.participants).find(name)
 
 
 _evolve = evolver(Leertraject)
-
-
-class _HoursIndex:
-    """Where each (participant, date) occurs in a line of ``hours`` tuples.
-
-    The records of one trajectory each hold a longer ``hours`` tuple than the one
-    before; they share one index, extended in place when a record at its end
-    logs more hours, so logging does not copy it. An index may list positions
-    that a record's tuple does not reach, or that another line of records took
-    (a record copied twice, by two threads at once): :meth:`total` counts only the
-    positions where the record's own tuple holds an entry of the key, each once.
-    A key with one position keeps a bare int (fewer objects for the collector).
-    """
-
-    __slots__ = ("covered", "positions")
-
-    def __init__(self, hours: tuple[HoursEntry, ...]) -> None:
-        self.positions: dict[tuple[str, dt.date], int | list[int]] = {}
-        self.covered = 0
-        for position, entry in enumerate(hours):
-            self.extend(position, entry)
-
-    def extend(self, position: int, entry: HoursEntry) -> bool:
-        """Add ``entry`` at ``position`` if the index ends there; whether it did."""
-        if self.covered != position:
-            return False
-        self.covered = position + 1
-        key = (entry.participant, entry.date)
-        found = self.positions.get(key)
-        if found is None:
-            self.positions[key] = position
-        elif isinstance(found, int):
-            self.positions[key] = [found, position]
-        else:
-            found.append(position)
-        return True
-
-    def total(self, hours: tuple[HoursEntry, ...], key: tuple[str, dt.date]) -> Decimal:
-        """The hours logged under ``key`` in ``hours``."""
-        found = self.positions.get(key)
-        if found is None:
-            return Decimal(0)
-        participant, day = key
-        size = len(hours)
-        total = Decimal(0)
-        for position in (found,) if isinstance(found, int) else set(found):
-            if position < size:
-                entry = hours[position]
-                if entry.participant == participant and entry.date == day:
-                    total += entry.hours
-        return total
