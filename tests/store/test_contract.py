@@ -21,6 +21,7 @@ from structlog.testing import capture_logs
 
 import trajectory
 from tests.builders import IN_WINDOW, SCHOOL, at_state, new
+from tests.store.aggregates import BUDGET, budget_round
 from trajectory import (
     ConcurrencyConflict,
     CorruptRecord,
@@ -52,6 +53,13 @@ NEXT_YEAR = dt.datetime(2025, 5, 2, 10, 0, tzinfo=NETHERLANDS)
 def talk(t: Trajectory[Any]) -> Event:
     """Record another exploratory talk (the trajectory stays where it is)."""
     return t.fire("record_talk", kind="exploratory_talk", date=dt.date(2024, 4, 20))
+
+
+def save_together(store: Store, *aggregates: Trajectory[Any]) -> None:
+    """Save ``aggregates`` in one unit of work."""
+    with store.unit_of_work() as uow:
+        for aggregate in aggregates:
+            uow.save(aggregate)
 
 
 def everything(store: Store) -> list[OutboxEntry]:
@@ -299,7 +307,8 @@ class StoreContract:
         assert set() == found(board="Stichting Anders", school_year="2025-2026")
 
     def test_list_describes_each_trajectory(self, store: Store) -> None:
-        """A summary carries the id, state, version, query columns and last update."""
+        """A summary carries the id, lifecycle, state, version, last update and the
+        values the lifecycle indexes it by; the leertraject's read by name too."""
         t = at_state("application_in_preparation")
         store.save(t)
         expected = Summary(
@@ -307,13 +316,31 @@ class StoreContract:
             LIFECYCLE.name,
             "application_in_preparation",
             t.version,
-            "2024-2025",
-            "leven-lang-lezen",
-            SCHOOL.board,
-            SCHOOL.brin,
             t.history[-1].timestamp,
+            {
+                "school_year": "2024-2025",
+                "offer": "leven-lang-lezen",
+                "board": SCHOOL.board,
+                "school": SCHOOL.brin,
+            },
         )
         assert [expected] == store.list()
+        (summary,) = store.list()
+        assert ("2024-2025", "leven-lang-lezen", SCHOOL.board, SCHOOL.brin) == (
+            summary.school_year,
+            summary.offer,
+            summary.board,
+            summary.school,
+        )
+
+    def test_list_refuses_a_key_no_lifecycle_declares(self, store: Store) -> None:
+        """A filter key that none of the store's lifecycles is indexed by is
+        InvalidData naming it; the keys the store lists by are its lifecycles'."""
+        store.save(new())
+        with pytest.raises(InvalidData) as caught:
+            store.list(colour="blue")
+        assert "colour" == caught.value.field
+        assert set(LIFECYCLE.index_keys) == store.index_keys
 
     def test_list_is_in_order_of_the_last_update(self, store: Store) -> None:
         """The trajectory updated longest ago comes first."""
@@ -653,6 +680,129 @@ class StoreContract:
         assert 0 == occurrences(dump_snapshot(loaded), "Anna")
         assert trajectory.replay(loaded.history).data == loaded.data
 
+    # -- several kinds of aggregate, units of work ----------------------------------------------
+
+    @pytest.fixture
+    def mixed(self, store_url: str, clock: ManualClock) -> Iterator[Store]:
+        """A store of leertrajects and budget rounds."""
+        with open_store(store_url, lifecycles=(LIFECYCLE, BUDGET), clock=clock) as store:
+            yield store
+
+    def test_one_store_holds_several_kinds_of_aggregate(self, mixed: Store) -> None:
+        """Leertrajects and budget rounds are saved, loaded, listed by their own keys
+        and by a key both declare, and blocked() shows each kind's blockers."""
+        t = at_state("application_in_preparation")
+        empty, booked = budget_round(), budget_round(board="Stichting Anders", round="2026")
+        booked.fire("book", amount=100, by="Anna")
+        for aggregate in (t, empty, booked):
+            mixed.save(aggregate)
+        assert booked == mixed.load(booked.id)
+        assert {t.id, empty.id} == {s.id for s in mixed.list(board=SCHOOL.board)}
+        assert {booked.id} == {s.id for s in mixed.list(round="2026")}
+        assert {empty.id, booked.id} == {s.id for s in mixed.list(lifecycle=BUDGET.name)}
+        assert {"board": "Stichting Anders", "round": "2026"} == dict(
+            mixed.list(round="2026")[0].index
+        )
+        assert set(LIFECYCLE.index_keys) | {"round"} == mixed.index_keys
+        blocked = {entry.id: entry.blockers for entry in mixed.blocked()}
+        assert {"close": ("ledger.empty",)} == blocked[empty.id]
+        assert booked.id not in blocked
+
+    def test_a_unit_of_work_saves_every_aggregate_in_one_commit(self, mixed: Store) -> None:
+        """Saved in one unit of work, both aggregates are stored, marked saved, in
+        the outbox, and the subscribers hear of both after the commit."""
+        t, budget = new(), budget_round()
+        heard: list[str] = []
+        mixed.subscribe(lambda trajectory, events: heard.append(trajectory.id))
+        with mixed.unit_of_work() as uow:
+            uow.save(t)
+            uow.save(budget)
+            uow.save(t)  # once is enough
+            assert [] == heard
+            assert [] == mixed.list()
+        assert [t.id, budget.id] == heard
+        assert (t, budget) == (mixed.load(t.id), mixed.load(budget.id))
+        assert ((), ()) == (tuple(t.unsaved_events()), tuple(budget.unsaved_events()))
+        assert [(t.id, 1), (budget.id, 1)] == [
+            (entry.trajectory_id, entry.sequence) for entry in everything(mixed)
+        ]
+
+    def test_a_conflict_in_a_unit_of_work_writes_none_of_it(self, mixed: Store) -> None:
+        """One stale aggregate makes the whole unit of work a ConcurrencyConflict:
+        the other aggregates are not written, not marked saved, nobody is told."""
+        budget = budget_round()
+        mixed.save(budget)
+        stale = mixed.load(budget.id)
+        budget.fire("book", amount=5, by="Bram")
+        mixed.save(budget)
+        stale.fire("book", amount=7, by="Chloé")
+        t = new()
+        outbox = everything(mixed)
+        heard: list[str] = []
+        mixed.subscribe(lambda trajectory, events: heard.append(trajectory.id))
+        with pytest.raises(ConcurrencyConflict) as caught:
+            save_together(mixed, t, stale)
+        assert budget.id == caught.value.trajectory_id
+        assert [budget.id] == [s.id for s in mixed.list()]
+        assert budget == mixed.load(budget.id)
+        assert outbox == everything(mixed)
+        assert [] == heard
+        assert 1 == len(t.unsaved_events())
+        mixed.save(t)  # not marked saved: it can still be saved on its own
+        assert t == mixed.load(t.id)
+
+    def test_an_error_in_a_unit_of_work_writes_nothing(self, mixed: Store) -> None:
+        """An error raised inside the block leaves the store as it was."""
+        t = new()
+
+        def change_of_mind() -> None:
+            with mixed.unit_of_work() as uow:
+                uow.save(t)
+                raise RuntimeError("changed my mind")
+
+        with pytest.raises(RuntimeError):
+            change_of_mind()
+        assert [] == mixed.list()
+        assert [] == everything(mixed)
+
+    def test_a_unit_of_work_refuses_what_it_cannot_save(self, mixed: Store) -> None:
+        """What is no trajectory is InvalidData at once; a finished unit of work
+        takes nothing more."""
+        with mixed.unit_of_work() as uow, pytest.raises(InvalidData):
+            uow.save("t")  # type: ignore[arg-type]
+        with pytest.raises(InvalidData):
+            uow.save(new())
+        assert [] == mixed.list()
+
+    def test_erase_person_erases_the_name_from_every_kind_of_aggregate(self, mixed: Store) -> None:
+        """One call replaces the name in every aggregate that names the person, with
+        one pseudonym; aggregates that do not name the person are untouched."""
+        t = self.saved_with_anna(mixed)
+        budget, other = budget_round(), budget_round(round="2026")
+        budget.fire("book", amount=100, by="ANNA")
+        other.fire("book", amount=5, by="Bram")
+        mixed.save(budget)
+        mixed.save(other)
+        pseudonym = mixed.erase_person("anna")
+        documents = [
+            dump_snapshot(mixed.load(t.id)),
+            dump_snapshot(mixed.load(budget.id)),
+            *(entry.event for entry in everything(mixed)),
+        ]
+        assert [0] * len(documents) == [occurrences(d, "Anna") for d in documents]
+        assert (pseudonym,) == tuple(b.by for b in mixed.load(budget.id).data.ledger)
+        assert pseudonym == mixed.load(t.id).data.participants[0].name
+        assert other == mixed.load(other.id)
+
+    def test_erase_person_of_nobody_raises_invalid_data(self, mixed: Store) -> None:
+        """A name no aggregate holds is InvalidData, and nothing changes."""
+        budget = budget_round()
+        budget.fire("book", amount=100, by="Anna")
+        mixed.save(budget)
+        with pytest.raises(InvalidData):
+            mixed.erase_person("Zoë")
+        assert budget == mixed.load(budget.id)
+
     # -- corrupt records ----------------------------------------------------------------------
 
     def test_a_corrupt_snapshot_raises_corrupt_record_naming_the_trajectory(
@@ -788,6 +938,7 @@ class TestPostgresStore(SqlStoreContract):
             assert [
                 "trajectories",
                 "trajectory_events",
+                "trajectory_index",
                 "trajectory_outbox",
                 "trajectory_schema",
             ] == list(tables)

@@ -84,8 +84,9 @@ def body(t: Trajectory[Any], number: int, **changes: Any) -> str:
 class Damage:
     """One way to damage the victim, and what the store then does.
 
-    ``kind`` is ``"column"`` (a column of its row), ``"body"`` (the body of its
-    event ``sequence``) or ``"delete"`` (its event ``sequence`` is deleted).
+    ``kind`` is ``"column"`` (a column of its row), ``"index"`` (the value it is
+    listed by under the key ``column``), ``"body"`` (the body of its event
+    ``sequence``) or ``"delete"`` (its event ``sequence`` is deleted).
     ``value`` computes the damaged value from the victim.
     """
 
@@ -118,6 +119,11 @@ class Damage:
 def column(name: str, column: str, value: object, **expected: Any) -> Damage:
     """A damaged column of the victim's row."""
     return Damage(name, "column", lambda _: value, column=column, **expected)
+
+
+def index_value(name: str, key: str, value: object, **expected: Any) -> Damage:
+    """A damaged value the victim is listed by (``key`` of its index)."""
+    return Damage(name, "index", lambda _: value, column=key, **expected)
 
 
 def event_body(
@@ -176,8 +182,8 @@ DAMAGES: Final = (
     column("blocked-too-deep", "blocked", TOO_DEEP, blocked_corrupt=True),
     column("blocked-codes-a-number", "blocked", '{"submit_application": 5}', blocked_corrupt=True),
     column("blocked-codes-numbers", "blocked", '{"submit_application": [5]}', blocked_corrupt=True),
-    column("school-year-bytes", "school_year", b"2024-2025", lists=False),
-    column("board-bytes", "board", b"Stichting", lists=False),
+    index_value("school-year-bytes", "school_year", b"2024-2025", lists=False),
+    index_value("board-bytes", "board", b"Stichting", lists=False),
     # the event bodies: event 2 is before the snapshot (version 3), event 4 after it
     event_body("body-null", 4, lambda t: None, says="event 4 is a NoneType"),
     event_body("body-bytes", 4, lambda t: b"{}", says="event 4 is a bytes"),
@@ -288,6 +294,10 @@ class DamageContract:
         """Set the body of one stored event, behind the store's back."""
         raise NotImplementedError
 
+    def set_index(self, store: Store, trajectory_id: str, key: str, value: object) -> None:
+        """Set the value the trajectory is listed by under ``key``, behind the store's back."""
+        raise NotImplementedError
+
     def delete_event(self, store: Store, trajectory_id: str, sequence: int) -> None:
         """Delete one stored event (its outbox entry stays), behind the store's back."""
         raise NotImplementedError
@@ -296,6 +306,8 @@ class DamageContract:
         value = damage.value(victim)
         if damage.kind == "column":
             self.set_column(store, victim.id, damage.column, value)
+        elif damage.kind == "index":
+            self.set_index(store, victim.id, damage.column, value)
         elif damage.kind == "body":
             self.set_body(store, victim.id, damage.sequence, value)
         else:
@@ -384,6 +396,11 @@ class TestMemoryStore(DamageContract):
             value = _moment(value)
         store._rows[trajectory_id] = attrs.evolve(store._rows[trajectory_id], **{column: value})
 
+    def set_index(self, store: Store, trajectory_id: str, key: str, value: object) -> None:
+        assert isinstance(store, MemoryStore)
+        record = store._rows[trajectory_id]
+        store._rows[trajectory_id] = attrs.evolve(record, index={**record.index, key: value})
+
     def set_body(self, store: Store, trajectory_id: str, sequence: int, value: object) -> None:
         assert isinstance(store, MemoryStore)
         events = store._events[trajectory_id]
@@ -418,6 +435,16 @@ class SqlDamage(DamageContract):
             conn.execute(
                 sa.text(f"UPDATE trajectories SET {column} = :v WHERE id = :id"),
                 {"v": value, "id": trajectory_id},
+            )
+
+    def set_index(self, store: Store, trajectory_id: str, key: str, value: object) -> None:
+        assert isinstance(store, SqlStore)
+        with store.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "UPDATE trajectory_index SET value = :v WHERE trajectory_id = :id AND key = :k"
+                ),
+                {"v": value, "id": trajectory_id, "k": key},
             )
 
     def set_body(self, store: Store, trajectory_id: str, sequence: int, value: object) -> None:

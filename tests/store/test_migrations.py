@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,8 +20,20 @@ from trajectory import InvalidData, open_store
 from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
 from trajectory.store.sql import MIGRATIONS, SqlStore, migrate, schema_table, schema_version
 
-TABLES = {"trajectories", "trajectory_events", "trajectory_outbox", "trajectory_schema"}
-INDEXES = {"ix_trajectories_state", "ix_trajectories_school_year", "ix_trajectories_board"}
+TABLES = {
+    "trajectories",
+    "trajectory_events",
+    "trajectory_index",
+    "trajectory_outbox",
+    "trajectory_schema",
+}
+#: The indexes of ``trajectories`` at version 2 and 3, and from version 4 on.
+INDEXES_2 = {"ix_trajectories_state", "ix_trajectories_school_year", "ix_trajectories_board"}
+INDEXES = {"ix_trajectories_state", "ix_trajectories_blocked"}
+
+#: Databases written by the release whose tables are at version 3 (its own DDL,
+#: dumped with four leertrajects in four states, one of them blocked).
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -94,11 +109,11 @@ def test_a_database_at_version_1_upgrades_to_2_and_gains_the_indexes(engine: Eng
     """Version 1 has the tables only; the upgrade adds the indexes of version 2."""
     assert 1 == migrate(engine, target=1)
     assert 1 == version_of(engine)
-    assert TABLES <= set(sa.inspect(engine).get_table_names())
-    assert set() == indexes_of(engine) & INDEXES
+    assert TABLES - {"trajectory_index"} <= set(sa.inspect(engine).get_table_names())
+    assert set() == indexes_of(engine) & INDEXES_2
     assert 2 == migrate(engine, target=2)
     assert 2 == version_of(engine)
-    assert INDEXES <= indexes_of(engine)
+    assert INDEXES_2 <= indexes_of(engine)
 
 
 def test_a_database_at_version_2_upgrades_to_3_and_gains_the_generation(engine: Engine) -> None:
@@ -113,7 +128,7 @@ def test_a_database_at_version_2_upgrades_to_3_and_gains_the_generation(engine: 
                 "updated_at) VALUES ('old', 'x', 's', 1, '{}', '{}', '2024-01-01T00:00:00+00:00')"
             )
         )
-    assert 3 == migrate(engine)
+    assert 3 == migrate(engine, target=3)
     columns = {c["name"] for c in sa.inspect(engine).get_columns("trajectories")}
     assert "generation" in columns
     with engine.connect() as conn:
@@ -190,3 +205,66 @@ def test_stores_opened_at_once_migrate_once(database_url: str) -> None:
         assert len(MIGRATIONS) == version_of(engine)
     finally:
         engine.dispose()
+
+
+def load_version_3(url: str) -> None:
+    """Fill the empty database behind ``url`` from the dump of a version 3 database."""
+    if url.startswith("sqlite:"):
+        import sqlite3
+
+        script = (DATA / "schema-3.sqlite.sql").read_text(encoding="utf-8")
+        with contextlib.closing(sqlite3.connect(urlsplit(url).path[1:])) as conn:
+            conn.executescript(script)
+        return
+    import psycopg
+
+    script = (DATA / "schema-3.postgresql.sql").read_text(encoding="utf-8")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(script)  # a script of our own
+
+
+def test_a_database_at_version_3_upgrades_to_4_and_keeps_what_it_lists(
+    engine: Engine, database_url: str
+) -> None:
+    """A database written by the release at version 3 opens with this one: its
+    listing values move into trajectory_index (the old columns and their indexes
+    go), every trajectory loads, lists and is blocked as before, and new saves
+    come after the old entries in the outbox."""
+    load_version_3(database_url)
+    assert 3 == version_of(engine)
+    with engine.connect() as conn:
+        before = {
+            row.id: (row.state, row.school_year, row.offer, row.board, row.school, row.blocked)
+            for row in conn.execute(sa.text("SELECT * FROM trajectories"))
+        }
+    with open_store(database_url) as store:
+        assert len(MIGRATIONS) == version_of(engine)
+        assert 4 == len(before)
+        listed = {s.id: s for s in store.list(school_year="2024-2025")}
+        assert set(before) == set(listed)
+        for trajectory_id, (state, year, offer, board, school, _) in before.items():
+            summary = listed[trajectory_id]
+            assert state == summary.state
+            assert {"school_year": year, "offer": offer, "board": board, "school": school} == dict(
+                summary.index
+            )
+            assert state == store.load(trajectory_id).state
+        blocked = {entry.id: entry.blockers for entry in store.blocked()}
+        assert {
+            trajectory_id: {event: tuple(codes) for event, codes in json.loads(text).items()}
+            for trajectory_id, (*_, text) in before.items()
+            if text != "{}"
+        } == blocked
+        old = store.read_outbox(limit=1000)
+        t = at_state("orientation_held")
+        store.save(t)
+        assert [t.id] == [s.id for s in store.list(state="orientation_held")]
+        entries = store.read_outbox(limit=1000)
+        assert old == entries[: len(old)]
+        assert [(t.id, 1), (t.id, 2), (t.id, 3)] == [
+            (e.trajectory_id, e.sequence) for e in entries[len(old) :]
+        ]
+        assert old[-1].position < entries[len(old)].position
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("trajectories")}
+    assert set() == columns & {"school_year", "offer", "board", "school"}
+    assert INDEXES == indexes_of(engine)

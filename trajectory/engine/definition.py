@@ -245,6 +245,9 @@ class Lifecycle(Generic[D]):
         self.data_type = data_type
         #: What a store may list trajectories by (school_year, offer, board …).
         self.describe = describe
+        #: The keys ``describe`` gives, which a store indexes and lists by: those it
+        #: declares as its ``index_keys`` attribute (none when it declares none).
+        self.index_keys: tuple[str, ...] = tuple(getattr(describe, "index_keys", ()))
         #: Payload fields that name people (erasable on request).
         self.person_fields = frozenset(_parts("person_fields", person_fields, str))
         self.description = description

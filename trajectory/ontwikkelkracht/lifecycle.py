@@ -38,13 +38,22 @@ BEFORE_GRANT: Final = (
 AFTER_GRANT: Final = ("granted", "preparing", "intake", "in_progress", "closing")
 
 
-def _describe(data: Leertraject) -> dict[str, str | None]:
-    return {
-        "school_year": str(data.school_year),
-        "offer": data.offer.id,
-        "board": data.school.board,
-        "school": data.school.brin,
-    }
+class _Describe:
+    """What a store indexes and lists a leertraject by: its school year, offer,
+    board and school (BRIN)."""
+
+    index_keys: Final = ("school_year", "offer", "board", "school")
+
+    def __call__(self, data: Leertraject) -> dict[str, str | None]:
+        return {
+            "school_year": str(data.school_year),
+            "offer": data.offer.id,
+            "board": data.school.board,
+            "school": data.school.brin,
+        }
+
+
+_describe: Final = _Describe()
 
 
 def _registry() -> Registry:

@@ -33,7 +33,7 @@ from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData, StoreError, TrajectoryError
 from trajectory.engine.fields import describe
 from trajectory.engine.history import Clock
-from trajectory.store.base import Blocked, OutboxEntry, Store, Subscriber, Summary
+from trajectory.store.base import Blocked, OutboxEntry, Store, Subscriber, Summary, UnitOfWork
 from trajectory.store.memory import MemoryStore
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "Store",
     "Subscriber",
     "Summary",
+    "UnitOfWork",
     "default_store_url",
     "open_store",
 ]

@@ -13,9 +13,10 @@ from typing import Any
 import attrs
 
 from trajectory.engine.definition import Lifecycle
-from trajectory.engine.errors import ConcurrencyConflict
 from trajectory.engine.history import Clock
 from trajectory.store.base import EventRecord, Store, TrajectoryRecord
+from trajectory.store.errors import ConcurrencyConflict
+from trajectory.store.records import Write
 
 __all__ = ["MemoryStore"]
 
@@ -30,25 +31,28 @@ class MemoryStore(Store):
         self._events: dict[str, list[EventRecord]] = {}
         self._outbox_rows: list[tuple[int, str, int]] = []
 
-    def _write(
-        self, record: TrajectoryRecord, events: Sequence[EventRecord], expected: int
-    ) -> None:
+    def _commit(self, writes: Sequence[Write]) -> None:
         with self._lock:
-            stored = self._rows.get(record.id)
-            actual = 0 if stored is None else stored.version
-            if (
-                actual != expected
-                or (expected == 0 and stored is not None)
-                or (stored is not None and stored.generation != record.generation)
-            ):
-                raise ConcurrencyConflict(record.id, expected, actual)
-            if record.snapshot is None and stored is not None:  # keep the stored snapshot
-                record = attrs.evolve(record, snapshot=stored.snapshot)
-            self._rows[record.id] = record
-            self._events.setdefault(record.id, []).extend(events)
-            for event in events:
-                position = len(self._outbox_rows) + 1
-                self._outbox_rows.append((position, event.trajectory_id, event.sequence))
+            rows: dict[str, TrajectoryRecord] = {}
+            for write in writes:  # every check first: all or nothing
+                record, expected = write.record, write.expected
+                stored = rows.get(record.id, self._rows.get(record.id))
+                actual = 0 if stored is None else stored.version
+                if (
+                    actual != expected
+                    or (expected == 0 and stored is not None)
+                    or (stored is not None and stored.generation != record.generation)
+                ):
+                    raise ConcurrencyConflict(record.id, expected, actual)
+                if record.snapshot is None and stored is not None:  # keep the stored snapshot
+                    record = attrs.evolve(record, snapshot=stored.snapshot)
+                rows[record.id] = record
+            self._rows.update(rows)
+            for write in writes:
+                self._events.setdefault(write.record.id, []).extend(write.events)
+                for event in write.events:
+                    position = len(self._outbox_rows) + 1
+                    self._outbox_rows.append((position, event.trajectory_id, event.sequence))
 
     def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
         with self._lock:
@@ -57,23 +61,29 @@ class MemoryStore(Store):
                 return None
             return record, [event.body for event in self._events[trajectory_id]]
 
-    def _records_matching(self, filters: Mapping[str, str]) -> list[TrajectoryRecord]:
+    def _ids(self) -> list[str]:
+        with self._lock:
+            return list(self._rows)
+
+    def _records(
+        self, columns: Mapping[str, str], index: Mapping[str, str]
+    ) -> list[TrajectoryRecord]:
         with self._lock:
             records = list(self._rows.values())
-        return [
+        found = [
             record
             for record in records
-            if all(getattr(record, key) == value for key, value in filters.items())
+            if all(getattr(record, key) == value for key, value in columns.items())
+            and all(record.index.get(key) == value for key, value in index.items())
         ]
+        return sorted(found, key=lambda r: (r.updated_at is None, r.updated_at, r.id))
 
-    def _records(self, filters: Mapping[str, str]) -> list[TrajectoryRecord]:
-        return sorted(
-            self._records_matching(filters),
-            key=lambda r: (r.updated_at is None, r.updated_at, r.id),
-        )
-
-    def _blocked_records(self) -> list[TrajectoryRecord]:
-        return [r for r in self._records_matching({}) if r.blocked != "{}"]
+    def _blocked_rows(self) -> list[tuple[object, object, object]]:
+        return [
+            (record.id, record.state, record.blocked)
+            for record in self._records({}, {})
+            if record.blocked != "{}"
+        ]
 
     def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str | None]]:
         with self._lock:
@@ -89,19 +99,21 @@ class MemoryStore(Store):
         return stored[sequence - 1].body if 0 < sequence <= len(stored) else None
 
     def _rewrite(
-        self, record: TrajectoryRecord, bodies: Sequence[tuple[int, str]], expected: int
+        self, rewrites: Sequence[tuple[TrajectoryRecord, Sequence[tuple[int, str]], int]]
     ) -> None:
         with self._lock:
-            stored = self._rows.get(record.id)
-            if (
-                stored is None
-                or stored.version != expected
-                or stored.generation != record.generation - 1
-            ):
-                raise ConcurrencyConflict(
-                    record.id, expected, None if stored is None else stored.version
-                )
-            self._rows[record.id] = record
-            events = self._events[record.id]
-            for sequence, body in bodies:
-                events[sequence - 1] = attrs.evolve(events[sequence - 1], body=body)
+            for record, _, expected in rewrites:  # every check first: all or nothing
+                stored = self._rows.get(record.id)
+                if (
+                    stored is None
+                    or stored.version != expected
+                    or stored.generation != record.generation - 1
+                ):
+                    raise ConcurrencyConflict(
+                        record.id, expected, None if stored is None else stored.version
+                    )
+            for record, bodies, _ in rewrites:
+                self._rows[record.id] = record
+                events = self._events[record.id]
+                for sequence, body in bodies:
+                    events[sequence - 1] = attrs.evolve(events[sequence - 1], body=body)

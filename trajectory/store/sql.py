@@ -10,8 +10,18 @@
 Optimistic concurrency: a save updates the trajectory's row only where the stored
 version is the one the trajectory was loaded at, so of two racing writers one wins
 and the other gets :class:`~trajectory.ConcurrencyConflict`, with nothing written.
-Outbox positions are assigned in commit order (PostgreSQL: under a transaction-level
-advisory lock; SQLite: writers are serialised anyway).
+Outbox positions: SQLite serialises its writers, so an autoincrement gives commit
+order. PostgreSQL takes no lock: a position is the writing transaction's id
+(``pg_current_xact_id()``) times 2**20 plus the entry's number in the transaction,
+and :meth:`~trajectory.store.base.Store.read_outbox` gives only the entries of
+transactions older than every transaction still running
+(``pg_snapshot_xmin(pg_current_snapshot())``), so no entry can appear later below a
+position already read. The order is that of the transactions' ids, which for one
+trajectory is the order of its commits.
+
+What each lifecycle declares it is indexed by (``Lifecycle.index_keys``) is kept
+in ``trajectory_index`` (trajectory id, key, value), indexed on (key, value): a new
+kind of aggregate, or a new key, needs no new column and no migration.
 
 The tables are created and upgraded by the versioned migrations in
 :data:`MIGRATIONS`; the applied version is kept in ``trajectory_schema``.
@@ -26,6 +36,7 @@ old pages. PostgreSQL keeps old row versions until ``VACUUM (FULL)``, which
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -35,9 +46,11 @@ from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.engine import Connection, Engine
 
 from trajectory.engine.definition import Lifecycle
-from trajectory.engine.errors import ConcurrencyConflict, CorruptRecord, InvalidData, StoreError
+from trajectory.engine.errors import InvalidData
 from trajectory.engine.history import Clock
-from trajectory.store.base import EventRecord, Store, TrajectoryRecord
+from trajectory.store.base import Store, TrajectoryRecord
+from trajectory.store.errors import ConcurrencyConflict, CorruptRecord, StoreError
+from trajectory.store.records import Write
 
 __all__ = ["MIGRATIONS", "SqlStore", "schema_version"]
 
@@ -69,7 +82,14 @@ def _trajectory_columns() -> list[sa.Column[Any]]:
 trajectories = sa.Table(
     "trajectories",
     metadata,
-    *_trajectory_columns(),
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("lifecycle", sa.String(100), nullable=False),
+    sa.Column("state", sa.String(100), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("blocked", sa.Text, nullable=False),
+    sa.Column("snapshot", sa.Text, nullable=False),
+    # ISO 8601 in UTC: sorts in time order in every database.
+    sa.Column("updated_at", sa.String(40), nullable=False),
     # Added by migration 3: raised by every rewrite of stored events (erasure).
     sa.Column("generation", sa.Integer, nullable=False, server_default="0"),
 )
@@ -98,15 +118,39 @@ outbox = sa.Table(
     sa.Column("sequence", sa.Integer, nullable=False),
 )
 
+#: Added by migration 4: what each trajectory is listed by, as its lifecycle declares.
+index = sa.Table(
+    "trajectory_index",
+    metadata,
+    sa.Column("trajectory_id", sa.String(64), sa.ForeignKey("trajectories.id"), primary_key=True),
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.String(300), nullable=False),
+)
+
 _STATE_INDEX = sa.Index("ix_trajectories_state", trajectories.c.state)
-_YEAR_INDEX = sa.Index("ix_trajectories_school_year", trajectories.c.school_year)
-_BOARD_INDEX = sa.Index("ix_trajectories_board", trajectories.c.board)
+_INDEX_INDEX = sa.Index("ix_trajectory_index_key_value", index.c.key, index.c.value)
+
+#: Rows with blockers, as blocked() asks for them (NULL-safe: a NULL is listed as corrupt).
+_BLOCKED_WHERE: Final = {
+    "sqlite": "blocked IS NOT '{}'",
+    "postgresql": "blocked IS DISTINCT FROM '{}'",
+}
+
+#: The columns of ``trajectories`` that migration 4 moved into ``trajectory_index``.
+_MOVED_COLUMNS: Final = ("school_year", "offer", "board", "school")
 
 #: The tables whose rows hold personal data (names in snapshots and event bodies).
 _PERSONAL_TABLES: Final = ("trajectories", "trajectory_events")
 
-#: Keys of the PostgreSQL advisory locks (arbitrary, fixed numbers).
-_OUTBOX_LOCK: Final = 7_301_001
+#: How many outbox entries one PostgreSQL transaction may write: a position is the
+#: transaction's id times this, plus the entry's number in the transaction.
+_PER_TRANSACTION: Final = 2**20
+
+#: How long (seconds) read_outbox() waits on PostgreSQL for transactions that began
+#: before committed entries to finish, before it gives the entries below them only.
+_OUTBOX_WAIT: Final = 2.0
+
+#: The key of the PostgreSQL advisory lock of migrations (an arbitrary, fixed number).
 _MIGRATION_LOCK: Final = 7_301_002
 
 
@@ -118,13 +162,38 @@ def _create_tables(conn: Connection) -> None:
 
 
 def _create_indexes(conn: Connection) -> None:
-    for index in (_STATE_INDEX, _YEAR_INDEX, _BOARD_INDEX):
-        index.create(conn)
+    _STATE_INDEX.create(conn)
+    for name, column in (("school_year", "school_year"), ("board", "board")):
+        conn.execute(sa.text(f"CREATE INDEX ix_trajectories_{name} ON trajectories ({column})"))
 
 
 def _add_generation(conn: Connection) -> None:
     conn.execute(
         sa.text("ALTER TABLE trajectories ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
+    )
+
+
+def _generic_index(conn: Connection) -> None:
+    """Move the listing columns into ``trajectory_index``, and index the rows with
+    blockers."""
+    conn.execute(sa.schema.CreateTable(index))
+    _INDEX_INDEX.create(conn)
+    for column in _MOVED_COLUMNS:
+        conn.execute(
+            sa.text(
+                "INSERT INTO trajectory_index (trajectory_id, key, value) "
+                f"SELECT id, '{column}', {column} FROM trajectories WHERE {column} IS NOT NULL"
+            )
+        )
+    for name in ("school_year", "board"):
+        conn.execute(sa.text(f"DROP INDEX ix_trajectories_{name}"))
+    for column in _MOVED_COLUMNS:
+        conn.execute(sa.text(f"ALTER TABLE trajectories DROP COLUMN {column}"))
+    where = _BLOCKED_WHERE[conn.dialect.name]
+    conn.execute(
+        sa.text(
+            f"CREATE INDEX ix_trajectories_blocked ON trajectories (updated_at, id) WHERE {where}"
+        )
     )
 
 
@@ -134,6 +203,7 @@ MIGRATIONS: Final[tuple[Callable[[Connection], None], ...]] = (
     _create_tables,  # 1: the tables
     _create_indexes,  # 2: indexes for listing by state, school year and board
     _add_generation,  # 3: the generation of rewritten (erased) trajectories
+    _generic_index,  # 4: trajectory_index (what lifecycles declare), rows with blockers
 )
 
 
@@ -184,26 +254,27 @@ def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat()
 
 
-def _record(row: Any) -> TrajectoryRecord:
-    """A row as it is stored: the values are checked by the store when it reads them."""
+def _moment(text: object) -> dt.datetime | None:
+    """A stored time of last change; None when it cannot be read (load() reports the
+    record as corrupt, a listing shows it as unknown)."""
     try:
-        updated_at: dt.datetime | None = dt.datetime.fromisoformat(row.updated_at)
+        moment = dt.datetime.fromisoformat(text)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        updated_at = None  # listed as unknown; load() reports the record as corrupt
-    if updated_at is not None and updated_at.utcoffset() is None:
-        updated_at = None  # written without its offset: not a moment
+        return None
+    return None if moment.utcoffset() is None else moment  # written without its offset
+
+
+def _record(row: Any, index_values: dict[str, str | None] | None = None) -> TrajectoryRecord:
+    """A row as it is stored: the values are checked by the store when it reads them."""
     return TrajectoryRecord(
         id=row.id,
         lifecycle=row.lifecycle,
         state=row.state,
         version=row.version,
-        school_year=row.school_year,
-        offer=row.offer,
-        board=row.board,
-        school=row.school,
+        updated_at=_moment(row.updated_at),
+        index={} if index_values is None else index_values,
         blocked=row.blocked,
         snapshot=getattr(row, "snapshot", ""),
-        updated_at=updated_at,
         generation=row.generation,
     )
 
@@ -249,10 +320,6 @@ def _values(record: TrajectoryRecord) -> dict[str, Any]:
         "lifecycle": record.lifecycle,
         "state": record.state,
         "version": record.version,
-        "school_year": record.school_year,
-        "offer": record.offer,
-        "board": record.board,
-        "school": record.school,
         "blocked": record.blocked,
         "snapshot": record.snapshot,
         "updated_at": _utc(record.updated_at),
@@ -261,21 +328,25 @@ def _values(record: TrajectoryRecord) -> dict[str, Any]:
 
 
 @attrs.frozen
-class _SaveStatements:
-    """The statements of a save as SQL text for the driver's cursor, written once per
-    dialect: a save runs on the hot path of every application, and building and
-    compiling SQLAlchemy statements each time cost more than the database's work."""
+class _Statements:
+    """The statements of a save and of blocked() as SQL text for the driver's cursor,
+    written once per dialect: a save runs on the hot path of every application, and
+    building and compiling SQLAlchemy statements each time cost more than the
+    database's work."""
 
     insert: str
     update_with_snapshot: str
     update_keeping_snapshot: str
+    insert_index: str
+    upsert_index: str
+    delete_index: str
     insert_events: str
     insert_outbox: str
     select_version: str
-    outbox_lock: str
+    blocked: str
 
     @classmethod
-    def for_dialect(cls, paramstyle: str) -> _SaveStatements:
+    def for_dialect(cls, dialect: str, paramstyle: str) -> _Statements:
         mark = "?" if paramstyle == "qmark" else "%s"
         columns = [c.name for c in trajectories.c]
         kept = [name for name in columns if name != "id"]
@@ -291,14 +362,34 @@ class _SaveStatements:
             marks = ", ".join(mark for _ in names)
             return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"
 
+        if dialect == "postgresql":  # see the module's docs
+            insert_outbox = (
+                "INSERT INTO trajectory_outbox (position, trajectory_id, sequence) VALUES "
+                f"(pg_current_xact_id()::text::bigint * {_PER_TRANSACTION} + %s, %s, %s)"
+            )
+        else:
+            insert_outbox = insert("trajectory_outbox", ["trajectory_id", "sequence"])
+        index_row = insert("trajectory_index", ["trajectory_id", "key", "value"])
         return cls(
             insert=insert("trajectories", columns),
             update_with_snapshot=update(kept),
             update_keeping_snapshot=update([n for n in kept if n != "snapshot"]),
+            insert_index=index_row,
+            upsert_index=(
+                f"{index_row} ON CONFLICT (trajectory_id, key) DO UPDATE SET value = "
+                "excluded.value WHERE trajectory_index.value <> excluded.value"
+            ),
+            delete_index=(
+                f"DELETE FROM trajectory_index WHERE trajectory_id = {mark} AND key = {mark}"
+            ),
             insert_events=insert("trajectory_events", [c.name for c in events.c]),
-            insert_outbox=insert("trajectory_outbox", ["trajectory_id", "sequence"]),
+            insert_outbox=insert_outbox,
             select_version=f"SELECT version FROM trajectories WHERE id = {mark}",
-            outbox_lock=f"SELECT pg_advisory_xact_lock({mark}, hashtext(current_schema()))",
+            blocked=(
+                "SELECT id, state, blocked FROM trajectories "
+                f"WHERE {_BLOCKED_WHERE.get(dialect, _BLOCKED_WHERE['sqlite'])} "
+                "ORDER BY updated_at, id"
+            ),
         )
 
 
@@ -321,7 +412,7 @@ class SqlStore(Store):
         ):
             # After the engine's own connect listeners: whatever they set, erased is erased.
             sa.event.listen(engine, "connect", _secure_delete)
-        self._statements = _SaveStatements.for_dialect(engine.dialect.paramstyle)
+        self._statements = _Statements.for_dialect(engine.dialect.name, engine.dialect.paramstyle)
         self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
         if upgrade:
             self._guarded("*", migrate, engine)
@@ -344,58 +435,87 @@ class SqlStore(Store):
 
     # -- primitives -----------------------------------------------------------------------
 
-    def _write(
-        self, record: TrajectoryRecord, new_events: Sequence[EventRecord], expected: int
-    ) -> None:
-        values = _values(record)
-        if expected == 0 and values["snapshot"] is None:
-            raise InvalidData("snapshot", f"the first save of {record.id} needs a snapshot")
+    def _commit(self, writes: Sequence[Write]) -> None:
         sql = self._statements
-        rows = [
-            (e.trajectory_id, e.sequence, e.id, e.name, _utc(e.timestamp), e.body)
-            for e in new_events
-        ]
-        # The driver's connection from the pool, in one transaction (see _SaveStatements).
+        outbox_rows = [(e.trajectory_id, e.sequence) for write in writes for e in write.events]
+        if self._postgres and len(outbox_rows) >= _PER_TRANSACTION:
+            raise InvalidData(
+                "unit_of_work", f"a transaction writes fewer than {_PER_TRANSACTION} events"
+            )
+        # The driver's connection from the pool, in one transaction (see _Statements).
         connection = self._engine.raw_connection()
         cursor = connection.cursor()
+        current = writes[0].record.id
         try:
             if not self._postgres:
                 cursor.execute("BEGIN IMMEDIATE")  # psycopg begins a transaction itself
-            if expected == 0:
-                cursor.execute(sql.insert, [values[c.name] for c in trajectories.c])
+            for write in writes:
+                current = write.record.id
+                self._write_one(cursor, write)
+            if self._postgres:
+                cursor.executemany(
+                    sql.insert_outbox,
+                    [(number, *row) for number, row in enumerate(outbox_rows, start=1)],
+                )
             else:
-                keep = values["snapshot"] is None
-                names = [
-                    c.name
-                    for c in trajectories.c
-                    if c.name != "id" and not (keep and c.name == "snapshot")
-                ]
-                statement = sql.update_keeping_snapshot if keep else sql.update_with_snapshot
-                parameters = [values[name] for name in names]
-                cursor.execute(statement, [*parameters, record.id, expected, record.generation])
-                if cursor.rowcount != 1:
-                    cursor.execute(sql.select_version, [record.id])
-                    found = cursor.fetchone()
-                    raise ConcurrencyConflict(
-                        record.id,
-                        expected,
-                        _stored_version(record.id, None if found is None else found[0]),
-                    )
-            cursor.executemany(sql.insert_events, rows)
-            if self._postgres:  # positions in commit order: one outbox writer at a time
-                cursor.execute(sql.outbox_lock, [_OUTBOX_LOCK])
-            cursor.executemany(sql.insert_outbox, [(row[0], row[1]) for row in rows])
+                cursor.executemany(sql.insert_outbox, outbox_rows)
             connection.commit()
         except self._integrity_error as err:
             connection.rollback()
             # Another writer inserted the same trajectory or the same sequence first.
-            raise ConcurrencyConflict(record.id, expected, None) from err
+            expected = next(w.expected for w in writes if w.record.id == current)
+            raise ConcurrencyConflict(current, expected, None) from err
         except BaseException:
             connection.rollback()
             raise
         finally:
             cursor.close()
             connection.close()  # back to the pool
+
+    def _write_one(self, cursor: Any, write: Write) -> None:
+        """One trajectory's row, index values and events, in the open transaction."""
+        sql = self._statements
+        record, expected = write.record, write.expected
+        values = _values(record)
+        present = [
+            (record.id, key, value) for key, value in record.index.items() if value is not None
+        ]
+        if expected == 0:
+            if values["snapshot"] is None:
+                raise InvalidData("snapshot", f"the first save of {record.id} needs a snapshot")
+            cursor.execute(sql.insert, [values[c.name] for c in trajectories.c])
+            if present:
+                cursor.executemany(sql.insert_index, present)
+        else:
+            keep = values["snapshot"] is None
+            names = [
+                c.name
+                for c in trajectories.c
+                if c.name != "id" and not (keep and c.name == "snapshot")
+            ]
+            statement = sql.update_keeping_snapshot if keep else sql.update_with_snapshot
+            parameters = [values[name] for name in names]
+            cursor.execute(statement, [*parameters, record.id, expected, record.generation])
+            if cursor.rowcount != 1:
+                cursor.execute(sql.select_version, [record.id])
+                found = cursor.fetchone()
+                raise ConcurrencyConflict(
+                    record.id,
+                    expected,
+                    _stored_version(record.id, None if found is None else found[0]),
+                )
+            if present:
+                cursor.executemany(sql.upsert_index, present)
+            absent = [(record.id, key) for key, value in record.index.items() if value is None]
+            if absent:
+                cursor.executemany(sql.delete_index, absent)
+        cursor.executemany(
+            sql.insert_events,
+            [
+                (e.trajectory_id, e.sequence, e.id, e.name, _utc(e.timestamp), e.body)
+                for e in write.events
+            ],
+        )
 
     @staticmethod
     def _version(conn: Connection, trajectory_id: str) -> int | None:
@@ -426,24 +546,59 @@ class SqlStore(Store):
             ).scalars()
             return _record(row), list(bodies)
 
-    def _records(self, filters: Mapping[str, str]) -> list[TrajectoryRecord]:
-        # A listing needs no snapshots: leave the largest column in the database.
-        columns = [column for column in trajectories.c if column.name != "snapshot"]
-        query = sa.select(*columns).order_by(trajectories.c.updated_at, trajectories.c.id)
-        for key, value in filters.items():
-            query = query.where(trajectories.c[key] == value)
+    def _ids(self) -> list[str]:
         with self._reading() as conn, conn.begin():
-            return [_record(row) for row in conn.execute(query)]
+            return list(conn.execute(sa.select(trajectories.c.id)).scalars())
 
-    def _blocked_records(self) -> list[TrajectoryRecord]:
+    def _records(
+        self, columns: Mapping[str, str], index_values: Mapping[str, str]
+    ) -> list[TrajectoryRecord]:
+        # A listing needs no snapshots: leave the largest column in the database.
+        listed = [column for column in trajectories.c if column.name != "snapshot"]
         query = (
-            sa.select(trajectories)
-            # A NULL is no "{}" either: such a row is reported as corrupt, not left out.
-            .where(sa.or_(trajectories.c.blocked.is_(None), trajectories.c.blocked != "{}"))
+            sa.select(*listed, index.c.key, index.c.value)
+            .select_from(trajectories.outerjoin(index, index.c.trajectory_id == trajectories.c.id))
             .order_by(trajectories.c.updated_at, trajectories.c.id)
         )
+        for key, value in columns.items():
+            query = query.where(trajectories.c[key] == value)
+        for key, value in index_values.items():
+            query = query.where(
+                trajectories.c.id.in_(
+                    sa.select(index.c.trajectory_id).where(
+                        index.c.key == key, index.c.value == value
+                    )
+                )
+            )
+        records: list[TrajectoryRecord] = []
         with self._reading() as conn, conn.begin():
-            return [_record(row) for row in conn.execute(query)]
+            last: Any = None
+            values: dict[str, str | None] = {}
+            for row in conn.execute(query):
+                if last is None or row.id != last.id:
+                    if last is not None:
+                        records.append(_record(last, values))
+                    last, values = row, {}
+                if row.key is not None:
+                    values[row.key] = row.value
+            if last is not None:
+                records.append(_record(last, values))
+        return records
+
+    def _blocked_rows(self) -> list[tuple[object, object, object]]:
+        connection = self._engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                if not self._postgres:
+                    cursor.execute("BEGIN DEFERRED")
+                cursor.execute(self._statements.blocked)
+                return list(cursor.fetchall())
+            finally:
+                cursor.close()
+                connection.rollback()  # a reader: nothing to keep
+        finally:
+            connection.close()
 
     def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str | None]]:
         query = (
@@ -459,29 +614,50 @@ class SqlStore(Store):
             .order_by(outbox.c.position)
             .limit(limit)
         )
-        with self._reading() as conn, conn.begin():
-            return [(p, t, s, b) for p, t, s, b in conn.execute(query)]
+        if not self._postgres:
+            with self._reading() as conn, conn.begin():
+                return [(p, t, s, b) for p, t, s, b in conn.execute(query)]
+        # Only the entries below every transaction still running (see the module's
+        # docs); committed entries above it wait, briefly, for those to finish.
+        horizon: sa.ColumnElement[int] = sa.literal_column(
+            f"pg_snapshot_xmin(pg_current_snapshot())::text::bigint * {_PER_TRANSACTION}"
+        )
+        query = query.add_columns(horizon.label("horizon"))
+        deadline = time.monotonic() + _OUTBOX_WAIT
+        while True:
+            with self._reading() as conn, conn.begin():
+                rows: list[Any] = list(conn.execute(query))
+            # A position of the wrong type goes through, for read_outbox() to report.
+            safe = [
+                (p, t, s, b)
+                for p, t, s, b, below in rows
+                if not (isinstance(p, int) and p >= below)
+            ]
+            if len(safe) == len(rows) or time.monotonic() >= deadline:
+                return safe
+            time.sleep(0.005)
 
     def _rewrite(
-        self, record: TrajectoryRecord, bodies: Sequence[tuple[int, str]], expected: int
+        self, rewrites: Sequence[tuple[TrajectoryRecord, Sequence[tuple[int, str]], int]]
     ) -> None:
         with self._engine.begin() as conn:
-            done = conn.execute(
-                sa.update(trajectories)
-                .where(trajectories.c.id == record.id)
-                .where(trajectories.c.version == expected)
-                .where(trajectories.c.generation == record.generation - 1)
-                .values(snapshot=record.snapshot, generation=record.generation)
-            )
-            if done.rowcount != 1:
-                raise ConcurrencyConflict(record.id, expected, self._version(conn, record.id))
-            for sequence, body in bodies:
-                conn.execute(
-                    sa.update(events)
-                    .where(events.c.trajectory_id == record.id)
-                    .where(events.c.sequence == sequence)
-                    .values(body=body)
+            for record, bodies, expected in rewrites:
+                done = conn.execute(
+                    sa.update(trajectories)
+                    .where(trajectories.c.id == record.id)
+                    .where(trajectories.c.version == expected)
+                    .where(trajectories.c.generation == record.generation - 1)
+                    .values(snapshot=record.snapshot, generation=record.generation)
                 )
+                if done.rowcount != 1:
+                    raise ConcurrencyConflict(record.id, expected, self._version(conn, record.id))
+                for sequence, body in bodies:
+                    conn.execute(
+                        sa.update(events)
+                        .where(events.c.trajectory_id == record.id)
+                        .where(events.c.sequence == sequence)
+                        .values(body=body)
+                    )
 
     def _after_erasure(self) -> bool:
         if self._postgres:

@@ -1,0 +1,182 @@
+"""What every part of a store shares: its lifecycles and clock, the primitive
+operations a backend provides, and the one place where a driver's error becomes a
+:class:`~trajectory.store.errors.StoreError`."""
+
+from __future__ import annotations
+
+import abc
+import builtins
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from trajectory.engine.definition import Lifecycle
+from trajectory.engine.errors import InvalidData, TrajectoryError
+from trajectory.engine.history import Clock, Event, system_clock
+from trajectory.engine.runtime import Trajectory
+from trajectory.engine.serialization import load_trajectory
+from trajectory.store.errors import CorruptRecord, StoreError
+from trajectory.store.records import (
+    LOADED,
+    UNREADABLE,
+    TrajectoryRecord,
+    Write,
+    check_columns,
+    decoded,
+)
+
+__all__ = ["StoreCore", "Subscriber"]
+
+#: A subscriber is told of every committed save: the trajectory and its new events.
+Subscriber = Callable[[Trajectory[Any], Sequence[Event]], None]
+
+
+class StoreCore(abc.ABC):
+    """The lifecycles, the clock and the backend's primitives (see :class:`Store`)."""
+
+    def __init__(self, lifecycles: Iterable[Lifecycle[Any]], *, clock: Clock | None = None) -> None:
+        self._lifecycles = {lifecycle.name: lifecycle for lifecycle in lifecycles}
+        if not self._lifecycles:
+            raise InvalidData("lifecycles", "a store needs at least one lifecycle")
+        self._clock = system_clock if clock is None else clock
+        self._subscribers: list[Subscriber] = []
+        self._subscribers_lock = threading.Lock()
+        #: Every key a lifecycle of this store declares it is indexed by.
+        self._index_keys = frozenset(
+            key for lifecycle in self._lifecycles.values() for key in index_keys_of(lifecycle)
+        )
+
+    # -- the primitives a backend provides -------------------------------------------
+
+    @abc.abstractmethod
+    def _commit(self, writes: Sequence[Write]) -> None:
+        """In one transaction, for each write: insert its record (``expected == 0``) or
+        update it where its stored version is ``expected`` and its generation
+        ``record.generation``; replace its index values; append its events and their
+        outbox entries. Raise :class:`ConcurrencyConflict` (nothing written) if one
+        of them cannot be written."""
+
+    @abc.abstractmethod
+    def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
+        """The record and its event bodies in order, read consistently; None if absent."""
+
+    @abc.abstractmethod
+    def _records(
+        self, columns: Mapping[str, str], index: Mapping[str, str]
+    ) -> builtins.list[TrajectoryRecord]:
+        """Every record (without its snapshot, with its index values) whose columns
+        equal ``columns`` and whose index values equal ``index``, oldest update first."""
+
+    @abc.abstractmethod
+    def _blocked_rows(self) -> builtins.list[tuple[object, object, object]]:
+        """(id, state, blockers) of every record with blockers, oldest update first."""
+
+    @abc.abstractmethod
+    def _outbox(self, after: int, limit: int) -> builtins.list[tuple[int, str, int, str | None]]:
+        """Outbox rows after ``after``: (position, trajectory id, sequence, event body);
+        the body is None when the event is missing."""
+
+    @abc.abstractmethod
+    def _rewrite(
+        self, rewrites: Sequence[tuple[TrajectoryRecord, Sequence[tuple[int, str]], int]]
+    ) -> None:
+        """In one transaction, for each (record, bodies, expected): replace the
+        snapshot and event bodies (erasure) and set the generation to
+        ``record.generation`` where the stored version is ``expected`` and the stored
+        generation is one less; :class:`ConcurrencyConflict` (nothing written) otherwise."""
+
+    @abc.abstractmethod
+    def _ids(self) -> builtins.list[str]:
+        """The id of every stored trajectory."""
+
+    def _after_erasure(self) -> bool:
+        """Remove what an erasure's transaction left on the disk that a commit does not
+        (SQLite: the old pages in the write-ahead log); False if it could not finish."""
+        return True
+
+    def _purge(self) -> bool:
+        """Rewrite the stored tables so that no old version of a row remains in them;
+        False if it could not finish."""
+        return True
+
+    def close(self) -> None:  # noqa: B027 - most backends have nothing to release
+        """Release the store's resources."""
+
+    # -- shared helpers ----------------------------------------------------------------
+
+    def _lifecycle(self, name: str, trajectory_id: str) -> Lifecycle[Any]:
+        lifecycle = self._lifecycles.get(name)
+        if lifecycle is None:
+            raise CorruptRecord(
+                trajectory_id,
+                f"lifecycle {name!r} is not one this store was opened with "
+                f"({', '.join(self._lifecycles)})",
+            )
+        return lifecycle
+
+    def _documents(
+        self, trajectory_id: str, record: TrajectoryRecord, bodies: Sequence[object]
+    ) -> tuple[Lifecycle[Any], dict[str, Any], builtins.list[dict[str, Any]]]:
+        """The lifecycle, the snapshot and the event documents of a stored trajectory,
+        or :class:`CorruptRecord`."""
+        check_columns(record, LOADED)
+        if record.id != trajectory_id:
+            raise CorruptRecord(trajectory_id, f"the store gave the row of {record.id!r}")
+        lifecycle = self._lifecycle(record.lifecycle, trajectory_id)
+        if record.updated_at is None:
+            raise CorruptRecord(trajectory_id, "its time of last change cannot be read")
+        snapshot = decoded(trajectory_id, "its snapshot", record.snapshot)
+        events = [
+            decoded(trajectory_id, f"event {index}", body)
+            for index, body in enumerate(bodies, start=1)
+        ]
+        return lifecycle, snapshot, events
+
+    def _guarded(self, trajectory_id: str, operation: Callable[..., Any], *args: Any) -> Any:
+        """Run a primitive; a driver error becomes a StoreError naming the trajectory
+        (the one place where the store translates its driver's errors)."""
+        try:
+            return operation(*args)
+        except TrajectoryError:
+            raise
+        except Exception as err:
+            where = "the store" if trajectory_id == "*" else f"trajectory {trajectory_id}"
+            raise StoreError(f"{where}: {type(err).__name__}: {err}") from err
+
+
+def index_keys_of(lifecycle: Lifecycle[Any]) -> tuple[str, ...]:
+    """The keys a lifecycle's trajectories are indexed by (its ``index_keys``)."""
+    return tuple(getattr(lifecycle, "index_keys", ()))
+
+
+def rebuilt(
+    trajectory_id: str,
+    record: TrajectoryRecord,
+    lifecycle: Lifecycle[Any],
+    snapshot: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    clock: Clock,
+) -> Trajectory[Any]:
+    """The trajectory of a stored snapshot and its events, checked against its row:
+    :class:`CorruptRecord` unless the history chains (the engine checks that) and
+    the row's version, state and time of last change are those of its last event."""
+    try:
+        trajectory = load_trajectory(snapshot, events, lifecycle, clock=clock)
+    except UNREADABLE as err:
+        raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
+    last = trajectory.last_event
+    if trajectory.id != trajectory_id:
+        problem = f"its snapshot is of trajectory {trajectory.id!r}"
+    elif record.version != trajectory.version:
+        problem = (
+            f"its row is at version {record.version}, its history has {trajectory.version} events"
+        )
+    elif record.state != last.to_state:
+        problem = f"its row is in state {record.state!r}, its history ends in {last.to_state!r}"
+    elif record.updated_at != last.timestamp:
+        problem = (
+            f"its row was last changed at {record.updated_at}, its last event at {last.timestamp}"
+        )
+    else:
+        return trajectory
+    raise CorruptRecord(trajectory_id, problem)

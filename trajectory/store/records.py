@@ -1,0 +1,282 @@
+"""What stores keep and give back: the rows of a trajectory, its events, its
+blockers and outbox entries, and the checks every value read back goes through.
+
+What a backend gives back is never trusted: every stored value is checked for its
+type and every JSON document is parsed; whatever does not fit is a
+:class:`~trajectory.store.errors.CorruptRecord` naming the trajectory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import reprlib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import msgspec
+
+from trajectory.engine.errors import InvalidData, TrajectoryError
+from trajectory.store.errors import CorruptRecord
+
+__all__ = [
+    "Blocked",
+    "EventRecord",
+    "OutboxEntry",
+    "Summary",
+    "TrajectoryRecord",
+    "Write",
+]
+
+
+@attrs.frozen
+class Summary:
+    """A trajectory as listed: its id, lifecycle, state, version, the values its
+    lifecycle indexes it by (``index``) and the time of its last change."""
+
+    id: str
+    lifecycle: str
+    state: str
+    version: int
+    updated_at: dt.datetime | None
+    """When the trajectory was last changed; None if the stored value is unreadable."""
+    index: Mapping[str, str | None] = attrs.field(factory=dict)
+    """What the store lists the trajectory by, as its lifecycle declares
+    (:attr:`~trajectory.engine.definition.Lifecycle.index_keys`); a key the
+    trajectory has no value for is absent."""
+
+    # Readers of the leertraject's values from before the index was generic.
+    @property
+    def school_year(self) -> str | None:
+        """``index.get("school_year")``."""
+        return self.index.get("school_year")
+
+    @property
+    def offer(self) -> str | None:
+        """``index.get("offer")``."""
+        return self.index.get("offer")
+
+    @property
+    def board(self) -> str | None:
+        """``index.get("board")``."""
+        return self.index.get("board")
+
+    @property
+    def school(self) -> str | None:
+        """``index.get("school")``."""
+        return self.index.get("school")
+
+
+@attrs.frozen
+class TrajectoryRecord(Summary):
+    """One stored trajectory: a summary's columns, its blockers and its snapshot (JSON)."""
+
+    blocked: str = "{}"
+    snapshot: str | None = None
+    """The snapshot document (JSON); in a save, None keeps the stored one."""
+    generation: int = 0
+    """Raised by every rewrite of stored events (erasure); saves must match it."""
+
+    def summary(self) -> Summary:
+        """The record as listed (without blockers and snapshot)."""
+        return Summary(
+            id=self.id,
+            lifecycle=self.lifecycle,
+            state=self.state,
+            version=self.version,
+            updated_at=self.updated_at,
+            index=self.index,
+        )
+
+
+@attrs.frozen
+class EventRecord:
+    """One stored event (its JSON document in ``body``)."""
+
+    trajectory_id: str
+    sequence: int
+    id: str
+    name: str
+    timestamp: dt.datetime
+    body: str
+
+
+@attrs.frozen
+class Write:
+    """One trajectory's part of a unit of work: its row, its new events, and the
+    version the stored row must be at (0: it must not exist yet)."""
+
+    record: TrajectoryRecord
+    events: Sequence[EventRecord]
+    expected: int
+
+
+@attrs.frozen
+class Blocked:
+    """A trajectory whose next steps are refused, with the violation codes per event.
+
+    The blockers are those found when the trajectory was last saved. A stored row
+    whose blockers cannot be read is listed too, with ``corrupt`` saying why and no
+    blockers: one damaged row hides no other, and its id says which to repair
+    (:meth:`Store.load` raises the :class:`CorruptRecord` for it).
+    """
+
+    id: str
+    state: str
+    blockers: Mapping[str, tuple[str, ...]]
+    corrupt: str | None = None
+    """Why the stored row cannot be read; None when it can."""
+
+
+@attrs.frozen
+class OutboxEntry:
+    """A committed event, at its position in the outbox (positions only grow)."""
+
+    position: int
+    trajectory_id: str
+    sequence: int
+    event: Mapping[str, Any]
+
+
+_ENCODER: Final = msgspec.json.Encoder()
+_DECODER: Final = msgspec.json.Decoder()
+
+#: What reading a stored document may raise when the document is not one this release
+#: reads (the engine's own errors, and those of migrations and converters underneath).
+UNREADABLE: Final = (
+    TrajectoryError,
+    ValueError,  # json's errors and UnicodeError too
+    TypeError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,  # OverflowError and decimal's errors too
+    RecursionError,
+)
+
+
+def encode(document: Any) -> str:
+    """A JSON document as compact UTF-8 text (msgspec: several times faster than the
+    standard library on the documents a save writes)."""
+    try:
+        return _ENCODER.encode(document).decode("utf-8")
+    except (TypeError, msgspec.EncodeError) as err:
+        raise InvalidData("document", f"cannot be written as JSON: {err}") from err
+
+
+def decoded(trajectory_id: str, what: str, text: object) -> dict[str, Any]:
+    """A stored JSON object, or :class:`CorruptRecord` saying what is wrong with it."""
+    if not isinstance(text, str):
+        raise CorruptRecord(trajectory_id, f"{what} is a {type(text).__name__}, not JSON text")
+    try:
+        document = _DECODER.decode(text)
+    except (msgspec.DecodeError, RecursionError) as err:
+        raise CorruptRecord(trajectory_id, f"{what} is not JSON: {err}") from err
+    if not isinstance(document, dict):
+        raise CorruptRecord(
+            trajectory_id, f"{what} is a JSON {type(document).__name__}, not an object"
+        )
+    return document
+
+
+#: The columns a load, a listing and blocked() read, with the types they must have.
+LOADED: Final = ("id", "lifecycle", "state", "version", "snapshot", "updated_at", "generation")
+LISTED: Final = ("id", "lifecycle", "state", "version", "updated_at")
+BLOCKED: Final = ("id", "state", "blocked")
+
+_COLUMN_TYPES: Final[Mapping[str, tuple[type, ...]]] = {
+    "id": (str,),
+    "lifecycle": (str,),
+    "state": (str,),
+    "version": (int,),
+    "blocked": (str,),
+    "snapshot": (str,),
+    "updated_at": (dt.datetime, type(None)),
+    "generation": (int,),
+}
+
+#: The lowest value of the columns that count.
+_LOWEST: Final = {"version": 1, "generation": 0}
+
+
+def check_columns(record: TrajectoryRecord, names: Iterable[str]) -> None:
+    """:class:`CorruptRecord` unless each named column of the stored record holds a
+    value of its type (versions from 1, generations from 0)."""
+    for name in names:
+        value: object = getattr(record, name)
+        expected = _COLUMN_TYPES[name]
+        if isinstance(value, bool) or not isinstance(value, expected):
+            wanted = " or ".join(
+                "NULL" if kind is type(None) else kind.__name__ for kind in expected
+            )
+            raise CorruptRecord(
+                shown_id(record.id),
+                f"its column {name} holds a {type(value).__name__}, expected {wanted}",
+            )
+        lowest = _LOWEST.get(name)
+        if lowest is not None and isinstance(value, int) and value < lowest:
+            raise CorruptRecord(shown_id(record.id), f"its column {name} holds {value}")
+
+
+def check_index(record: TrajectoryRecord) -> None:
+    """:class:`CorruptRecord` unless the record's index maps text to text."""
+    for key, value in record.index.items():
+        if not isinstance(key, str) or not isinstance(value, str | None):
+            raise CorruptRecord(
+                shown_id(record.id),
+                f"its index value {shown(key)} holds a {type(value).__name__}, expected str",
+            )
+
+
+def blocked_entry(trajectory_id: object, state: object, text: object) -> Blocked | None:
+    """A stored row's blockers as blocked() lists them (None without blockers), or
+    :class:`CorruptRecord`."""
+    record = TrajectoryRecord(
+        id=trajectory_id,  # type: ignore[arg-type]  # checked next
+        lifecycle="",
+        state=state,  # type: ignore[arg-type]
+        version=1,
+        updated_at=None,
+        blocked=text,  # type: ignore[arg-type]
+    )
+    check_columns(record, BLOCKED)
+    blockers = decoded(record.id, "its blockers", record.blocked)
+    if not blockers:
+        return None
+    for event, codes in blockers.items():
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise CorruptRecord(
+                record.id, f"its blockers of {event!r} are not a list of violation codes"
+            )
+    return Blocked(
+        record.id, record.state, {event: tuple(codes) for event, codes in blockers.items()}
+    )
+
+
+def is_count(value: object) -> bool:
+    """Whether ``value`` is a whole number from 1 (not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def shown_id(trajectory_id: object) -> str:
+    """A stored id as an error names it (a shortened repr, when it is not text)."""
+    return trajectory_id if isinstance(trajectory_id, str) else shown(trajectory_id)
+
+
+def shown(value: object) -> str:
+    """A stored value in a message: its repr, shortened; never raises."""
+    try:
+        return reprlib.repr(value)
+    except Exception:  # an int too long to print, a repr that fails
+        return f"<a {type(value).__name__}>"
+
+
+def types(*values: object) -> str:
+    """The names of the values' types, for a message."""
+    return ", ".join(type(value).__name__ for value in values)
+
+
+def checked_id(trajectory_id: object) -> str:
+    """``trajectory_id`` if it is an id; :class:`InvalidData` otherwise."""
+    if not isinstance(trajectory_id, str) or not trajectory_id:
+        raise InvalidData("trajectory_id", f"expected an id, got {trajectory_id!r}")
+    return trajectory_id
