@@ -1,6 +1,5 @@
-"""Every state and transition of a lifecycle, and a shortest path to each state.
-
-These work on any :class:`~trajectory.engine.Lifecycle`: they read its routes only.
+"""Every state and transition of a lifecycle, and a shortest path to each state
+(kept here for existing imports: they live in :mod:`trajectory.engine.paths`).
 
 >>> from trajectory.ontwikkelkracht import LIFECYCLE
 >>> shortest_paths(LIFECYCLE)["granted"]
@@ -9,55 +8,6 @@ These work on any :class:`~trajectory.engine.Lifecycle`: they read its routes on
 
 from __future__ import annotations
 
-from collections import deque
-from typing import Any
-
-import attrs
-
-from trajectory.engine.definition import Lifecycle
-from trajectory.engine.errors import InvalidData
+from trajectory.engine.paths import Step, shortest_path, shortest_paths, transitions
 
 __all__ = ["Step", "shortest_path", "shortest_paths", "transitions"]
-
-
-@attrs.frozen(order=True)
-class Step:
-    """One transition: ``event`` takes a trajectory from ``source`` to ``target``
-    (``source == target`` for an event that records a fact)."""
-
-    source: str
-    event: str
-    target: str
-
-
-def transitions(lifecycle: Lifecycle[Any]) -> tuple[Step, ...]:
-    """Every (source, event, target) of the lifecycle, in definition order."""
-    return tuple(
-        Step(source, event, target)
-        for event, routes in lifecycle.routes.items()
-        for source, target in routes.items()
-    )
-
-
-def shortest_paths(lifecycle: Lifecycle[Any]) -> dict[str, tuple[str, ...]]:
-    """For every state, the events of a shortest path to it from the initial state
-    (breadth first, in definition order, so the result is always the same)."""
-    paths: dict[str, tuple[str, ...]] = {lifecycle.initial: ()}
-    queue = deque([lifecycle.initial])
-    steps = transitions(lifecycle)
-    while queue:
-        state = queue.popleft()
-        for step in steps:
-            if step.source == state and step.target not in paths:
-                paths[step.target] = (*paths[state], step.event)
-                queue.append(step.target)
-    return {state: paths[state] for state in lifecycle.states if state in paths}
-
-
-def shortest_path(lifecycle: Lifecycle[Any], state: str) -> tuple[str, ...]:
-    """The events of a shortest path from the initial state to ``state``."""
-    if state not in lifecycle.states:
-        raise InvalidData(
-            "state", f"unknown state {state!r}; states: {', '.join(lifecycle.states)}"
-        )
-    return shortest_paths(lifecycle)[state]

@@ -3,12 +3,12 @@
 A :class:`CoverageRecorder` counts, for one lifecycle (the leertraject by default):
 
 - every **accepted** event, as the transition it took: a
-  :class:`~trajectory.sim.paths.Step` ``(source, event, target)``;
+  :class:`~trajectory.engine.paths.Step` ``(source, event, target)``;
 - every **refused** event, by the codes of its violations (``transition.not_allowed``
   for an event that does not leave the current state).
 
 Its :meth:`~CoverageRecorder.report` sets them against every transition of the
-lifecycle (:func:`trajectory.sim.paths.transitions`) and every violation code it
+lifecycle (:func:`trajectory.engine.paths.transitions`) and every violation code it
 declares (``lifecycle.violations``): what was covered, what is missing, percentages,
 and a text rendering.
 
@@ -64,9 +64,9 @@ from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import PreconditionFailed, TrajectoryError, TransitionNotAllowed
 from trajectory.engine.history import Event
 from trajectory.engine.listeners import Refusal
+from trajectory.engine.paths import Step, transitions
 from trajectory.engine.runtime import Trajectory
 from trajectory.engine.violations import TRANSITION_NOT_ALLOWED
-from trajectory.sim.paths import Step, transitions
 
 __all__ = ["CoverageRecorder", "CoverageReport", "Step"]
 
