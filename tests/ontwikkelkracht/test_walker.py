@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from structlog.testing import capture_logs
 
-from trajectory import InvalidData, replay
+from trajectory import InvalidData, UnknownEvent, replay
 from trajectory.ontwikkelkracht import LIFECYCLE, SchoolYear, TalkKind, catalog
 from trajectory.ontwikkelkracht.walker import MAIN_PATH, Walker
 
@@ -60,3 +61,26 @@ def test_walking_to_a_state_that_does_not_lie_ahead_is_refused() -> None:
         walker.walk_to("orientation_held")
     with pytest.raises(InvalidData):
         walker.walk_to("flying")
+
+
+def test_an_event_without_a_hint_gets_a_derived_payload() -> None:
+    """Without preparations the walker fires an event with a payload derived from its
+    payload class, dated today."""
+    walker = Walker.start(seed=3, preparations={})
+    with capture_logs():
+        event = walker.take("hold_orientation")
+    assert "orientation_held" == walker.state
+    assert walker.today() == event.payload.date
+    assert "Written for the example." == event.payload.report
+
+
+def test_example_of_an_unknown_event_is_refused() -> None:
+    """Walker.example names only events of its lifecycle."""
+    with pytest.raises(UnknownEvent):
+        Walker.start(seed=3).example("fly")
+
+
+def test_the_walker_follows_the_lifecycle_it_was_given() -> None:
+    """Walker.start(lifecycle=...) creates the trajectory in that lifecycle."""
+    walker = Walker.start(seed=3, lifecycle=LIFECYCLE)
+    assert LIFECYCLE is walker.lifecycle

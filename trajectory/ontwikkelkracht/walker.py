@@ -7,6 +7,13 @@ inside the school year …), records that first, moves its clock forward to a se
 moment, and fires the event. It is what :func:`trajectory.testing.make_trajectory`
 and the simulator build on.
 
+What an event needs first is a hint (:data:`PREPARATIONS`: "enter the application
+window before submitting"); an event without one is fired with a payload derived from
+its payload class (:func:`~trajectory.engine.examples.example_payload`), so an event
+added to the definition is walked without a hint of its own. A walker takes the
+leertraject's :data:`~trajectory.ontwikkelkracht.lifecycle.LIFECYCLE` by default, or
+any lifecycle of the leertraject's data (a copy of its definition with more events).
+
 >>> from structlog.testing import capture_logs
 >>> walker = Walker.start(seed=7)
 >>> with capture_logs():
@@ -19,25 +26,37 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
 import attrs
 
+from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData
+from trajectory.engine.examples import example_payload
 from trajectory.engine.history import Event, ManualClock
+from trajectory.engine.paths import shortest_paths
 from trajectory.engine.runtime import Trajectory
+from trajectory.ontwikkelkracht import lifecycle as _leertraject
 from trajectory.ontwikkelkracht.catalog import Offer
-from trajectory.ontwikkelkracht.guards import NETHERLANDS
-from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE, new_trajectory
+from trajectory.ontwikkelkracht.lifecycle import new_trajectory
 from trajectory.ontwikkelkracht.model import Role
 from trajectory.ontwikkelkracht.payloads import MAX_HOURS_PER_DAY
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules
-from trajectory.ontwikkelkracht.school import School, SchoolYear
+from trajectory.ontwikkelkracht.school import NETHERLANDS, School, SchoolYear
 
-__all__ = ["FIRST_NAMES", "MAIN_PATH", "SCHOOL_NAMES", "SURNAMES", "Walker", "example_school"]
+__all__ = [
+    "FIRST_NAMES",
+    "MAIN_PATH",
+    "PREPARATIONS",
+    "SCHOOL_NAMES",
+    "SURNAMES",
+    "Preparation",
+    "Walker",
+    "example_school",
+]
 
 #: The whole year of a leertraject, from the orientation talk to the settlement.
 MAIN_PATH: Final = (
@@ -84,14 +103,25 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=NETHERLANDS)
 
 
+#: What a walker does before it fires an event, and the payload it fires it with.
+Preparation = Callable[["Walker"], dict[str, Any]]
+
+
 @attrs.define
 class Walker:
-    """Walks one leertraject; ``trajectory`` and ``clock`` are its own."""
+    """Walks one leertraject; ``trajectory`` and ``clock`` are its own.
+
+    ``preparations`` are the hints by event (default: :data:`PREPARATIONS`); an event
+    without one is fired with a payload derived from its payload class.
+    """
 
     trajectory: Trajectory[Leertraject]
     clock: ManualClock
     rng: random.Random
     actor: str | None = None
+    preparations: Mapping[str, Preparation] = attrs.field(
+        factory=lambda: PREPARATIONS, kw_only=True
+    )
 
     @classmethod
     def start(
@@ -104,9 +134,14 @@ class Walker:
         rules: Rules | None = None,
         actor: str | None = None,
         id: str | None = None,
+        lifecycle: Lifecycle[Leertraject] | None = None,
+        preparations: Mapping[str, Preparation] | None = None,
     ) -> Walker:
         """A new leertraject, created three weeks before the year's first application
-        window opens, and a walker for it (``seed`` makes names and numbers repeat)."""
+        window opens, and a walker for it (``seed`` makes names and numbers repeat).
+
+        ``lifecycle`` (default: the leertraject's) may be any lifecycle with the
+        leertraject's creation; ``preparations`` replace :data:`PREPARATIONS`."""
         rng = random.Random(seed)
         year = SchoolYear.parse(school_year)
         from trajectory.ontwikkelkracht.rules import rules_for
@@ -125,7 +160,11 @@ class Walker:
             id=id,
             actor=actor,
         )
-        return cls(trajectory, clock, rng, actor)
+        if lifecycle is not None and lifecycle is not _leertraject.LIFECYCLE:
+            # The same creation event, in the lifecycle asked for.
+            trajectory = lifecycle.replay(trajectory.history, clock=clock)
+        hints = PREPARATIONS if preparations is None else preparations
+        return cls(trajectory, clock, rng, actor, preparations=hints)
 
     # -- walking -------------------------------------------------------------------------
 
@@ -133,6 +172,11 @@ class Walker:
     def state(self) -> str:
         """The trajectory's state."""
         return self.trajectory.state
+
+    @property
+    def lifecycle(self) -> Lifecycle[Leertraject]:
+        """The lifecycle the walker's trajectory follows."""
+        return self.trajectory.lifecycle
 
     @property
     def data(self) -> Leertraject:
@@ -145,9 +189,7 @@ class Walker:
 
     def walk_to(self, state: str) -> Trajectory[Leertraject]:
         """Take a shortest path from the current state to ``state``."""
-        from trajectory.sim.paths import shortest_paths
-
-        here = shortest_paths(LIFECYCLE)
+        here = shortest_paths(self.trajectory.lifecycle)
         if state not in here:
             raise InvalidData("state", f"unknown state {state!r}")
         done = here[self.state]
@@ -167,10 +209,22 @@ class Walker:
         return self.trajectory
 
     def take(self, event: str) -> Event:
-        """Prepare what ``event`` needs, then fire it; returns the recorded event."""
-        prepare = _PREPARATIONS.get(event)
-        payload = prepare(self) if prepare is not None else {}
+        """Prepare what ``event`` needs, then fire it; returns the recorded event.
+
+        An event without a hint is fired with :meth:`example` (a payload derived from
+        its payload class, dated today)."""
+        prepare = self.preparations.get(event)
+        payload = prepare(self) if prepare is not None else self.example(event)
         return self.fire(event, **payload)
+
+    def example(self, event: str) -> dict[str, Any]:
+        """A payload ``event``'s payload class accepts, dated today (``{}`` for an
+        event without fields); :class:`~trajectory.UnknownEvent` for an event the
+        lifecycle does not define."""
+        definition = self.trajectory.lifecycle.event(event)
+        if not attrs.has(definition.payload):
+            return {}
+        return example_payload(definition.payload, today=self.today())
 
     def fire(self, event: str, **payload: Any) -> Event:
         """Fire ``event`` as it is (no preparation)."""
@@ -368,8 +422,9 @@ def _moment(event: str) -> Callable[[Walker], dict[str, Any]]:
     return prepare
 
 
-#: For each event: what to do first, and the payload to fire it with.
-_PREPARATIONS: Final[dict[str, Callable[[Walker], dict[str, Any]]]] = {
+#: The leertraject's hints: for each event, what to do first, and the payload to fire
+#: it with. Events without a hint get a payload derived from their payload class.
+PREPARATIONS: Final[Mapping[str, Preparation]] = {
     "hold_orientation": _orientation,
     "decline": _reason("The school chose another focus this year."),
     "submit_application": _submit,

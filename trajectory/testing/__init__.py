@@ -29,10 +29,9 @@ from typing import Any, Final
 from trajectory.engine.history import ManualClock
 from trajectory.engine.runtime import Trajectory
 from trajectory.ontwikkelkracht.catalog import Offer
-from trajectory.ontwikkelkracht.guards import NETHERLANDS
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules
-from trajectory.ontwikkelkracht.school import School, SchoolYear
+from trajectory.ontwikkelkracht.school import NETHERLANDS, School, SchoolYear
 from trajectory.ontwikkelkracht.walker import MAIN_PATH, Walker
 from trajectory.testing.coverage import CoverageRecorder, CoverageReport
 
