@@ -71,6 +71,15 @@ event::
 Settings belong to each class's own ``TestCase`` (set them as above); a subclass's
 ``TestCase`` starts from Hypothesis' defaults for state machines. Set ``school_year``
 and ``offer`` on a subclass to test another year; the oracle follows its rules.
+
+**Another definition.** Set ``lifecycle`` on a subclass to a lifecycle of the
+leertraject's data (a copy of its definition with events of its own): the machine
+fires its events with payloads derived from their payload classes
+(:func:`~trajectory.testing.strategies.payloads`), and ``fired`` counts what it
+accepted::
+
+    class Extended(LeertrajectMachine):
+        lifecycle = load_lifecycle(extended_toml, extended_registry)
 """
 
 from __future__ import annotations
@@ -98,6 +107,7 @@ except ImportError as err:  # an optional dependency: the testing extra installs
         "hypothesis", extra="testing", needed_for="trajectory.testing.stateful"
     ) from err
 
+from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import (
     EffectFailed,
     GuardFailed,
@@ -105,9 +115,11 @@ from trajectory.engine.errors import (
     PreconditionFailed,
     TrajectoryError,
 )
+from trajectory.engine.examples import field_shapes
 from trajectory.engine.history import Event, ManualClock
 from trajectory.engine.runtime import Trajectory
-from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE, new_trajectory, replay
+from trajectory.ontwikkelkracht import lifecycle as _leertraject
+from trajectory.ontwikkelkracht.lifecycle import new_trajectory
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules, rules_for
 from trajectory.ontwikkelkracht.school import School
@@ -152,24 +164,7 @@ _ACTIVITY_PLAN_PARTS: Final = (
     "team_support",
 )
 _DEVELOPMENT_PLAN_PARTS: Final = ("guidance", "needs", "core_team", "hours_deployment")
-_TEXT_FIELDS: Final = frozenset(
-    {
-        "learning_question",
-        "report",
-        "reason",
-        "override_reason",
-        "topic",
-        "notes",
-        "evaluation",
-        "plan",
-        *_ACTIVITY_PLAN_PARTS,
-        *_DEVELOPMENT_PLAN_PARTS,
-    }
-)
 _OTHER_ROLES: Final = ("teacher", "teacher", "support_staff", "intern_coach", "other")
-_PAYLOAD_FIELDS: Final = sorted(
-    {field.name for event in LIFECYCLE.events.values() for field in attrs.fields(event.payload)}
-)
 _JUNK: Final = st.one_of(
     st.none(),
     st.booleans(),
@@ -187,12 +182,38 @@ def _plan(parts: tuple[str, ...], text: str = "Written with the expert school.")
     return dict.fromkeys(parts, text)
 
 
+def _free_texts(payload_class: type) -> frozenset[str]:
+    """The fields of ``payload_class`` that hold free text (which may be blank: the
+    preconditions judge it)."""
+    if not attrs.has(payload_class):
+        return frozenset()
+    return frozenset(
+        shape.name
+        for shape in field_shapes(payload_class)
+        if shape.kind == "text" and shape.multiline and shape.min_length == 0
+    )
+
+
+def _payload_fields(lifecycle: Lifecycle[Any]) -> list[str]:
+    """Every field name the lifecycle's payload classes have."""
+    return sorted(
+        {
+            field.name
+            for event in lifecycle.events.values()
+            if attrs.has(event.payload)
+            for field in attrs.fields(event.payload)
+        }
+    )
+
+
 class LeertrajectMachine(RuleBasedStateMachine):
     """Fires random events at one leertraject and checks it after every step.
 
-    Class attributes a subclass may set: ``school_year`` and ``offer`` (which
-    trajectory :meth:`create` makes), ``sectors`` (the sectors its school is drawn
-    from, repeated for weight; ineligible ones make submissions fail),
+    Class attributes a subclass may set: ``lifecycle`` (``None``: the leertraject's;
+    any lifecycle of its data, such as a copy of its definition with more events),
+    ``school_year`` and ``offer`` (which trajectory :meth:`create` makes),
+    ``sectors`` (the sectors its school is drawn from, repeated for weight;
+    ineligible ones make submissions fail),
     ``head_starts`` (the states a run may start in, ``None`` for the beginning,
     repeated for weight; ``(None,)`` always starts from the beginning).
 
@@ -201,6 +222,7 @@ class LeertrajectMachine(RuleBasedStateMachine):
     ``head_start``, ``seed`` and ``neglect``; ``trajectory``.
     """
 
+    lifecycle: ClassVar[Lifecycle[Leertraject] | None] = None
     school_year: ClassVar[str] = "2024-2025"
     offer: ClassVar[str] = "leven-lang-lezen"
     sectors: ClassVar[tuple[str, ...]] = ("po", "po", "po", "po", "vo", "vo", "so", "vso")
@@ -219,13 +241,18 @@ class LeertrajectMachine(RuleBasedStateMachine):
     #: In how many runs the machine's own events entered each state (one counter per
     #: class; a head start does not count).
     reached: ClassVar[Counter[str]] = Counter()
+    #: How often the machine's events were accepted, by event (one counter per class).
+    fired: ClassVar[Counter[str]] = Counter()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.reached = Counter()
+        cls.fired = Counter()
 
     def __init__(self) -> None:
         super().__init__()
+        #: The lifecycle this machine fires at: ``lifecycle``, or the leertraject's.
+        self.definition: Lifecycle[Leertraject] = type(self).lifecycle or _leertraject.LIFECYCLE
         self.year_rules: Rules = rules_for(self.school_year)
         self.clock = ManualClock(self.start_moment())
         self.school: School | None = None
@@ -266,6 +293,8 @@ class LeertrajectMachine(RuleBasedStateMachine):
         trajectory = new_trajectory(
             school=self.school, offer=self.offer, school_year=self.school_year, clock=self.clock
         )
+        if self.definition is not _leertraject.LIFECYCLE:  # the same creation, in it
+            trajectory = self.definition.replay(trajectory.history, clock=self.clock)
         if self.head_start is not None:
             walker = Walker(trajectory, self.clock, random.Random(self.seed))
             # The walk stops where a precondition of the year refuses it.
@@ -372,6 +401,7 @@ class LeertrajectMachine(RuleBasedStateMachine):
             if expected is not None:
                 assert not expected, f"{event} entered {t.state} despite {sorted(expected)}"
             hypothesis.event(f"accepted {event}")
+            type(self).fired[event] += 1
             if t.state not in self.visited:
                 self.visited.add(t.state)
                 type(self).reached[t.state] += 1
@@ -387,15 +417,17 @@ class LeertrajectMachine(RuleBasedStateMachine):
         t = self.trajectory
         kind = data.draw(st.sampled_from(("fits", "fits", "fits", "loose", "blank")), label="kind")
         if kind == "loose":
-            payload = dict(data.draw(payloads(event), label="payload"))
+            payload = dict(data.draw(payloads(event, lifecycle=self.definition), label="payload"))
             known = [p.name for p in t.data.participants]
             if event == "add_participant" and known:
                 payload["name"] = data.draw(st.sampled_from(known), label="taken name")
             return payload
-        payload = dict(data.draw(payloads(event, today=self.today(), data=t.data), label="payload"))
+        fitting = payloads(event, today=self.today(), data=t.data, lifecycle=self.definition)
+        payload = dict(data.draw(fitting, label="payload"))
         if kind == "blank":
+            free = _free_texts(self.definition.event(event).payload)
             for field, value in payload.items():
-                if field in _TEXT_FIELDS and isinstance(value, str):
+                if field in free and isinstance(value, str):
                     payload[field] = data.draw(blank_texts(), label=field)
         return payload
 
@@ -440,21 +472,23 @@ class LeertrajectMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def invalid_payload(self, data: st.DataObject) -> None:
         """Fire any event with a payload its class refuses: it must raise InvalidData."""
-        event = data.draw(st.sampled_from(sorted(LIFECYCLE.events)), label="event")
-        payload = data.draw(payloads(event, valid=False), label="invalid payload")
+        event = data.draw(st.sampled_from(sorted(self.definition.events)), label="event")
+        refused = payloads(event, valid=False, lifecycle=self.definition)
+        payload = data.draw(refused, label="invalid payload")
         self.fire(event, payload, invalid=True)
 
     @rule(
         data=st.data(),
-        event=st.sampled_from([*LIFECYCLE.events, "fly", ""]),
         actor=st.sampled_from([None, None, "programme office", "", "  "]),
     )
-    def anything(self, data: st.DataObject, event: str, actor: str | None) -> None:
+    def anything(self, data: st.DataObject, actor: str | None) -> None:
         """Fire any event, allowed or not, with a fitting or a junk payload and any actor."""
-        if event in LIFECYCLE.events and data.draw(st.booleans(), label="fitting"):
+        names = [*self.definition.events, "fly", ""]
+        event = data.draw(st.sampled_from(names), label="event")
+        if event in self.definition.events and data.draw(st.booleans(), label="fitting"):
             payload = self.payload_for(event, data)
         else:
-            fields = st.sampled_from(_PAYLOAD_FIELDS)
+            fields = st.sampled_from(_payload_fields(self.definition))
             payload = data.draw(st.dictionaries(fields, _JUNK, max_size=4), label="junk")
         self.fire(event, payload, actor)
 
@@ -513,7 +547,8 @@ class LeertrajectMachine(RuleBasedStateMachine):
             "stopped": "settle",
         }
         event = forward.get(state, "settle")
-        return event, self.payload_for(event, data) if LIFECYCLE.events[event].needs_payload else {}
+        needs = self.definition.events[event].needs_payload
+        return event, self.payload_for(event, data) if needs else {}
 
     def _day(self, data: st.DataObject) -> dt.date:
         """A recent date: up to a month ago."""
@@ -608,7 +643,7 @@ class LeertrajectMachine(RuleBasedStateMachine):
         """Exactly one current state, a state of the lifecycle, where the last event led."""
         t = self.trajectory
         assert isinstance(t.state, str)
-        assert t.state in LIFECYCLE.states
+        assert t.state in self.definition.states
         assert t.state == t.history[-1].to_state
 
     @invariant()
@@ -623,7 +658,7 @@ class LeertrajectMachine(RuleBasedStateMachine):
     @invariant()
     def replay_equals_live(self) -> None:
         """Replaying the history rebuilds the same trajectory."""
-        assert replay(self.trajectory.history) == self.trajectory
+        assert self.definition.replay(self.trajectory.history) == self.trajectory
 
     def teardown(self) -> None:
         """Reports how far the run got (``--hypothesis-show-statistics``)."""

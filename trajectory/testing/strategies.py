@@ -3,7 +3,16 @@
 Two kinds of strategies live here:
 
 **Payloads.** :func:`payloads` draws the keyword arguments of
-``Trajectory.fire(event, **payload)`` for any event of the leertraject:
+``Trajectory.fire(event, **payload)`` for any event of the leertraject (or of the
+``lifecycle`` given: a copy of its definition with events of its own). They are
+derived from the event's payload class: each field's type (a date, a text with the
+limits of :data:`~trajectory.engine.fields.Text`, :data:`~trajectory.engine.fields.Name`,
+:data:`~trajectory.engine.fields.Line` or :data:`~trajectory.engine.fields.Identifier`,
+an amount within its converter's bounds, a choice, a tuple of these), and every drawn
+value is checked against the field's converter and validator (and the payload
+against the class), so an added event needs nothing here. Where the leertraject's
+preconditions need more than the payload class says (a participant the trajectory
+knows, hours that fit the day), a hint for that payload class draws them:
 
 - ``valid=True``: the event's payload class accepts them, so ``fire`` never raises
   :class:`~trajectory.InvalidData` for them. Whether the event is *accepted* still
@@ -16,9 +25,10 @@ Two kinds of strategies live here:
   school year.
 - ``valid=False``: the payload class refuses them, so ``fire`` raises
   :class:`~trajectory.InvalidData` and changes nothing: a field of the wrong type,
-  hours or an amount out of range, a blank name, an unknown choice, a missing
-  required field, a field the event does not take, a plan without any part, a
-  self-scan without a level for every aspect.
+  a text too long or with a control character, hours or an amount out of range, a
+  blank name, an unknown choice, a missing required field, a field the event does
+  not take, a plan without any part (derived from the field types likewise, and
+  each value checked to be refused); a self-scan without a level for every aspect.
 
 **Both sides of a precondition.** :func:`around` and the helpers built on it draw
 values just below, at and just above a bound of the year's :class:`~trajectory.Rules`:
@@ -80,17 +90,23 @@ except ImportError as err:  # an optional dependency: the testing extra installs
         "hypothesis", extra="testing", needed_for="trajectory.testing.strategies"
     ) from err
 
-from trajectory.engine.fields import name_key
-from trajectory.ontwikkelkracht.development_models import development_models
-from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
-from trajectory.ontwikkelkracht.model import (
-    ActivityPlanPart,
-    Conclusion,
-    DevelopmentPlanPart,
-    Role,
-    StudyMomentForm,
-    TalkKind,
+from trajectory.engine.definition import Lifecycle
+from trajectory.engine.errors import DefinitionError
+from trajectory.engine.examples import (
+    FieldShape,
+    accepts,
+    builds,
+    example_payload,
+    field_shapes,
+    invalid_values,
+    refuses,
+    valid_values,
 )
+from trajectory.engine.fields import name_key
+from trajectory.ontwikkelkracht import lifecycle as _leertraject
+from trajectory.ontwikkelkracht import payloads as p
+from trajectory.ontwikkelkracht.development_models import development_models
+from trajectory.ontwikkelkracht.model import ActivityPlanPart, DevelopmentPlanPart, Role, TalkKind
 from trajectory.ontwikkelkracht.payloads import MAX_AMOUNT, MAX_HOURS_PER_DAY, MAX_PLANNED_HOURS
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules
@@ -102,6 +118,7 @@ __all__ = [
     "blank_texts",
     "completion_deadlines",
     "dates_around",
+    "field_values",
     "participant_counts",
     "participant_names",
     "participants",
@@ -220,12 +237,6 @@ def _choice_values(enum_type: type[enum.Enum]) -> st.SearchStrategy[Any]:
     return st.sampled_from((*members, *(str(member.value) for member in members)))
 
 
-def _not_a_choice(enum_type: type[enum.Enum]) -> st.SearchStrategy[Any]:
-    values = [str(member.value) for member in enum_type]
-    wrong = ("", "unknown", *(v.upper() for v in values), *(f" {v}" for v in values))
-    return st.one_of(st.sampled_from(wrong), st.integers(), st.none())
-
-
 def _number_forms(number: Decimal) -> st.SearchStrategy[Any]:
     """``number`` as a Decimal, as text, and as an int where it is whole."""
     forms: list[Any] = [number, str(number)]
@@ -275,7 +286,7 @@ class _Scope:
         return st.dates(self.data.school_year.start, self.data.school_year.end)
 
     def known(self) -> tuple[str, ...]:
-        return () if self.data is None else tuple(p.name for p in self.data.participants)
+        return () if self.data is None else tuple(person.name for person in self.data.participants)
 
     def participant(self) -> st.SearchStrategy[str]:
         """A participant of the trajectory (any name if it has none yet)."""
@@ -311,26 +322,153 @@ def _merge(*parts: st.SearchStrategy[Payload]) -> st.SearchStrategy[Payload]:
     return st.tuples(*parts).map(combine)
 
 
-# -- valid payloads, event by event ------------------------------------------------------
+# -- derived from the payload class: valid values, field by field --------------------------
 
 
-def _hold_orientation(scope: _Scope) -> st.SearchStrategy[Payload]:
-    return st.fixed_dictionaries(
+def _checked(
+    payload_class: type, name: str, drawn: st.SearchStrategy[Any], known: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    """``drawn`` where the field takes the value, else one of ``known`` (values it
+    takes): never a value the field refuses, and no filtering."""
+
+    def pick(pair: tuple[Any, Any]) -> Any:
+        value, fallback = pair
+        return value if accepts(payload_class, name, value) else fallback
+
+    return st.tuples(drawn, st.sampled_from(known)).map(pick)
+
+
+def _drawn(shape: FieldShape, scope: _Scope) -> st.SearchStrategy[Any] | None:
+    """Values of the kind the field's type names (checked by the caller)."""
+    if shape.kind == "text":
+        high = shape.max_length
+        return texts() if high is None else texts().map(lambda text: text[:high])
+    if shape.kind == "date":
+        return scope.past()
+    if shape.kind == "datetime":
+        return st.datetimes(
+            dt.datetime(2020, 1, 1), dt.datetime(2030, 12, 31), timezones=st.just(dt.UTC)
+        )
+    if shape.kind == "number":
+        lowest = Decimal(0) if shape.minimum is None else shape.minimum
+        highest = lowest + 1000 if shape.maximum is None else shape.maximum
+        return _amounts(lowest, highest)
+    if shape.kind == "integer":
+        return st.integers(0, 1000)
+    if shape.kind == "boolean":
+        return st.booleans()
+    if shape.kind == "choice":
+        members = shape.choices
+        return st.sampled_from((*members, *(str(member.value) for member in members)))
+    if shape.kind == "sequence" and shape.item is not None:
+        item = _drawn(shape.item, scope)
+        return None if item is None else st.lists(item, min_size=1, max_size=3)
+    return None
+
+
+def field_values(
+    payload_class: type, name: str, *, valid: bool = True, today: dt.date | None = None
+) -> st.SearchStrategy[Any]:
+    """Values for the field ``name`` of ``payload_class``, derived from its type and
+    checked against its converter and validator: with ``valid=True`` values it takes
+    (dates up to ``today``), else values it refuses with
+    :class:`~trajectory.InvalidData`.
+
+    Raises :class:`~trajectory.DefinitionError` when none can be derived (a field of a
+    type of its own, or a validator none of the ordinary values passes).
+
+    >>> from hypothesis import given
+    >>> from trajectory.engine.examples import accepts, refuses
+    >>> from trajectory.ontwikkelkracht.payloads import LogHours
+    >>> @given(field_values(LogHours, "hours"), field_values(LogHours, "hours", valid=False))
+    ... def both_sides(hours, wrong):
+    ...     assert accepts(LogHours, "hours", hours) and refuses(LogHours, "hours", wrong)
+    >>> both_sides()
+    """
+    return _field_values(payload_class, name, valid, _Scope(today, None))
+
+
+def _field_values(
+    payload_class: type, name: str, valid: bool, scope: _Scope
+) -> st.SearchStrategy[Any]:
+    shape = next((s for s in field_shapes(payload_class) if s.name == name), None)
+    if shape is None:
+        raise DefinitionError(f"{payload_class.__qualname__} has no field {name!r}")
+    if not valid:
+        wrong = invalid_values(payload_class, name)
+        if not wrong:
+            raise DefinitionError(
+                f"no value {payload_class.__qualname__}.{name} refuses can be derived"
+            )
+        return _refused(payload_class, name, shape, wrong)
+    known = valid_values(payload_class, name, today=scope.today)
+    if not known:
+        raise DefinitionError(
+            f"no value {payload_class.__qualname__}.{name} takes can be derived; "
+            "give its payload class a hint"
+        )
+    drawn = _drawn(shape, scope)
+    return st.sampled_from(known) if drawn is None else _checked(payload_class, name, drawn, known)
+
+
+def _out_of_range(shape: FieldShape) -> st.SearchStrategy[Any] | None:
+    """More values on the wrong side of a field's checks (checked by the caller)."""
+    if shape.kind == "number":
+        lowest = -1 if shape.minimum is None else int(shape.minimum) - 1
+        below = st.integers(max_value=lowest)
+        if shape.maximum is None:
+            return below
+        return st.one_of(below, st.integers(min_value=int(shape.maximum) + 1))
+    if shape.kind in ("text", "date", "datetime", "choice", "sequence"):
+        return st.one_of(st.integers(), st.booleans(), st.floats())
+    return None
+
+
+def _refused(
+    payload_class: type, name: str, shape: FieldShape, wrong: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    """Values the field refuses: those listed, and more drawn where the field's kind
+    allows (each checked; one listed stands in for a drawn value the field takes)."""
+    listed = st.sampled_from(wrong)
+    more = _out_of_range(shape)
+    if more is None:
+        return listed
+
+    def pick(pair: tuple[Any, Any]) -> Any:
+        value, fallback = pair
+        return value if refuses(payload_class, name, value) else fallback
+
+    return st.one_of(listed, st.tuples(more, listed).map(pick))
+
+
+def _derived(payload_class: type, scope: _Scope) -> st.SearchStrategy[Payload]:
+    """Payloads of ``payload_class``: every required field, each optional one left
+    out, ``None`` or given; a payload the class refuses as a whole (a plan without
+    any part) gives way to :func:`~trajectory.engine.examples.example_payload`."""
+    shapes = field_shapes(payload_class)
+    if not shapes:
+        return st.just({})
+    example = example_payload(payload_class, today=scope.today)
+    required = st.fixed_dictionaries(
         {
-            "date": scope.past(),
-            "learning_question": texts(),
-            "conclusion": _choice_values(Conclusion),
-            "report": texts(),
+            shape.name: _field_values(payload_class, shape.name, True, scope)
+            for shape in shapes
+            if shape.required
         }
     )
+    optional = [
+        _optional(shape.name, _field_values(payload_class, shape.name, True, scope))
+        for shape in shapes
+        if not shape.required and valid_values(payload_class, shape.name, today=scope.today)
+    ]
+
+    def whole(payload: Payload) -> Payload:
+        return payload if builds(payload_class, payload) else dict(example)
+
+    return _merge(required, *optional).map(whole)
 
 
-def _reason(scope: _Scope) -> st.SearchStrategy[Payload]:
-    return st.fixed_dictionaries({"reason": texts()})
-
-
-def _no_fields(scope: _Scope) -> st.SearchStrategy[Payload]:
-    return st.just({})
+# -- hints: what the leertraject's preconditions need beyond the payload class ----------------
 
 
 def _request_completion(scope: _Scope) -> st.SearchStrategy[Payload]:
@@ -352,25 +490,6 @@ def _grant(scope: _Scope) -> st.SearchStrategy[Payload]:
         return st.one_of(st.just({}), other)
     fixed = _number_forms(rules.subsidy_amount).map(lambda amount: {"amount": amount})
     return st.one_of(st.just({}), fixed, other)
-
-
-def _hold_study_moment(scope: _Scope) -> st.SearchStrategy[Payload]:
-    required = st.fixed_dictionaries(
-        {"date": scope.past(), "form": _choice_values(StudyMomentForm)}
-    )
-    return _merge(required, _optional("topic", texts()))
-
-
-def _hold_guidance_moment(scope: _Scope) -> st.SearchStrategy[Payload]:
-    return _merge(st.fixed_dictionaries({"date": scope.past()}), _optional("notes", texts()))
-
-
-def _hold_closing_talk(scope: _Scope) -> st.SearchStrategy[Payload]:
-    return _optional("evaluation", texts())
-
-
-def _deliver_implementation_plan(scope: _Scope) -> st.SearchStrategy[Payload]:
-    return st.fixed_dictionaries({"plan": texts()})
 
 
 def _record_talk(scope: _Scope) -> st.SearchStrategy[Payload]:
@@ -482,156 +601,24 @@ def _record_self_scan(scope: _Scope) -> st.SearchStrategy[Payload]:
     return st.sampled_from([m.id for m in development_models()]).flatmap(for_model)
 
 
-_VALID: Final[dict[str, Callable[[_Scope], st.SearchStrategy[Payload]]]] = {
-    "hold_orientation": _hold_orientation,
-    "decline": _reason,
-    "register": _no_fields,
-    "submit_application": _no_fields,
-    "request_completion": _request_completion,
-    "complete_application": _no_fields,
-    "grant": _grant,
-    "reject": _reason,
-    "start_preparation": _no_fields,
-    "hold_intake": _no_fields,
-    "start_execution": _no_fields,
-    "hold_study_moment": _hold_study_moment,
-    "hold_guidance_moment": _hold_guidance_moment,
-    "hold_closing_talk": _hold_closing_talk,
-    "deliver_implementation_plan": _deliver_implementation_plan,
-    "settle": _no_fields,
-    "withdraw": _reason,
-    "record_talk": _record_talk,
-    "add_participant": _add_participant,
-    "remove_participant": _remove_participant,
-    "write_activity_plan": _write_activity_plan,
-    "form_core_group": _form_core_group,
-    "plan_calendar": _plan_calendar,
-    "write_development_plan": _write_development_plan,
-    "log_hours": _log_hours,
-    "record_self_scan": _record_self_scan,
+#: By payload class: strategies that draw what the trajectory's preconditions accept
+#: (given ``today`` and ``data``). Every other payload class is derived.
+_HINTS: Final[dict[type, Callable[[_Scope], st.SearchStrategy[Payload]]]] = {
+    p.RequestCompletion: _request_completion,
+    p.GrantSubsidy: _grant,
+    p.RecordTalk: _record_talk,
+    p.AddParticipant: _add_participant,
+    p.RemoveParticipant: _remove_participant,
+    p.WriteActivityPlan: _write_activity_plan,
+    p.WriteDevelopmentPlan: _write_development_plan,
+    p.FormCoreGroup: _form_core_group,
+    p.PlanCalendar: _plan_calendar,
+    p.LogHours: _log_hours,
+    p.RecordSelfScan: _record_self_scan,
 }
 
 
-# -- invalid values, field by field --------------------------------------------------------
-
-_NAIVE_OR_AWARE_DATETIMES: Final = st.one_of(
-    st.datetimes(), st.datetimes(timezones=st.just(dt.UTC))
-)
-_NOT_OPTIONAL_TEXT: Final = st.one_of(
-    st.integers(),
-    st.booleans(),
-    st.binary(min_size=1, max_size=3),
-    st.lists(st.sampled_from(_WORDS), max_size=2),
-)
-_NOT_TEXT: Final = st.one_of(_NOT_OPTIONAL_TEXT, st.none())
-_NOT_NAME: Final = st.one_of(st.sampled_from(_BLANKS), st.none(), st.integers())
-_NOT_OPTIONAL_DATE: Final = st.one_of(
-    _NAIVE_OR_AWARE_DATETIMES,
-    st.dates().map(dt.date.isoformat),
-    st.integers(),
-    st.lists(st.dates(), min_size=1, max_size=2),
-)
-_NOT_DATE: Final = st.one_of(_NOT_OPTIONAL_DATE, st.none())
-_NOT_DATES: Final = st.one_of(
-    st.dates().map(dt.date.isoformat),  # a text, not a list
-    st.dates(),  # one date, not a list
-    st.none(),
-    st.integers(),
-    st.lists(
-        st.one_of(_NAIVE_OR_AWARE_DATETIMES, st.dates().map(dt.date.isoformat), st.integers()),
-        min_size=1,
-        max_size=3,
-    ),
-)
-_NOT_NAMES: Final = st.one_of(
-    participant_names(),  # one name, not a list
-    st.just([]),
-    st.none(),
-    st.integers(),
-    st.lists(_NOT_NAME, min_size=1, max_size=3),
-    participant_names().map(lambda name: [name, f"  {name.upper()} "]),  # the same name twice
-)
-#: Values no number converter accepts (``None`` aside: an optional amount takes it).
-_NOT_A_NUMBER: Final[tuple[Any, ...]] = (
-    "",
-    "many",
-    "1,5",
-    True,
-    False,
-    float("nan"),
-    float("inf"),
-    Decimal("NaN"),
-    Decimal("-Infinity"),
-    [],
-)
-
-
-def _out_of(values: Sequence[Any], *more: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    return st.one_of(st.sampled_from([*values, *_NOT_A_NUMBER, None]), *more)
-
-
-_NOT_PLANNED_HOURS: Final = _out_of(
-    (-1, Decimal("-0.5"), "-3", MAX_PLANNED_HOURS + Decimal("0.01"), "1660", 10**6),
-    st.integers(max_value=-1),
-    st.integers(min_value=int(MAX_PLANNED_HOURS) + 1),
-)
-_NOT_LOGGED_HOURS: Final = _out_of(
-    (0, Decimal(0), "0", "0.00", -1, MAX_HOURS_PER_DAY + Decimal("0.01"), 25, "24.5"),
-    st.integers(max_value=0),
-    st.integers(min_value=int(MAX_HOURS_PER_DAY) + 1),
-)
-_NOT_AN_AMOUNT: Final = st.one_of(
-    st.sampled_from([-1, Decimal("-0.01"), MAX_AMOUNT + Decimal("0.01"), 10**8, *_NOT_A_NUMBER]),
-    st.integers(max_value=-1),
-)
-_NOT_A_MODEL: Final = st.one_of(
-    st.sampled_from(("", "unknown-model", "Lerende-Organisatie")), st.integers(), st.none()
-)
-
-_BAD_VALUES: Final[dict[str, dict[str, st.SearchStrategy[Any]]]] = {
-    "hold_orientation": {
-        "date": _NOT_DATE,
-        "learning_question": _NOT_TEXT,
-        "conclusion": _not_a_choice(Conclusion),
-        "report": _NOT_TEXT,
-    },
-    "decline": {"reason": _NOT_TEXT},
-    "reject": {"reason": _NOT_TEXT},
-    "withdraw": {"reason": _NOT_TEXT},
-    "request_completion": {"deadline": _NOT_OPTIONAL_DATE},
-    "grant": {"amount": _NOT_AN_AMOUNT, "override_reason": _NOT_OPTIONAL_TEXT},
-    "hold_study_moment": {
-        "date": _NOT_DATE,
-        "form": _not_a_choice(StudyMomentForm),
-        "topic": _NOT_OPTIONAL_TEXT,
-    },
-    "hold_guidance_moment": {"date": _NOT_DATE, "notes": _NOT_OPTIONAL_TEXT},
-    "hold_closing_talk": {"evaluation": _NOT_OPTIONAL_TEXT},
-    "deliver_implementation_plan": {"plan": _NOT_TEXT},
-    "record_talk": {"kind": _not_a_choice(TalkKind), "date": _NOT_DATE},
-    "add_participant": {
-        "name": _NOT_NAME,
-        "role": _not_a_choice(Role),
-        "planned_hours": _NOT_PLANNED_HOURS,
-    },
-    "remove_participant": {"name": _NOT_NAME},
-    "write_activity_plan": {str(part): _NOT_OPTIONAL_TEXT for part in ActivityPlanPart},
-    "form_core_group": {"members": _NOT_NAMES},
-    "plan_calendar": {
-        "intake": _NOT_DATE,
-        "study_moments": _NOT_DATES,
-        "guidance_moments": _NOT_DATES,
-    },
-    "write_development_plan": {str(part): _NOT_OPTIONAL_TEXT for part in DevelopmentPlanPart},
-    "log_hours": {"participant": _NOT_NAME, "date": _NOT_DATE, "hours": _NOT_LOGGED_HOURS},
-    "record_self_scan": {"model": _NOT_A_MODEL, "date": _NOT_DATE},
-}
-
-
-def _no_part(parts: Sequence[str]) -> st.SearchStrategy[Payload]:
-    """A plan event without any part: nothing, or only ``None`` parts."""
-    nones = st.lists(st.sampled_from(parts), min_size=1, unique=True).map(dict.fromkeys)
-    return st.one_of(st.just({}), nones)
+# -- invalid payloads ------------------------------------------------------------------------
 
 
 @st.composite
@@ -656,15 +643,11 @@ def _bad_scores(draw: st.DrawFn, valid: st.SearchStrategy[Payload]) -> Payload:
     return payload
 
 
-def _whole(event: str, valid: st.SearchStrategy[Payload]) -> list[st.SearchStrategy[Payload]]:
-    """Payloads refused as a whole rather than for one field's value."""
-    if event == "write_activity_plan":
-        return [_no_part([str(part) for part in ActivityPlanPart])]
-    if event == "write_development_plan":
-        return [_no_part([str(part) for part in DevelopmentPlanPart])]
-    if event == "record_self_scan":
-        return [_bad_scores(valid)]
-    return []
+#: By payload class: payloads refused as a whole rather than for one field's value,
+#: beyond what the field types give.
+_INVALID_HINTS: Final[
+    dict[type, Callable[[st.SearchStrategy[Payload]], st.SearchStrategy[Payload]]]
+] = {p.RecordSelfScan: _bad_scores}
 
 
 def _replacing(field: str) -> Callable[[tuple[Payload, Any]], Payload]:
@@ -675,11 +658,13 @@ def _replacing(field: str) -> Callable[[tuple[Payload, Any]], Payload]:
     return replace
 
 
-def _invalid(event: str, valid: st.SearchStrategy[Payload]) -> st.SearchStrategy[Payload]:
-    payload_class = LIFECYCLE.events[event].payload
-    fields = attrs.fields(payload_class)
-    names = {field.name for field in fields}
-    required = sorted(field.name for field in fields if field.default is attrs.NOTHING)
+def _invalid(payload_class: type, valid: st.SearchStrategy[Payload]) -> st.SearchStrategy[Payload]:
+    """Payloads ``payload_class`` refuses: a field it does not take, a required field
+    missing, each field's refused values (:func:`field_values`), and as a whole
+    nothing, or only ``None``, where the class needs some field."""
+    shapes = field_shapes(payload_class) if attrs.has(payload_class) else ()
+    names = {shape.name for shape in shapes}
+    required = sorted(shape.name for shape in shapes if shape.required)
     unknown = [name for name in _UNKNOWN_FIELDS if name not in names]
     junk = st.one_of(st.none(), st.integers(), texts())
     options: list[st.SearchStrategy[Payload]] = [
@@ -693,9 +678,17 @@ def _invalid(event: str, valid: st.SearchStrategy[Payload]) -> st.SearchStrategy
                 lambda drawn: {k: v for k, v in drawn[0].items() if k != drawn[1]}
             )
         )
-    for field, values in _BAD_VALUES.get(event, {}).items():
-        options.append(st.tuples(valid, values).map(_replacing(field)))
-    options.extend(_whole(event, valid))
+    for shape in shapes:
+        wrong = invalid_values(payload_class, shape.name)
+        if wrong:
+            values = _refused(payload_class, shape.name, shape, wrong)
+            options.append(st.tuples(valid, values).map(_replacing(shape.name)))
+    if shapes and not required:
+        nothing: list[Payload] = [{}, dict.fromkeys(names)]
+        options.extend(st.just(whole) for whole in nothing if not builds(payload_class, whole))
+    hint = _INVALID_HINTS.get(payload_class)
+    if hint is not None:
+        options.append(hint(valid))
     return st.one_of(options)
 
 
@@ -705,6 +698,7 @@ def payloads(
     valid: bool = True,
     today: dt.date | None = None,
     data: Leertraject | None = None,
+    lifecycle: Lifecycle[Any] | None = None,
 ) -> st.SearchStrategy[Payload]:
     """Keyword arguments for ``trajectory.fire(event, **payload)``.
 
@@ -718,7 +712,10 @@ def payloads(
     :class:`~trajectory.InvalidData` and changes nothing. Events without fields get
     ``{}`` (valid) or a field they do not take (invalid).
 
-    Raises :class:`~trajectory.UnknownEvent` for an event the leertraject does not have.
+    ``lifecycle`` (default: the leertraject's) is where ``event`` is looked up: an
+    event a copy of the definition adds is drawn for from its payload class.
+    Raises :class:`~trajectory.UnknownEvent` for an event the lifecycle does not have,
+    :class:`~trajectory.DefinitionError` for a payload class nothing can be derived for.
 
     >>> from hypothesis import given
     >>> from trajectory.ontwikkelkracht import LIFECYCLE
@@ -727,9 +724,12 @@ def payloads(
     ...     LIFECYCLE.events["add_participant"].build_payload(payload)
     >>> accepted()
     """
-    LIFECYCLE.event(event)  # UnknownEvent for a name the leertraject does not define
-    strategy = _VALID[event](_Scope(today, data))
-    return strategy if valid else _invalid(event, strategy)
+    chosen = _leertraject.LIFECYCLE if lifecycle is None else lifecycle
+    payload_class = chosen.event(event).payload  # UnknownEvent for a name it does not define
+    scope = _Scope(today, data)
+    hint = _HINTS.get(payload_class)
+    strategy = hint(scope) if hint is not None else _derived(payload_class, scope)
+    return strategy if valid else _invalid(payload_class, strategy)
 
 
 def participants(valid: bool = True, *, exclude: Iterable[str] = ()) -> st.SearchStrategy[Payload]:
@@ -738,7 +738,7 @@ def participants(valid: bool = True, *, exclude: Iterable[str] = ()) -> st.Searc
     ``add_participant`` refuses with :class:`~trajectory.InvalidData` (a blank name,
     an unknown role, hours out of range, a missing field …)."""
     strategy = _new_participant(tuple(exclude))
-    return strategy if valid else _invalid("add_participant", strategy)
+    return strategy if valid else _invalid(p.AddParticipant, strategy)
 
 
 # -- both sides of a precondition ----------------------------------------------------------
