@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import gc
 import logging
 import math
 import multiprocessing
@@ -50,16 +49,18 @@ import structlog
 from trajectory.engine.errors import InvalidData, PreconditionFailed
 from trajectory.engine.fields import describe
 from trajectory.engine.history import Event, ManualClock
+from trajectory.engine.listeners import EventLog
+from trajectory.engine.logs import PACKAGE
 from trajectory.engine.runtime import Trajectory
+from trajectory.ontwikkelkracht import lifecycle as _leertraject
 from trajectory.ontwikkelkracht.catalog import Catalog, Offer, catalog
-from trajectory.ontwikkelkracht.guards import NETHERLANDS
-from trajectory.ontwikkelkracht.lifecycle import AFTER_GRANT, BEFORE_GRANT, LIFECYCLE
+from trajectory.ontwikkelkracht.lifecycle import AFTER_GRANT, BEFORE_GRANT
 from trajectory.ontwikkelkracht.lifecycle import new_trajectory as _new_trajectory
 from trajectory.ontwikkelkracht.model import ActivityPlanPart, Conclusion, Role
 from trajectory.ontwikkelkracht.payloads import MAX_HOURS_PER_DAY
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules, rules_for
-from trajectory.ontwikkelkracht.school import SchoolYear, Sector
+from trajectory.ontwikkelkracht.school import NETHERLANDS, SchoolYear, Sector
 from trajectory.ontwikkelkracht.walker import Walker, example_school
 from trajectory.sim.report import Report, StateDays, Tally
 
@@ -215,24 +216,25 @@ class InProcess:
 
 
 def _quiet_worker() -> None:
-    """Set up a worker process of our own pool: the library's INFO events are dropped
-    before any processor runs (the pool is ours; the host's process is left alone)."""
-    structlog.configure(
-        wrapper_class=structlog.make_filtering_bound_logger(logging.CRITICAL),
-        cache_logger_on_first_use=True,
-    )
-    gc.freeze()  # the imported modules: never scanned again by the collector
-    # A worker makes millions of small objects that die young or live to the end of
-    # its school; only a refused event leaves a cycle (the exception and its frames).
-    # The collector runs once per chunk instead of every 700 allocations, which the
-    # worker's many young objects would otherwise make costly.
-    gc.disable()
-    global _COLLECT_PER_CHUNK
-    _COLLECT_PER_CHUNK = True
+    """Set up a worker process of our own pool (spawned: nothing of the parent's
+    configuration but what its main module does on import).
+
+    The library logs every event at info through the lifecycle's log listener. When
+    the worker's host configured neither structlog nor the standard library's
+    ``trajectory`` logger for info, no entry would be shown anywhere: the worker then
+    leaves the log listener out of its own copy of the lifecycle, and fires with the
+    other listeners only. Logging and the garbage collector are configured nowhere.
+    """
+    if structlog.is_configured() or logging.getLogger(PACKAGE).isEnabledFor(logging.INFO):
+        return
+    listeners = _leertraject.LIFECYCLE.listeners
+    listeners.after = tuple(f for f in listeners.after if not _logs(f))
+    listeners.refused = tuple(f for f in listeners.refused if not _logs(f))
 
 
-#: Whether this process is a worker of our own pool (which collects per chunk).
-_COLLECT_PER_CHUNK = False
+def _logs(listener: object) -> bool:
+    """Whether ``listener`` is a method of the built-in log listener."""
+    return isinstance(getattr(listener, "__self__", None), EventLog)
 
 
 def _pool(processes: int) -> ProcessPoolExecutor:
@@ -300,19 +302,13 @@ class _Decide:
 def _walk_chunk(task: tuple[_Setup, int, int]) -> _Walked:
     """Phase 1 for schools ``start`` … ``stop - 1``."""
     with decimal.localcontext(_EXACT):
-        walked = _walk(*task)
-    if _COLLECT_PER_CHUNK:
-        gc.collect()
-    return walked
+        return _walk(*task)
 
 
 def _decide_chunk(task: _Decide) -> Tally:
     """Phase 3: each waiting school is granted or rejected, and walks on to its end."""
     with decimal.localcontext(_EXACT):
-        tally = _decide(task)
-    if _COLLECT_PER_CHUNK:
-        gc.collect()
-    return tally
+        return _decide(task)
 
 
 def _walk(setup: _Setup, start: int, stop: int) -> _Walked:
@@ -355,7 +351,8 @@ def _decide(task: _Decide) -> Tally:
         rng = _decision_rng(setup.seed, waiting.index)
         if histories:  # shipped: rebuilt from the history (effects only, no guards)
             clock = ManualClock(waiting.now)
-            walker = Walker(LIFECYCLE.replay(histories[number], clock=clock), clock, rng)
+            history = histories[number]
+            walker = Walker(_leertraject.LIFECYCLE.replay(history, clock=clock), clock, rng)
         elif isinstance(carried, tuple):  # the same process: the walker itself
             walker = carried[number]
             walker.rng = rng

@@ -9,6 +9,7 @@ the same seed gives the same report, whatever the number of processes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections import Counter
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from trajectory.engine.runtime import Trajectory
-from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
+from trajectory.ontwikkelkracht import lifecycle as _leertraject
 from trajectory.ontwikkelkracht.record import Leertraject
 
 __all__ = ["Report", "StateDays", "Tally"]
@@ -29,11 +30,17 @@ __all__ = ["Report", "StateDays", "Tally"]
 _MICROSECOND: Final = dt.timedelta(microseconds=1)
 _US_PER_DAY: Final = Decimal(86_400_000_000)
 _CENT: Final = Decimal("0.01")
-_STATE_ORDER: Final = {name: index for index, name in enumerate(LIFECYCLE.states)}
+
+
+@functools.cache
+def _state_order() -> dict[str, int]:
+    """The leertraject's states in definition order (read once, when first needed)."""
+    return {name: index for index, name in enumerate(_leertraject.LIFECYCLE.states)}
 
 
 def _by_state(names: Mapping[str, Any]) -> list[str]:
-    return sorted(names, key=lambda name: (_STATE_ORDER.get(name, len(_STATE_ORDER)), name))
+    order = _state_order()
+    return sorted(names, key=lambda name: (order.get(name, len(order)), name))
 
 
 @attrs.define
@@ -170,7 +177,8 @@ class Report:
         cls, tally: Tally, *, seed: int, school_year: str, budget: Decimal | None
     ) -> Report:
         """The report of a finished cohort's totals."""
-        finals = [name for name, state in LIFECYCLE.states.items() if state.final]
+        states = _leertraject.LIFECYCLE.states
+        finals = [name for name, state in states.items() if state.final]
         return cls(
             schools=tally.schools,
             seed=seed,
