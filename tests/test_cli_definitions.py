@@ -9,9 +9,8 @@ import pytest
 
 from tests.command_line import NEW_SCHOOL, USAGE, console_script, error, run
 from trajectory import catalog, diagram, rules_for
-from trajectory.engine.conversion import converter
-from trajectory.ontwikkelkracht import LIFECYCLE, shipped_school_years
-from trajectory.ontwikkelkracht.guards import NETHERLANDS
+from trajectory.ontwikkelkracht import LIFECYCLE, programme, shipped_school_years
+from trajectory.ontwikkelkracht.school import NETHERLANDS
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -27,8 +26,9 @@ def test_rules_lists_the_years_with_rules() -> None:
 
 
 def test_rules_of_a_year_as_json_and_text() -> None:
-    """The JSON is the rules as the library writes them; the text shows the figures."""
-    assert converter.unstructure(rules_for("2024-2025")) == json.loads(
+    """The JSON is the rules as the programme's converter writes them; the text shows
+    the figures."""
+    assert programme().converter.unstructure(rules_for("2024-2025")) == json.loads(
         run("rules", "2024-2025", "--json")
     )
     text = run("rules", "2024-2025")

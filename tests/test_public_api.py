@@ -30,11 +30,14 @@ def _isort_key(name: str) -> tuple[int, str]:
 
 
 def _public_names(module: ModuleType) -> set[str]:
-    return {
+    """The public names a package defines or imports, and those it imports on first
+    use (its ``_LAZY_NAMES``, given by its module ``__getattr__``)."""
+    defined = {
         name
         for name, value in vars(module).items()
         if (not name.startswith("_") or name in PUBLIC_DUNDERS) and not inspect.ismodule(value)
     }
+    return defined | set(getattr(module, "_LAZY_NAMES", ()))
 
 
 @pytest.mark.parametrize("module", PACKAGES, ids=lambda m: m.__name__)

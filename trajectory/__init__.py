@@ -12,15 +12,21 @@ The Ontwikkelkracht expert-school learning trajectory (leertraject) is built in:
     )
     t.state                      # 'orientation_requested'
     t.check("submit_application")  # every violation, with its figures
+
+The programme (lifecycle, registry, converter, migrations, rules, catalog) is built
+by one function, :func:`trajectory.ontwikkelkracht.programme`, on first use:
+importing the package reads no data file and registers nothing. The definition-file
+loader and the stores are imported on first use of their names.
 """
+
+import importlib
+import typing
 
 from trajectory.diagrams import diagram
 from trajectory.engine import (
     LANGUAGES,
     Clock,
-    ConcurrencyConflict,
     Context,
-    CorruptRecord,
     Creation,
     Cycle,
     Deadline,
@@ -42,18 +48,14 @@ from trajectory.engine import (
     Registry,
     Repeat,
     State,
-    StoreError,
     Trajectory,
     TrajectoryError,
-    TrajectoryNotFound,
     Transition,
     TransitionNotAllowed,
     UnknownEvent,
     Violation,
     ViolationRegistry,
     ViolationType,
-    dump_lifecycle,
-    load_lifecycle,
     system_clock,
 )
 from trajectory.ontwikkelkracht import (
@@ -77,9 +79,46 @@ from trajectory.ontwikkelkracht import (
     replay,
     rules_for,
 )
-from trajectory.store import Store, open_store
+
+if typing.TYPE_CHECKING:
+    from trajectory.engine.errors import (
+        ConcurrencyConflict,
+        CorruptRecord,
+        StoreError,
+        TrajectoryNotFound,
+    )
+    from trajectory.engine.loader import dump_lifecycle, load_lifecycle
+    from trajectory.store import Store, open_store
 
 __version__ = "0.1.0"
+
+#: The names imported on first use, and the module of each.
+_LAZY_NAMES = {
+    # The store's errors live beside the stores: importing them imports the store.
+    "ConcurrencyConflict": "trajectory.engine.errors",
+    "CorruptRecord": "trajectory.engine.errors",
+    "Store": "trajectory.store",
+    "StoreError": "trajectory.engine.errors",
+    "TrajectoryNotFound": "trajectory.engine.errors",
+    "dump_lifecycle": "trajectory.engine.loader",
+    "load_lifecycle": "trajectory.engine.loader",
+    "open_store": "trajectory.store",
+}
+
+
+def __getattr__(name: str) -> typing.Any:
+    """The names of :data:`_LAZY_NAMES`, imported on first use."""
+    module = _LAZY_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY_NAMES})
+
 
 __all__ = [
     "LANGUAGES",

@@ -14,10 +14,10 @@ from typing import Any, Final
 from trajectory.engine.errors import TrajectoryError
 from trajectory.engine.history import ManualClock
 from trajectory.engine.runtime import Trajectory
-from trajectory.ontwikkelkracht.guards import NETHERLANDS
-from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE, new_trajectory
+from trajectory.ontwikkelkracht.bootstrap import programme
+from trajectory.ontwikkelkracht.lifecycle import new_trajectory
 from trajectory.ontwikkelkracht.record import Leertraject
-from trajectory.ontwikkelkracht.school import School
+from trajectory.ontwikkelkracht.school import NETHERLANDS, School
 from trajectory.store.base import Store
 
 __all__ = ["EXAMPLE_SCHOOL", "walk"]
@@ -77,7 +77,7 @@ class _Walk:
         before = self.t.state
         self.t.fire(event, actor="demo", **payload)
         self.save()
-        label = LIFECYCLE.states[self.t.state].labels[self.lang]
+        label = programme().leertraject.states[self.t.state].labels[self.lang]
         moved = f"{before} → {self.t.state}" if before != self.t.state else self.t.state
         self.say(f"  {self.clock().date()}  {event:<28} {moved}  ({label})")
 

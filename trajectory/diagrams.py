@@ -6,10 +6,11 @@ source; only rendering it to an image needs the Graphviz programs). Each state c
 carry a count, such as the trajectories per state in a store or the schools per
 final state in a simulation report.
 
->>> from trajectory.ontwikkelkracht import LIFECYCLE
->>> print(diagram(LIFECYCLE).splitlines()[0])
+>>> from trajectory.ontwikkelkracht import programme
+>>> leertraject = programme().leertraject
+>>> print(diagram(leertraject).splitlines()[0])
 stateDiagram-v2
->>> "completed --> settled: settle" in diagram(LIFECYCLE)
+>>> "completed --> settled: settle" in diagram(leertraject)
 True
 """
 
@@ -20,9 +21,6 @@ import importlib.util
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal, cast
-
-import transitions
-from transitions.extensions.diagrams import GraphMachine
 
 from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData
@@ -38,33 +36,41 @@ _ENGINES: Final[dict[str, Literal["mermaid", "graphviz"]]] = {
 }
 
 
-class _LabelledState(transitions.State):
-    """A state that carries the label the diagram shows (``transitions`` reads a
-    state's ``label`` into the machine's markup)."""
+@functools.cache
+def _diagram_machine() -> type[Any]:
+    """The machine that draws: ``transitions``' ``GraphMachine`` with labelled states,
+    top to bottom, final states with a double border. Made on first use, so that
+    importing trajectory does not import ``transitions``' diagram support."""
+    import transitions
+    from transitions.extensions.diagrams import GraphMachine
 
-    def __init__(self, *args: Any, label: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if label is not None:
-            self.label = label
+    class LabelledState(transitions.State):
+        """A state that carries the label the diagram shows (``transitions`` reads a
+        state's ``label`` into the machine's markup)."""
 
+        def __init__(self, *args: Any, label: str | None = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if label is not None:
+                self.label = label
 
-_STYLES: Final[dict[str, Any]] = cast(dict[str, Any], GraphMachine.style_attributes)
+    styles = cast(dict[str, Any], GraphMachine.style_attributes)
 
+    class DiagramMachine(GraphMachine):
+        state_cls = LabelledState
+        # Top to bottom: a lifecycle of many states reads better down a page.
+        # transitions reads its styles from these class attributes.
+        machine_attributes: dict[str, str] = {  # noqa: RUF012
+            "directed": "true",
+            "strict": "false",
+            "rankdir": "TB",
+        }
+        # A final state has a double border in DOT.
+        style_attributes: dict[str, Any] = {  # noqa: RUF012
+            **styles,
+            "node": {**styles["node"], "final": {"peripheries": "2"}},
+        }
 
-class _DiagramMachine(GraphMachine):
-    state_cls = _LabelledState
-    # Top to bottom: a lifecycle of many states reads better down a page.
-    # transitions reads its styles from these class attributes.
-    machine_attributes: dict[str, str] = {  # noqa: RUF012
-        "directed": "true",
-        "strict": "false",
-        "rankdir": "TB",
-    }
-    # A final state has a double border in DOT.
-    style_attributes: dict[str, Any] = {  # noqa: RUF012
-        **_STYLES,
-        "node": {**_STYLES["node"], "final": {"peripheries": "2"}},
-    }
+    return DiagramMachine
 
 
 def _transitions(lifecycle: Lifecycle[Any], ids: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -166,7 +172,7 @@ def diagram(
         label = name if counted is None else f"{name} ({counted.get(name, 0)})"
         labelled = {} if label == ids[name] else {"label": label.replace('"', "'")}
         states.append({"name": ids[name], "final": state.final, **labelled})
-    machine = _DiagramMachine(
+    machine = _diagram_machine()(
         model=None,
         states=states,
         transitions=_transitions(lifecycle, ids),

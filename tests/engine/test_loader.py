@@ -18,6 +18,7 @@ from trajectory import Context, DefinitionError, InvalidData, ManualClock, Viola
 from trajectory.engine.conversion import structure
 from trajectory.engine.loader import (
     LifecycleDocument,
+    definition_converter,
     definition_schema,
     document_of,
     dump_lifecycle,
@@ -340,7 +341,8 @@ def test_code_that_is_not_registered_cannot_be_written() -> None:
 def test_the_leertraject_is_built_from_its_data_file() -> None:
     """The shipped leertraject.toml is exactly the document of LIFECYCLE."""
     resource = resources.files("trajectory.ontwikkelkracht.data") / "leertraject.toml"
-    shipped = structure(tomllib.loads(resource.read_text(encoding="utf-8")), LifecycleDocument)
+    text = resource.read_text(encoding="utf-8")
+    shipped = structure(tomllib.loads(text), LifecycleDocument, converter=definition_converter())
     assert shipped == document_of(LIFECYCLE, REGISTRY)
 
 

@@ -8,12 +8,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from tests.builders import at_state
 from trajectory import InvalidData, UnknownEvent, replay
+from trajectory.engine.loader import load_lifecycle
+from trajectory.engine.registry import Registry
 from trajectory.engine.serialization import (
     SCHEMA_VERSION,
+    Codec,
+    Migrations,
+    codec_of,
     dump_event,
     dump_snapshot,
     load_event,
@@ -22,6 +28,8 @@ from trajectory.engine.serialization import (
     load_trajectory,
     parse_payload,
     register_migration,
+    standard_migrations,
+    upgrade_document,
 )
 from trajectory.ontwikkelkracht import LIFECYCLE
 
@@ -163,7 +171,141 @@ def test_a_document_that_is_no_object_is_refused() -> None:
 def test_register_migration_refuses_what_cannot_be(kind: str, version: int) -> None:
     """Only migrations of events or snapshots from a past version can be registered."""
     with pytest.raises(InvalidData):
-        register_migration("*", kind, version, lambda document: document)
+        register_migration(LIFECYCLE, kind, version, lambda document: document)
+    with pytest.raises(InvalidData):
+        Migrations().register(kind, version, lambda document: document)
+
+
+def test_register_migration_takes_the_lifecycle_not_a_name() -> None:
+    """A migration is registered on a lifecycle's codec: a name alone (no global
+    registry) is refused, and nothing is registered."""
+    before = len(LIFECYCLE.codec.migrations)  # type: ignore[union-attr]
+    with pytest.raises(InvalidData, match="expected the Lifecycle"):
+        register_migration("*", "event", 1, lambda document: document)  # type: ignore[arg-type]
+    assert before == len(LIFECYCLE.codec.migrations)  # type: ignore[union-attr]
+
+
+def test_register_migration_reaches_the_lifecycle_codec() -> None:
+    """register_migration(lifecycle, …) registers on the migrations of its codec, for
+    its name, where load_snapshot finds it."""
+    lifecycle = load_lifecycle(DEFINITION, _registry())
+    register_migration(lifecycle, "snapshot", 1, lambda doc: {**doc, "data": {"school": "x"}})
+    assert lifecycle.codec is not None
+    assert lifecycle.codec.migrations.find("board", "snapshot", 1) is not None
+    assert lifecycle.codec.migrations.find("other", "snapshot", 1) is None
+    old = {"schema_version": 1, "id": "b", "state": "open", "version": 0, "data": {}}
+    assert "x" == load_snapshot(old, lifecycle).data.school
+
+
+def test_a_lifecycle_without_a_codec_gets_its_own_on_first_use() -> None:
+    """A Lifecycle built without a codec gets a standard one of its own when its
+    documents are first written or read; two such lifecycles do not share it."""
+    lifecycle = load_lifecycle(DEFINITION, _registry())
+    bare = [
+        lifecycle.__class__(  # the same parts, without a codec
+            "bare",
+            states=lifecycle.states.values(),
+            events=lifecycle.events.values(),
+            initial=lifecycle.initial,
+            creation=lifecycle.creation,
+        )
+        for _ in range(2)
+    ]
+    assert [None, None] == [made.codec for made in bare]
+    codecs = [codec_of(made) for made in bare]
+    assert codecs[0] is not codecs[1]
+    assert [codecs[0], codecs[1]] == [made.codec for made in bare]
+    assert isinstance(codecs[0], Codec)
+
+
+def test_upgrade_document_uses_the_migrations_given() -> None:
+    """upgrade_document migrates with the migrations passed (default: the standard
+    ones, which know the event's fields of version 1 but no data of a programme)."""
+    old = {"schema_version": 1, "lifecycle": "board", "kind": "snapshot", "data": {"n": 1}}
+    with pytest.raises(InvalidData, match="no migration for snapshot documents"):
+        upgrade_document(old, "snapshot")
+    migrations = standard_migrations()
+    migrations.register("snapshot", 1, lambda doc: {**doc, "data": {"n": 2}}, lifecycle="board")
+    assert {"n": 2} == upgrade_document(old, "snapshot", migrations=migrations)["data"]
+    event = {"schema_version": 1, "from": None, "to": "open"}
+    upgraded = upgrade_document(event, "event")
+    assert (2, None, "open", None) == (
+        upgraded["schema_version"],
+        upgraded["from_state"],
+        upgraded["to_state"],
+        upgraded["actor"],
+    )
+
+
+def test_a_migration_for_every_lifecycle_gives_way_to_the_lifecycle_own() -> None:
+    """find() prefers the lifecycle's own migration to the one for every lifecycle."""
+    migrations = Migrations()
+
+    def every(document: dict[str, Any]) -> dict[str, Any]:
+        return document
+
+    def own(document: dict[str, Any]) -> dict[str, Any]:
+        return document
+
+    migrations.register("event", 1, every)
+    migrations.register("event", 1, own, lifecycle="board")
+    assert own is migrations.find("board", "event", 1)
+    assert every is migrations.find("council", "event", 1)
+    copied = migrations.copy()
+    copied.register("snapshot", 1, own)
+    assert (2, 3) == (len(migrations), len(copied))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [({"lifecycle": ""}, "lifecycle"), ({"migration": "rename"}, "migration")],
+)
+def test_migrations_refuse_a_wrong_lifecycle_or_function(
+    arguments: dict[str, Any], field: str
+) -> None:
+    """A blank lifecycle name or a migration that is no function is refused."""
+    given: dict[str, Any] = {"migration": lambda document: document, **arguments}
+    with pytest.raises(InvalidData) as raised:
+        Migrations().register("event", 1, **given)
+    assert field == raised.value.field
+
+
+def test_the_leertraject_uses_its_programme_migrations() -> None:
+    """The leertraject's codec is its programme's; the snapshot migration from
+    version 1 is registered for the leertraject, not for every lifecycle."""
+    from trajectory.ontwikkelkracht import programme
+
+    assert LIFECYCLE.codec is programme().codec
+    migrations = programme().migrations
+    assert migrations.find(LIFECYCLE.name, "snapshot", 1) is not None
+    assert migrations.find("another", "snapshot", 1) is None
+
+
+DEFINITION = """
+name = "board"
+initial = "open"
+data_type = "Board"
+creation = { payload = "Board", build = "board" }
+states = [{ name = "open" }, { name = "closed", final = true }]
+[[events]]
+name = "close"
+transitions = [{ sources = ["open"], target = "closed" }]
+"""
+
+
+@attrs.frozen
+class Board:
+    """A board's data: a school."""
+
+    school: str
+
+
+def _registry() -> Registry:
+    registry = Registry()
+    registry.register_creation("board", lambda payload, context: payload)
+    registry.register_payload(Board)
+    registry.register_data_type(Board)
+    return registry
 
 
 # -- payloads from JSON and from text ---------------------------------------------------

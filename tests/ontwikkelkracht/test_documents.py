@@ -57,12 +57,12 @@ def test_a_docstring_s_layout_does_not_change_a_schema_but_its_words_do(
 
 def test_a_changed_field_schema_fails_the_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
     """A real change of what a field accepts makes the regenerated schema differ."""
-    from trajectory.engine import schema as engine_schema
+    from trajectory.ontwikkelkracht import programme
 
     name = "leertraject-snapshot.schema.json"
-    overrides = dict(engine_schema._OVERRIDES)
-    overrides["SchoolYear"] = {**overrides["SchoolYear"], "pattern": r"^\d{4}$"}
-    monkeypatch.setattr(engine_schema, "_OVERRIDES", overrides)
+    types = programme().codec.schema_types
+    changed = {**types["SchoolYear"], "pattern": r"^\d{4}$"}
+    monkeypatch.setitem(types, "SchoolYear", changed)
     assert schema(name) != regenerated(name)
 
 

@@ -493,8 +493,11 @@ def test_rules_built_in_python_read_back_from_their_json() -> None:
     Python is accepted from a document)."""
     import json
 
-    from trajectory.engine.conversion import converter, read_json, structure
+    from trajectory.engine.conversion import read_json, structure
+    from trajectory.ontwikkelkracht import programme
 
+    converter = programme().converter
     rules = attrs.evolve(rules_for("2024-2025"), subsidy_amount=Decimal("1234.56"), notes=["é\tü"])
     document = read_json(json.dumps(converter.unstructure(rules)))
-    assert rules == structure(document, Rules)
+    assert "2024-2025" == document["school_year"]
+    assert rules == structure(document, Rules, converter=converter)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import structlog
 import typer
@@ -14,6 +14,9 @@ from trajectory.cli._messages import message
 from trajectory.cli._output import print_error
 from trajectory.engine.history import Clock, ManualClock
 from trajectory.store import Store, open_store
+
+if TYPE_CHECKING:
+    from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht
 
 app = typer.Typer(
     name="trajectory",
@@ -107,7 +110,7 @@ def parse_moment(text: str | None) -> dt.datetime | None:
     """The moment ``--at`` names (``None`` stays ``None``), or a one-line error."""
     if text is None:
         return None
-    from trajectory.ontwikkelkracht.guards import NETHERLANDS
+    from trajectory.ontwikkelkracht.school import NETHERLANDS
 
     cleaned = text.strip()
     try:
@@ -126,11 +129,19 @@ def parse_moment(text: str | None) -> dt.datetime | None:
     return moment
 
 
+def the_programme() -> Ontwikkelkracht:
+    """The programme the command line works with: the process's Ontwikkelkracht
+    programme (its lifecycle, converter, rules and catalog), built on first use."""
+    from trajectory.ontwikkelkracht.bootstrap import programme
+
+    return programme()
+
+
 def open_the_store(db: str | None, clock: Clock | None = None, *, create: bool = False) -> Store:
-    """The store ``--db`` names (default: the embedded SQLite store). Only ``new`` and
-    ``demo`` create a store; every other command opens one that exists, and creates
-    nothing when there is none."""
-    return open_store(db, clock=clock, create=create)
+    """The store ``--db`` names (default: the embedded SQLite store), holding the
+    programme's lifecycles. Only ``new`` and ``demo`` create a store; every other
+    command opens one that exists, and creates nothing when there is none."""
+    return open_store(db, lifecycles=the_programme(), clock=clock, create=create)
 
 
 def clock_at(moment: dt.datetime | None) -> Clock | None:

@@ -7,10 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from trajectory.cli._common import DbOption, JsonOption, LangOption, open_the_store
+from trajectory.cli._common import DbOption, JsonOption, LangOption, open_the_store, the_programme
 from trajectory.cli._messages import DEFAULT_LANGUAGE
 from trajectory.cli._output import dutch_time, print_json, print_table
-from trajectory.engine.conversion import converter
 
 
 def rules(
@@ -29,10 +28,11 @@ def rules(
 
     Amount, minimums, application windows (in Dutch time), required talks, settlement
     policy."""
-    from trajectory.ontwikkelkracht.rules import rules_for, shipped_school_years
+    from trajectory.ontwikkelkracht.rules import shipped_school_years
 
+    built = the_programme()
     if school_year is None:
-        years = [rules_for(year) for year in shipped_school_years()]
+        years = [built.rules_for(year) for year in shipped_school_years()]
         if as_json:
             print_json(
                 [
@@ -45,8 +45,8 @@ def rules(
                 confirmed = "confirmed" if found.confirmed else "not confirmed (assumed)"
                 typer.echo(f"{found.school_year}  {confirmed}")
         return
-    found = rules_for(school_year)
-    document: dict[str, Any] = converter.unstructure(found)
+    found = built.rules_for(school_year)
+    document: dict[str, Any] = built.converter.unstructure(found)
     if as_json:
         print_json(document)
         return
@@ -87,11 +87,10 @@ def catalog(
     as_json: JsonOption = False,
 ) -> None:
     """List the offered leertrajecten: id, title, expert school, place, years."""
-    from trajectory.ontwikkelkracht.catalog import catalog as shipped
-
-    offers = shipped().offers if school_year is None else shipped().for_year(school_year)
+    built = the_programme()
+    offers = built.catalog.offers if school_year is None else built.catalog.for_year(school_year)
     if as_json:
-        print_json([converter.unstructure(offer) for offer in offers])
+        print_json([built.converter.unstructure(offer) for offer in offers])
         return
     print_table(
         ("id", "title", "expert school", "place", "school years"),
@@ -131,15 +130,15 @@ def diagram(
     with the number of stored trajectories in it. With --json: the format, the counts
     and the source in one JSON object."""
     from trajectory.diagrams import diagram as draw
-    from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
 
+    leertraject = the_programme().leertraject
     counts = None
     if counts_from_db:
         with open_the_store(db) as store:
             counts = dict(
-                Counter(summary.state for summary in store.list(lifecycle=LIFECYCLE.name))
+                Counter(summary.state for summary in store.list(lifecycle=leertraject.name))
             )
-    source = draw(LIFECYCLE, format, counts=counts)
+    source = draw(leertraject, format, counts=counts)
     if as_json:
         print_json({"format": format, "counts": counts, "source": source})
     else:

@@ -24,7 +24,7 @@ from typing import Annotated, Any, Final
 import attrs
 import typer
 
-from trajectory.cli._common import JsonOption, LangOption, fail
+from trajectory.cli._common import JsonOption, LangOption, fail, the_programme
 from trajectory.cli._messages import DEFAULT_LANGUAGE, message
 from trajectory.cli._output import print_json, print_table
 from trajectory.engine.definition import Creation, EventDefinition, Lifecycle, NoPayload
@@ -206,12 +206,11 @@ def fields(
 
     What `fire ID EVENT --data key=value` takes; without an event, every event with
     what it does and the names of its fields."""
-    from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
-
+    leertraject = the_programme().leertraject
     if event is None:
         events: list[Creation[Any] | EventDefinition[Any]] = [
-            LIFECYCLE.creation,
-            *LIFECYCLE.events.values(),
+            leertraject.creation,
+            *leertraject.events.values(),
         ]
         if as_json:
             print_json(
@@ -219,7 +218,7 @@ def fields(
                     {
                         "event": definition.name,
                         "description": definition.description,
-                        "fields": [f.name for f in payload_fields(LIFECYCLE, definition.name)],
+                        "fields": [f.name for f in payload_fields(leertraject, definition.name)],
                     }
                     for definition in events
                 ]
@@ -230,15 +229,15 @@ def fields(
             [
                 (
                     definition.name,
-                    ", ".join(f.name for f in payload_fields(LIFECYCLE, definition.name)) or "—",
+                    ", ".join(f.name for f in payload_fields(leertraject, definition.name)) or "—",
                     definition.description or "",
                 )
                 for definition in events
             ],
         )
         return
-    _known(LIFECYCLE, event)
-    found = payload_fields(LIFECYCLE, event)
+    _known(leertraject, event)
+    found = payload_fields(leertraject, event)
     if as_json:
         print_json(
             {

@@ -107,7 +107,7 @@ def state_text(lifecycle: Lifecycle[Any], state: str | None, lang: str) -> Text:
 
 
 def _dutch(moment: dt.datetime) -> dt.datetime:
-    from trajectory.ontwikkelkracht.guards import NETHERLANDS
+    from trajectory.ontwikkelkracht.school import NETHERLANDS
 
     try:
         return moment.astimezone(NETHERLANDS)

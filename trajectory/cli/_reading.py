@@ -14,7 +14,14 @@ from typing import Annotated, Any, Final
 import typer
 from rich.text import Text
 
-from trajectory.cli._common import DbOption, JsonOption, LangOption, fail, open_the_store
+from trajectory.cli._common import (
+    DbOption,
+    JsonOption,
+    LangOption,
+    fail,
+    open_the_store,
+    the_programme,
+)
 from trajectory.cli._messages import DEFAULT_LANGUAGE
 from trajectory.cli._output import (
     FINAL_STATE_STYLE,
@@ -178,9 +185,8 @@ def _show_people(people: Mapping[str, Any]) -> None:
 
 
 def _state_style(state: str) -> str:
-    from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
-
-    return FINAL_STATE_STYLE if state in LIFECYCLE.final_states else STATE_STYLE
+    final = the_programme().leertraject.final_states
+    return FINAL_STATE_STYLE if state in final else STATE_STYLE
 
 
 def _filter_text(option: str, value: str | None) -> str | None:
@@ -240,15 +246,15 @@ def list_(
 
     The filters combine: --state, --school-year, --offer, --board, --school (a BRIN),
     --blocked."""
-    from trajectory.ontwikkelkracht.catalog import catalog
-    from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
     from trajectory.ontwikkelkracht.school import SchoolYear
 
-    if state is not None and state not in LIFECYCLE.states:
-        fail("state.unknown", state=state, states=", ".join(LIFECYCLE.states))
+    built = the_programme()
+    states = built.leertraject.states
+    if state is not None and state not in states:
+        fail("state.unknown", state=state, states=", ".join(states))
     year = None if school_year is None else str(SchoolYear.parse(school_year))
     if offer is not None:
-        catalog().get(offer)
+        built.catalog.get(offer)
     brin = _filter_text("--school", school)
     with open_the_store(db) as store:
         found = store.list(

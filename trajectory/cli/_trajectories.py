@@ -23,10 +23,11 @@ from trajectory.cli._common import (
     open_the_store,
     parse_moment,
     refuse,
+    the_programme,
 )
 from trajectory.cli._messages import DEFAULT_LANGUAGE, language, message
 from trajectory.cli._output import dutch_iso, dutch_time, print_json, say, state_text
-from trajectory.engine.conversion import converter, no_constant, no_duplicates
+from trajectory.engine.conversion import no_constant, no_duplicates
 from trajectory.engine.definition import Lifecycle, NoPayload
 from trajectory.engine.errors import PreconditionFailed
 from trajectory.engine.serialization import dump_event, load_payload, parse_payload
@@ -40,7 +41,7 @@ def violation_document(violation: Violation, lang: str) -> dict[str, Any]:
     return {
         "code": violation.code,
         "message": violation.message(lang),
-        "details": converter.unstructure(dict(violation.details)),
+        "details": the_programme().converter.unstructure(dict(violation.details)),
     }
 
 

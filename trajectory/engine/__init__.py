@@ -2,7 +2,14 @@
 
 Nothing here knows about a particular programme; the Ontwikkelkracht leertraject
 (:mod:`trajectory.ontwikkelkracht`) is one lifecycle built on it.
+
+The definition-file loader (``load_lifecycle``, ``dump_lifecycle``,
+``definition_schema``), :class:`~trajectory.engine.programme.Programme` and the
+store's errors are imported on first use.
 """
+
+import importlib
+import typing
 
 from trajectory.engine.definition import (
     Context,
@@ -16,17 +23,13 @@ from trajectory.engine.definition import (
     Transition,
 )
 from trajectory.engine.errors import (
-    ConcurrencyConflict,
-    CorruptRecord,
     DefinitionError,
     EffectFailed,
     GuardFailed,
     InvalidData,
     MissingDependency,
     PreconditionFailed,
-    StoreError,
     TrajectoryError,
-    TrajectoryNotFound,
     TransitionNotAllowed,
     UnknownEvent,
 )
@@ -47,12 +50,49 @@ from trajectory.engine.listeners import (
     Refusal,
     RefusedListener,
 )
-from trajectory.engine.loader import definition_schema, dump_lifecycle, load_lifecycle
 from trajectory.engine.registry import GuardCall, Registry
 from trajectory.engine.repeats import Cycle, Repeat
 from trajectory.engine.runtime import Trajectory
 from trajectory.engine.schedule import Deadline, Due, Recurring
 from trajectory.engine.violations import LANGUAGES, Violation, ViolationRegistry, ViolationType
+
+if typing.TYPE_CHECKING:
+    from trajectory.engine.errors import (
+        ConcurrencyConflict,
+        CorruptRecord,
+        StoreError,
+        TrajectoryNotFound,
+    )
+    from trajectory.engine.loader import definition_schema, dump_lifecycle, load_lifecycle
+    from trajectory.engine.programme import Programme
+
+#: The names imported on first use, and the module of each.
+_LAZY_NAMES = {
+    # The store's errors live beside the stores: importing them imports the store.
+    "ConcurrencyConflict": "trajectory.engine.errors",
+    "CorruptRecord": "trajectory.engine.errors",
+    "StoreError": "trajectory.engine.errors",
+    "TrajectoryNotFound": "trajectory.engine.errors",
+    "Programme": "trajectory.engine.programme",
+    "definition_schema": "trajectory.engine.loader",
+    "dump_lifecycle": "trajectory.engine.loader",
+    "load_lifecycle": "trajectory.engine.loader",
+}
+
+
+def __getattr__(name: str) -> typing.Any:
+    """The names of :data:`_LAZY_NAMES`, imported on first use."""
+    module = _LAZY_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY_NAMES})
+
 
 __all__ = [
     "LANGUAGES",
@@ -83,6 +123,7 @@ __all__ = [
     "MissingDependency",
     "NoPayload",
     "PreconditionFailed",
+    "Programme",
     "Recurring",
     "Refusal",
     "RefusedListener",

@@ -13,33 +13,43 @@ parsing. Only text typed on a command line is read leniently, by
 
 A field typed ``Mapping[K, V]`` (read-only) is structured into an immutable
 ``frozendict``; one typed ``dict[K, V]`` into a ``dict``.
+
+Nothing is registered on a shared converter: :func:`make_converter` builds the strict
+base converter, and each programme builds its own from it (see
+:class:`~trajectory.engine.programme.Programme`) and registers its hooks there. The
+module's :data:`converter` is the engine's base converter, made on first use; cattrs
+is imported only then.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 import tomllib
 from collections.abc import Callable, Mapping, MutableSequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Final, TypeVar, get_origin
-
-import cattrs
-from cattrs.cols import is_any_set, is_mapping, is_sequence, list_structure_factory
-from cattrs.gen import mapping_structure_factory
-from frozendict import frozendict
+from typing import TYPE_CHECKING, Any, Final, TypeVar, get_origin
 
 from trajectory.engine.errors import InvalidData, TrajectoryError
 from trajectory.engine.fields import describe
 
+if TYPE_CHECKING:
+    import cattrs
+
+    #: The engine's base converter (see :func:`base_converter`), made on first use.
+    converter: cattrs.Converter
+
 __all__ = [
     "MAX_DEPTH",
+    "base_converter",
     "check_depth",
     "converter",
     "load_toml",
+    "make_converter",
     "no_constant",
     "no_duplicates",
     "read_json",
@@ -207,6 +217,8 @@ def _structure_datetime(value: Any, _: type) -> dt.datetime:
 
 def _strict_sequence(type_: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]:
     """Lists and homogeneous tuples from an array only (never from a string)."""
+    from cattrs.cols import list_structure_factory
+
     structure_items = list_structure_factory(type_, made)
     origin = get_origin(type_) or type_
     mutable = isinstance(origin, type) and issubclass(origin, MutableSequence)
@@ -222,6 +234,8 @@ def _strict_sequence(type_: Any, made: cattrs.Converter) -> Callable[[Any, Any],
 
 def _strict_set(type_: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]:
     """Sets from an array (or a set) only."""
+    from cattrs.cols import list_structure_factory
+
     structure_items = list_structure_factory(type_, made)
     origin = get_origin(type_) or type_
     kind: Callable[[Any], Any] = set if origin is set else frozenset
@@ -236,6 +250,9 @@ def _strict_set(type_: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]
 
 def _strict_mapping(type_: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]:
     """Mappings from an object only; a read-only ``Mapping`` as a frozendict."""
+    from cattrs.gen import mapping_structure_factory
+    from frozendict import frozendict
+
     structure_items = mapping_structure_factory(type_, made)
     origin = get_origin(type_) or type_
     frozen = origin in (Mapping, frozendict)
@@ -249,7 +266,13 @@ def _strict_mapping(type_: Any, made: cattrs.Converter) -> Callable[[Any, Any], 
     return structure_mapping
 
 
-def _make_converter() -> cattrs.Converter:
+def make_converter() -> cattrs.Converter:
+    """A new strict converter (``detailed_validation``, ``forbid_extra_keys``, the
+    strict hooks this module describes) with nothing else registered: the base a
+    programme builds its own converter on."""
+    import cattrs
+    from cattrs.cols import is_any_set, is_mapping, is_sequence
+
     made = cattrs.Converter(
         detailed_validation=True,
         forbid_extra_keys=True,
@@ -274,12 +297,24 @@ def _make_converter() -> cattrs.Converter:
     return made
 
 
-#: The converter trajectory uses for its own data files and payloads.
-converter = _make_converter()
+@functools.cache
+def base_converter() -> cattrs.Converter:
+    """The engine's own converter: :func:`make_converter`'s, made once, on first use.
+    Nothing registers hooks on it; a programme uses a converter of its own."""
+    return make_converter()
+
+
+def __getattr__(name: str) -> Any:
+    """``converter``, the engine's base converter, made on first use."""
+    if name == "converter":
+        return base_converter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _reason(exc: BaseException, type_: Any) -> str:
     """Keep the reason our own validators and hooks give; cattrs' wording otherwise."""
+    import cattrs
+
     if isinstance(exc, InvalidData):
         return exc.reason
     if isinstance(exc, KeyError):
@@ -293,6 +328,8 @@ def _problems(exc: BaseException, path: str) -> list[tuple[str, str]]:
     """Every problem in a cattrs error as (path, reason), like ``cattrs.transform_error``,
     but a validator's :class:`InvalidData` (raised inside ``__init__``, so cattrs only
     knows the class) extends the path with the field it names."""
+    import cattrs
+
     if isinstance(exc, cattrs.IterableValidationError):
         with_index, without = exc.group_exceptions()
         found = [
@@ -320,20 +357,31 @@ def _leaf_path(exc: BaseException, path: str) -> str:
     return path
 
 
-def structure(data: Any, cls: type[T], *, path: str = "$", source: str | None = None) -> T:
-    """Structure ``data`` into ``cls``; every problem goes into one :class:`InvalidData`
-    whose ``field`` is the path of the first (``$.participants[2].planned_hours``).
+def structure(
+    data: Any,
+    cls: type[T],
+    *,
+    path: str = "$",
+    source: str | None = None,
+    converter: cattrs.Converter | None = None,
+) -> T:
+    """Structure ``data`` into ``cls`` with ``converter`` (default: the engine's base
+    converter); every problem goes into one :class:`InvalidData` whose ``field`` is
+    the path of the first (``$.participants[2].planned_hours``).
 
     ``source`` names where the data came from (a file name) in the message. Data
     nested deeper than :data:`MAX_DEPTH` is refused before it is structured.
     """
+    import cattrs
+
+    made = base_converter() if converter is None else converter
     suffix = "" if source is None else f" (in {source})"
     try:
         check_depth(data, path=path)
     except InvalidData as err:
         raise InvalidData(err.field, err.reason + suffix) from None
     try:
-        return converter.structure(data, cls)
+        return made.structure(data, cls)
     except (cattrs.BaseValidationError, cattrs.ForbiddenExtraKeysError) as err:
         problems = _problems(err, path) or [(path, str(err))]
         if len(problems) == 1:  # the field names where
@@ -349,8 +397,9 @@ def structure(data: Any, cls: type[T], *, path: str = "$", source: str | None = 
         raise InvalidData(path, f"cannot be read: {err}{suffix}") from err
 
 
-def load_toml(source: str | Path, cls: type[T]) -> T:
-    """Read ``cls`` from a TOML file (a :class:`~pathlib.Path`) or TOML text."""
+def load_toml(source: str | Path, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:
+    """Read ``cls`` from a TOML file (a :class:`~pathlib.Path`) or TOML text, with
+    ``converter`` (default: the engine's base converter)."""
     if isinstance(source, Path):
         try:
             text = source.read_text(encoding="utf-8")
@@ -361,7 +410,7 @@ def load_toml(source: str | Path, cls: type[T]) -> T:
         text, name = source, "<text>"
     else:
         raise InvalidData("source", f"expected a Path or TOML text, got {describe(source)}")
-    return structure(read_toml(text, source=name), cls, source=name)
+    return structure(read_toml(text, source=name), cls, source=name, converter=converter)
 
 
 def read_toml(text: str, *, source: str = "<text>") -> dict[str, Any]:

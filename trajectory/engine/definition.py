@@ -44,6 +44,7 @@ from trajectory.engine.violations import (
 if TYPE_CHECKING:
     from trajectory.engine.history import Clock, Event
     from trajectory.engine.runtime import Trajectory
+    from trajectory.engine.serialization import Codec
 
 __all__ = [
     "Context",
@@ -229,10 +230,15 @@ class Lifecycle(Generic[D]):
         cycles: Iterable[Cycle] = (),
         recurring: Iterable[Recurring] = (),
         deadlines: Iterable[Deadline] = (),
+        codec: Codec | None = None,
     ) -> None:
         if not isinstance(name, str) or not name:
             raise DefinitionError(f"a lifecycle needs a non-empty name, got {_shown(name)}")
         self.name = name
+        #: How its documents are written and read: its programme's converter,
+        #: migrations and schema types (see :mod:`trajectory.engine.serialization`);
+        #: ``None`` until first use for a lifecycle built without a programme.
+        self.codec = codec
         if not isinstance(initial, str):
             raise DefinitionError(f"the initial state is a name, got {_shown(initial)}")
         if not isinstance(creation, Creation):

@@ -37,16 +37,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
-from importlib import resources
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
-import msgspec
-from cattrs.gen import make_dict_unstructure_fn
 
-from trajectory.engine.conversion import converter, read_json, read_toml, structure
+from trajectory.engine.conversion import make_converter, read_json, read_toml, structure
 from trajectory.engine.definition import (
     Creation,
     EventDefinition,
@@ -68,10 +66,15 @@ from trajectory.engine.repeats import (
 )
 from trajectory.engine.schedule import Deadline, Recurring
 from trajectory.engine.schema import own_description
+from trajectory.engine.serialization import Codec
 from trajectory.engine.violations import ENGINE_VIOLATIONS, ViolationRegistry, ViolationType
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "LifecycleDocument",
+    "definition_converter",
     "definition_schema",
     "document_of",
     "dump_lifecycle",
@@ -229,7 +232,7 @@ def _structure_reference(value: Any, _: type) -> GuardReference:
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping):
-        return converter.structure(value, GuardCall)
+        return definition_converter().structure(value, GuardCall)
     raise TypeError(f"expected a guard name or a table with name and args, got {describe(value)}")
 
 
@@ -247,13 +250,22 @@ def _structure_argument(value: Any, _: type) -> Argument:
     raise TypeError(f"expected a text, number or true/false, got {describe(value)}")
 
 
-converter.register_structure_hook_func(lambda t: t == GuardReference, _structure_reference)
-converter.register_structure_hook_func(lambda t: t == Bound, _structure_bound)
-converter.register_structure_hook_func(lambda t: t == Argument, _structure_argument)
-for _document in _DOCUMENTS:  # written back without the values left at their default
-    converter.register_unstructure_hook(
-        _document, make_dict_unstructure_fn(_document, converter, _cattrs_omit_if_default=True)
-    )
+@functools.cache
+def definition_converter() -> cattrs.Converter:
+    """The converter of definition files: the engine's strict base with the unions
+    the format allows, and documents written back without the values left at their
+    default. Its own (no hook is registered on a shared one), made on first use."""
+    from cattrs.gen import make_dict_unstructure_fn
+
+    made = make_converter()
+    made.register_structure_hook_func(lambda t: t == GuardReference, _structure_reference)
+    made.register_structure_hook_func(lambda t: t == Bound, _structure_bound)
+    made.register_structure_hook_func(lambda t: t == Argument, _structure_argument)
+    for document in _DOCUMENTS:
+        made.register_unstructure_hook(
+            document, make_dict_unstructure_fn(document, made, _cattrs_omit_if_default=True)
+        )
+    return made
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -288,19 +300,25 @@ def load_lifecycle(
     registry: Registry,
     *,
     format: Literal["toml", "json"] | None = None,
+    codec: Codec | None = None,
 ) -> Lifecycle[Any]:
     """Build the lifecycle that ``source`` defines, with the code ``registry`` names.
 
     ``source`` is a file (a :class:`~pathlib.Path`, TOML or JSON by its suffix),
     TOML or JSON text (``format``, default TOML), or the data already read.
+    ``codec`` is how its documents are written and read: its programme's converter,
+    migrations and schema types (default: a standard
+    :class:`~trajectory.engine.serialization.Codec` of its own).
     Raises :class:`~trajectory.DefinitionError` with the ``path`` where it is wrong.
     """
+    if codec is not None and not isinstance(codec, Codec):
+        raise InvalidData("codec", f"expected a Codec, got {describe(codec)}")
     data, name = _read(source, format)
     try:
-        document = structure(data, LifecycleDocument, source=name)
+        document = structure(data, LifecycleDocument, source=name, converter=definition_converter())
     except InvalidData as err:
         raise DefinitionError(err.reason, path=err.field) from err
-    return _Builder(document, registry).build()
+    return _Builder(document, registry, Codec() if codec is None else codec).build()
 
 
 @contextlib.contextmanager
@@ -316,9 +334,10 @@ def _placed(path: str) -> Iterator[None]:
 
 
 class _Builder:
-    def __init__(self, document: LifecycleDocument, registry: Registry) -> None:
+    def __init__(self, document: LifecycleDocument, registry: Registry, codec: Codec) -> None:
         self.document = document
         self.registry = registry
+        self.codec = codec
         self.states = {state.name for state in document.states}
         self.events = {event.name for event in document.events}
         self.violations = ViolationRegistry()
@@ -391,6 +410,7 @@ class _Builder:
                 cycles=[self._cycle(i, c) for i, c in enumerate(document.cycles)],
                 recurring=[self._recurring(i, r) for i, r in enumerate(document.recurring)],
                 deadlines=[self._deadline(i, d) for i, d in enumerate(document.deadlines)],
+                codec=self.codec,
             )
 
     def _event(self, index: int, event: EventDocument) -> EventDefinition[Any]:
@@ -613,18 +633,24 @@ def document_of(lifecycle: Lifecycle[Any], registry: Registry) -> LifecycleDocum
 def dump_lifecycle(lifecycle: Lifecycle[Any], registry: Registry) -> dict[str, Any]:
     """``lifecycle`` as definition data (JSON-ready; values at their default left
     out), which :func:`load_lifecycle` with the same registry builds back."""
-    unstructured: dict[str, Any] = converter.unstructure(document_of(lifecycle, registry))
+    unstructured: dict[str, Any] = definition_converter().unstructure(
+        document_of(lifecycle, registry)
+    )
     return unstructured
 
 
 def shipped_definition_schema() -> str:
     """The text of the shipped ``lifecycle-definition.schema.json``."""
+    from importlib import resources
+
     resource = resources.files("trajectory.engine.schemas") / SCHEMA_FILE
     return resource.read_text(encoding="utf-8")
 
 
 def definition_schema() -> dict[str, Any]:
     """The JSON Schema of a lifecycle definition file."""
+    import msgspec
+
     (ref,), components = msgspec.json.schema_components(
         [LifecycleDocument], ref_template="#/$defs/{name}"
     )

@@ -15,7 +15,9 @@ output. So each entry goes
   chose (by default warnings and above).
 
 The choice is made at every entry, so a host may configure logging after importing
-trajectory; as structlog itself does, a logger is kept once structlog assembled it
+trajectory (a host that configured structlog imported it; until then trajectory
+does not import it either); as structlog itself does, a logger is kept once
+structlog assembled it
 under a configuration that caches loggers on first use
 (``cache_logger_on_first_use=True``). Modules log through :func:`get_logger`, never
 ``structlog.get_logger``, and the library never configures either.
@@ -35,9 +37,8 @@ under a configuration that caches loggers on first use
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any, Final
-
-import structlog
 
 __all__ = ["LibraryLogger", "get_logger"]
 
@@ -45,8 +46,18 @@ __all__ = ["LibraryLogger", "get_logger"]
 PACKAGE: Final = __name__.partition(".")[0]
 logging.getLogger(PACKAGE).addHandler(logging.NullHandler())
 
-_is_configured: Final = structlog.is_configured
-_get_config: Final = structlog.get_config
+
+def _is_configured() -> bool:
+    """Whether the host configured structlog (never true before it imported it)."""
+    structlog = sys.modules.get("structlog")
+    return structlog is not None and bool(structlog.is_configured())
+
+
+def _get_config() -> dict[str, Any]:
+    import structlog
+
+    config: dict[str, Any] = structlog.get_config()
+    return config
 
 
 class _Pairs:
@@ -104,7 +115,7 @@ class LibraryLogger:
     __slots__ = ("_cached", "_standard", "_structured", "_uncached")
 
     def __init__(self, name: str) -> None:
-        self._structured: Any = structlog.get_logger(name)
+        self._structured: Any = None  # structlog's proxy, made once structlog is configured
         self._standard = _Standard(logging.getLogger(name), {})
         self._cached: Any = None  # structlog's logger, once structlog caches it
         self._uncached = False  # the host's configuration does not cache loggers
@@ -121,6 +132,10 @@ class LibraryLogger:
         if cached is not None:  # fire's path: the usual answer first
             return cached.bind(**values) if values else cached
         if _is_configured():
+            if self._structured is None:
+                import structlog
+
+                self._structured = structlog.get_logger(self.name)
             bound = self._structured.bind()
             if not self._uncached:
                 if _get_config()["cache_logger_on_first_use"]:

@@ -4,6 +4,11 @@ Integrators in other languages validate what they send and receive against these
 The schemas are generated with msgspec from the attrs classes themselves (the
 lifecycle's data class and every event's payload class), so they cannot drift
 from the code; the shipped files are kept in step by a test.
+
+A type whose JSON form is not its attrs form (such as a school year, ``"2024-2025"``)
+is described by the lifecycle's codec
+(:meth:`~trajectory.engine.serialization.Codec.register_schema_type`, which its
+programme calls when it is built); msgspec is imported on first use.
 """
 
 from __future__ import annotations
@@ -13,11 +18,9 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-import msgspec
-
 from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData
-from trajectory.engine.serialization import SCHEMA_VERSION
+from trajectory.engine.serialization import SCHEMA_VERSION, Codec, codec_of
 
 __all__ = [
     "event_schema",
@@ -29,13 +32,14 @@ __all__ = [
 
 _DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 
-#: Types whose JSON form is not their attrs form (such as SchoolYear, "2024-2025").
-_OVERRIDES: dict[str, dict[str, Any]] = {}
 
-
-def register_schema_type(cls: type, schema: Mapping[str, Any]) -> None:
-    """Describe how ``cls`` appears in JSON when that differs from its fields."""
-    _OVERRIDES[cls.__name__] = dict(schema)
+def register_schema_type(cls: type, schema: Mapping[str, Any], *, codec: Codec) -> None:
+    """Describe how ``cls`` appears in JSON, in the schemas of the lifecycles that
+    use ``codec``, when that differs from its fields (as
+    :meth:`~trajectory.engine.serialization.Codec.register_schema_type`)."""
+    if not isinstance(codec, Codec):
+        raise InvalidData("codec", f"expected a Codec, got {type(codec).__name__}")
+    codec.register_schema_type(cls, schema)
 
 
 def own_description(component: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,12 +57,16 @@ def own_description(component: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _components(types: list[type]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _components(
+    types: list[type], overrides: Mapping[str, Mapping[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    import msgspec
+
     refs, components = msgspec.json.schema_components(types, ref_template="#/$defs/{name}")
     cleaned: dict[str, Any] = {}
     for name, component in components.items():
-        if name in _OVERRIDES:
-            cleaned[name] = {"title": name, **_OVERRIDES[name]}
+        if name in overrides:
+            cleaned[name] = {"title": name, **overrides[name]}
             continue
         component = own_description(component)
         properties = component.get("properties")
@@ -76,7 +84,7 @@ def snapshot_schema(lifecycle: Lifecycle[Any]) -> dict[str, Any]:
     """The JSON Schema of a snapshot document of ``lifecycle``."""
     if lifecycle.data_type is None:
         raise InvalidData("lifecycle", f"{lifecycle.name!r} declares no data type")
-    (data_ref,), components = _components([lifecycle.data_type])
+    (data_ref,), components = _components([lifecycle.data_type], codec_of(lifecycle).schema_types)
     return {
         "$schema": _DRAFT,
         "$id": f"urn:trajectory:{lifecycle.name}:snapshot:{SCHEMA_VERSION}",
@@ -102,7 +110,7 @@ def event_schema(lifecycle: Lifecycle[Any]) -> dict[str, Any]:
     each with the payload of that event."""
     names = [lifecycle.creation.name, *lifecycle.events]
     payloads = [lifecycle.creation.payload, *(e.payload for e in lifecycle.events.values())]
-    refs, components = _components(payloads)
+    refs, components = _components(payloads, codec_of(lifecycle).schema_types)
     states = sorted(lifecycle.states)
     variants = [
         {

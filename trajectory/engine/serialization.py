@@ -10,6 +10,14 @@ Documents are read strictly, as their JSON types say (see
 :mod:`trajectory.engine.conversion`): ``null`` is no text and ``"Ab"`` no list.
 Only :func:`parse_payload`, for text typed on a command line, reads values leniently.
 
+How a lifecycle's documents are written and read is its :class:`Codec`: the cattrs
+converter, the :class:`Migrations` and the JSON Schema types of its programme
+(``lifecycle.codec``, given by :func:`~trajectory.engine.loader.load_lifecycle` or
+the programme that loads it). A lifecycle built without one gets a codec of its own
+on first use: a converter of its own (:func:`~trajectory.engine.conversion.make_converter`)
+and :func:`standard_migrations`. Nothing is
+registered globally.
+
 >>> import json
 >>> from trajectory.engine.serialization import dump_event, SCHEMA_VERSION
 >>> SCHEMA_VERSION
@@ -25,23 +33,28 @@ import threading
 import types
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Annotated, Any, Final, TypeAlias, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Final, TypeAlias, Union, get_args, get_origin
 
 import attrs
-from cattrs.cols import is_any_set, is_sequence
 
-from trajectory.engine.conversion import MAX_DEPTH, converter, structure
+from trajectory.engine.conversion import MAX_DEPTH, base_converter, make_converter, structure
 from trajectory.engine.definition import Lifecycle, NoPayload
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.fields import describe, identifier, line, optional
 from trajectory.engine.history import Clock, Event
 from trajectory.engine.runtime import Trajectory
 
+if TYPE_CHECKING:
+    import cattrs
+
 __all__ = [
     "SCHEMA_VERSION",
+    "Codec",
     "Document",
     "Migration",
+    "Migrations",
     "Snapshot",
+    "codec_of",
     "dump_event",
     "dump_snapshot",
     "load_event",
@@ -50,6 +63,7 @@ __all__ = [
     "load_trajectory",
     "parse_payload",
     "register_migration",
+    "standard_migrations",
     "upgrade_document",
 ]
 
@@ -61,24 +75,172 @@ Document: TypeAlias = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 _KINDS: Final = ("event", "snapshot")
-_migrations: dict[tuple[str, str, int], Migration] = {}
-_lock = threading.Lock()
+#: The lifecycle name a migration registered for every lifecycle is kept under.
+EVERY_LIFECYCLE: Final = "*"
 
 
-def register_migration(lifecycle: str, kind: str, from_version: int, migration: Migration) -> None:
-    """Register how a ``kind`` document of ``lifecycle`` goes from ``from_version``
-    to ``from_version + 1``. Use ``"*"`` as lifecycle for every lifecycle."""
+def _check_step(kind: object, from_version: object) -> None:
     if kind not in _KINDS:
         raise InvalidData("kind", f"expected one of {', '.join(_KINDS)}, got {describe(kind)}")
-    if not 1 <= from_version < SCHEMA_VERSION:
+    if (
+        isinstance(from_version, bool)
+        or not isinstance(from_version, int)
+        or not 1 <= from_version < SCHEMA_VERSION
+    ):
         raise InvalidData(
             "from_version", f"expected 1 to {SCHEMA_VERSION - 1}, got {describe(from_version)}"
         )
-    with _lock:
-        _migrations[(lifecycle, kind, from_version)] = migration
 
 
-def _migrate(document: Mapping[str, Any], kind: str, lifecycle: str) -> Document:
+class Migrations:
+    """How documents of older versions are brought up to date: a programme's own
+    registry of migrations (never a global one).
+
+    A migration takes a ``kind`` document (``"event"`` or ``"snapshot"``) of one
+    lifecycle (or of every lifecycle, ``"*"``) from ``from_version`` to the next.
+
+    >>> migrations = standard_migrations()
+    >>> migrations.upgrade({"schema_version": 1, "from": None, "to": "open"}, "event")
+    {'schema_version': 2, 'from_state': None, 'to_state': 'open', 'actor': None, 'kind': 'event'}
+    """
+
+    def __init__(self) -> None:
+        self._steps: dict[tuple[str, str, int], Migration] = {}
+        self._lock = threading.Lock()
+
+    def register(
+        self,
+        kind: str,
+        from_version: int,
+        migration: Migration,
+        *,
+        lifecycle: str = EVERY_LIFECYCLE,
+    ) -> None:
+        """Register how a ``kind`` document of ``lifecycle`` (default: of every
+        lifecycle) goes from ``from_version`` to ``from_version + 1``."""
+        _check_step(kind, from_version)
+        if not isinstance(lifecycle, str) or not lifecycle:
+            raise InvalidData(
+                "lifecycle", f"expected a lifecycle's name, got {describe(lifecycle)}"
+            )
+        if not callable(migration):
+            raise InvalidData("migration", f"expected a function, got {describe(migration)}")
+        with self._lock:
+            self._steps[(lifecycle, kind, from_version)] = migration
+
+    def find(self, lifecycle: str, kind: str, from_version: int) -> Migration | None:
+        """The migration of a ``kind`` document of ``lifecycle`` from ``from_version``:
+        the lifecycle's own first, else the one for every lifecycle."""
+        steps = self._steps
+        found = steps.get((lifecycle, kind, from_version))
+        return found if found is not None else steps.get((EVERY_LIFECYCLE, kind, from_version))
+
+    def copy(self) -> Migrations:
+        """A new registry with the same migrations."""
+        made = Migrations()
+        made._steps = dict(self._steps)
+        return made
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    def upgrade(
+        self, document: Mapping[str, Any], kind: str, lifecycle: str | None = None
+    ) -> Document:
+        """``document`` brought to :data:`SCHEMA_VERSION` by these migrations, step
+        by step; ``lifecycle`` defaults to the one the document names."""
+        if kind not in _KINDS:
+            raise InvalidData("kind", f"expected one of {', '.join(_KINDS)}, got {describe(kind)}")
+        if lifecycle is None:
+            named = document.get("lifecycle") if isinstance(document, Mapping) else None
+            lifecycle = named if isinstance(named, str) and named else EVERY_LIFECYCLE
+        return _migrate(document, kind, lifecycle, self)
+
+    def __repr__(self) -> str:
+        return f"<Migrations: {len(self._steps)}>"
+
+
+def _event_v1_to_v2(document: Document) -> Document:
+    """Version 1 events (the pre-release format) named their states ``from`` and
+    ``to`` and had no ``actor`` and no ``kind``."""
+    migrated = dict(document)
+    migrated["from_state"] = migrated.pop("from", None)
+    migrated["to_state"] = migrated.pop("to", None)
+    migrated.setdefault("actor", None)
+    migrated["kind"] = "event"
+    return migrated
+
+
+def standard_migrations() -> Migrations:
+    """A new registry with the migrations of the engine's own document form (the
+    event's fields from version 1), for every lifecycle; a programme adds those of
+    its data."""
+    made = Migrations()
+    made.register("event", 1, _event_v1_to_v2)
+    return made
+
+
+@attrs.define(eq=False)
+class Codec:
+    """How a lifecycle's documents are written and read: the cattrs ``converter``
+    (payloads and data to and from JSON), the ``migrations`` of older documents,
+    and ``schema_types``, the JSON Schema of the types whose JSON form is not their
+    attrs form (by class name; see :mod:`trajectory.engine.schema`).
+
+    ``Codec()`` is the engine's standard: a new converter from
+    :func:`~trajectory.engine.conversion.make_converter` and
+    :func:`standard_migrations`.
+    """
+
+    converter: cattrs.Converter = attrs.field(factory=make_converter)
+    migrations: Migrations = attrs.field(factory=standard_migrations)
+    schema_types: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+
+    def register_schema_type(self, cls: type, schema: Mapping[str, Any]) -> None:
+        """Describe how ``cls`` appears in JSON when that differs from its fields."""
+        if not isinstance(cls, type):
+            raise InvalidData("cls", f"expected a class, got {describe(cls)}")
+        if not isinstance(schema, Mapping):
+            raise InvalidData("schema", f"expected a JSON Schema object, got {describe(schema)}")
+        self.schema_types[cls.__name__] = dict(schema)
+
+
+_codec_lock = threading.Lock()
+
+
+def codec_of(lifecycle: Lifecycle[Any]) -> Codec:
+    """The :class:`Codec` of ``lifecycle``; one built without a codec gets the
+    standard one (its own) on first use."""
+    found: Codec | None = lifecycle.codec
+    if found is not None:
+        return found
+    with _codec_lock:
+        if lifecycle.codec is None:
+            lifecycle.codec = Codec()
+        made: Codec = lifecycle.codec
+    return made
+
+
+def register_migration(
+    lifecycle: Lifecycle[Any], kind: str, from_version: int, migration: Migration
+) -> None:
+    """Register how a ``kind`` document of ``lifecycle`` goes from ``from_version``
+    to ``from_version + 1``, in the migrations of the lifecycle's codec (which its
+    programme shares). For a migration of every lifecycle of a programme, use
+    ``programme.migrations.register(kind, from_version, migration)``."""
+    _check_step(kind, from_version)
+    if not isinstance(lifecycle, Lifecycle):
+        raise InvalidData(
+            "lifecycle",
+            f"expected the Lifecycle whose documents migrate, got {describe(lifecycle)}; "
+            "register a migration of every lifecycle on its programme's migrations",
+        )
+    codec_of(lifecycle).migrations.register(kind, from_version, migration, lifecycle=lifecycle.name)
+
+
+def _migrate(
+    document: Mapping[str, Any], kind: str, lifecycle: str, migrations: Migrations
+) -> Document:
     if not isinstance(document, Mapping):
         raise InvalidData("$", f"expected a JSON object, got {type(document).__name__}")
     version = document.get("schema_version")
@@ -95,7 +257,7 @@ def _migrate(document: Mapping[str, Any], kind: str, lifecycle: str) -> Document
     migrated = dict(document)
     while migrated["schema_version"] < SCHEMA_VERSION:
         step = migrated["schema_version"]
-        migration = _migrations.get((lifecycle, kind, step)) or _migrations.get(("*", kind, step))
+        migration = migrations.find(lifecycle, kind, step)
         if migration is None:
             raise InvalidData(
                 "$.schema_version", f"no migration for {kind} documents from version {step}"
@@ -105,13 +267,15 @@ def _migrate(document: Mapping[str, Any], kind: str, lifecycle: str) -> Document
     return migrated
 
 
-def upgrade_document(document: Mapping[str, Any], kind: str) -> Document:
+def upgrade_document(
+    document: Mapping[str, Any], kind: str, *, migrations: Migrations | None = None
+) -> Document:
     """``document`` (an ``"event"`` or a ``"snapshot"``) brought to the current schema
-    version by the registered migrations, without reading it further."""
-    if kind not in _KINDS:
-        raise InvalidData("kind", f"expected one of {', '.join(_KINDS)}, got {describe(kind)}")
-    lifecycle = document.get("lifecycle", "*") if isinstance(document, Mapping) else "*"
-    return _migrate(document, kind, str(lifecycle))
+    version by ``migrations`` (default: :func:`standard_migrations`; pass the
+    programme's, ``lifecycle.codec.migrations``, for its own), without reading it
+    further."""
+    chosen = standard_migrations() if migrations is None else migrations
+    return chosen.upgrade(document, kind)
 
 
 # -- events ------------------------------------------------------------------------
@@ -125,7 +289,11 @@ def _payload_type(lifecycle: Lifecycle[Any], name: str) -> type:
 
 def dump_event(event: Event, lifecycle: Lifecycle[Any]) -> Document:
     """An event as a JSON-ready dict."""
-    payload = {} if isinstance(event.payload, NoPayload) else converter.unstructure(event.payload)
+    payload = (
+        {}
+        if isinstance(event.payload, NoPayload)
+        else codec_of(lifecycle).converter.unstructure(event.payload)
+    )
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "event",
@@ -151,7 +319,9 @@ def load_payload(document: Mapping[str, Any], lifecycle: Lifecycle[Any], event: 
     if not isinstance(document, Mapping):
         raise InvalidData("$", f"expected a JSON object, got {type(document).__name__}")
     _check_field_names(document, payload_type, event)
-    return structure(dict(document), payload_type, path="$")
+    return structure(
+        dict(document), payload_type, path="$", converter=codec_of(lifecycle).converter
+    )
 
 
 def parse_payload(fields: Mapping[str, str], lifecycle: Lifecycle[Any], event: str) -> Any:
@@ -163,9 +333,9 @@ def parse_payload(fields: Mapping[str, str], lifecycle: Lifecycle[Any], event: s
     field, is a list of that one text (``members=Anna``). Then the document is read as
     :func:`load_payload` reads it.
 
-    >>> from trajectory.ontwikkelkracht import LIFECYCLE
+    >>> from trajectory.ontwikkelkracht import programme
     >>> parse_payload({"participant": "Anna", "date": "2024-10-01", "hours": "7.5"},
-    ...               LIFECYCLE, "log_hours")
+    ...               programme().leertraject, "log_hours")
     LogHours(participant='Anna', date=datetime.date(2024, 10, 1), hours=Decimal('7.5'))
     """
     payload_type = _payload_type(lifecycle, event)
@@ -183,7 +353,7 @@ def parse_payload(fields: Mapping[str, str], lifecycle: Lifecycle[Any], event: s
             continue
         read = _json_or_text(value, f"$.{name}")
         document[name] = [read] if name in lists and read is value else read
-    return structure(document, payload_type, path="$")
+    return structure(document, payload_type, path="$", converter=codec_of(lifecycle).converter)
 
 
 def _json_or_text(value: str, where: str) -> Any:
@@ -248,6 +418,8 @@ def _is_text(kind: Any) -> bool:
 
 
 def _is_list(kind: Any) -> bool:
+    from cattrs.cols import is_any_set, is_sequence
+
     alternatives = _alternatives(kind)
     return len(alternatives) == 1 and (is_sequence(alternatives[0]) or is_any_set(alternatives[0]))
 
@@ -258,8 +430,10 @@ _EVENT_FIELDS: Final = frozenset(
 
 
 def load_event(document: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> Event:
-    """An event from its JSON dict (migrated first if it is of an older version)."""
-    doc = _migrate(document, "event", lifecycle.name)
+    """An event from its JSON dict (migrated first if it is of an older version, by
+    the migrations of the lifecycle's codec)."""
+    codec = codec_of(lifecycle)
+    doc = _migrate(document, "event", lifecycle.name, codec.migrations)
     if doc.get("lifecycle", lifecycle.name) != lifecycle.name:
         raise InvalidData(
             "$.lifecycle", f"expected {lifecycle.name!r}, got {describe(doc.get('lifecycle'))}"
@@ -276,8 +450,10 @@ def load_event(document: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> Event:
         raise InvalidData("$.name", err.reason) from err
     raw = {key: doc[key] for key in _EVENT_FIELDS}
     raw["payload"] = doc["payload"]
-    fields = structure(raw, _EventDocument, path="$")
-    payload: Any = structure(doc["payload"], payload_type, path="$.payload")
+    fields = structure(raw, _EventDocument, path="$", converter=base_converter())
+    payload: Any = structure(
+        doc["payload"], payload_type, path="$.payload", converter=codec.converter
+    )
     return Event(
         fields.id,
         fields.trajectory_id,
@@ -303,13 +479,15 @@ def dump_snapshot(trajectory: Trajectory[Any]) -> Document:
         "id": trajectory.id,
         "state": trajectory.state,
         "version": trajectory.version,
-        "data": converter.unstructure(trajectory.data),
+        "data": codec_of(trajectory.lifecycle).converter.unstructure(trajectory.data),
     }
 
 
 def load_snapshot(document: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> Snapshot:
-    """A snapshot from its JSON dict (migrated first if it is of an older version)."""
-    doc = _migrate(document, "snapshot", lifecycle.name)
+    """A snapshot from its JSON dict (migrated first if it is of an older version, by
+    the migrations of the lifecycle's codec)."""
+    codec = codec_of(lifecycle)
+    doc = _migrate(document, "snapshot", lifecycle.name, codec.migrations)
     if doc.get("lifecycle", lifecycle.name) != lifecycle.name:
         raise InvalidData(
             "$.lifecycle", f"expected {lifecycle.name!r}, got {describe(doc.get('lifecycle'))}"
@@ -317,11 +495,14 @@ def load_snapshot(document: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> Sna
     if lifecycle.data_type is None:
         raise InvalidData("$.data", f"lifecycle {lifecycle.name!r} declares no data type")
     head = structure(
-        {key: doc.get(key) for key in ("id", "state", "version")}, _SnapshotHead, path="$"
+        {key: doc.get(key) for key in ("id", "state", "version")},
+        _SnapshotHead,
+        path="$",
+        converter=base_converter(),
     )
     if head.state not in lifecycle.states:
         raise InvalidData("$.state", f"unknown state {describe(head.state)}")
-    data = structure(doc.get("data"), lifecycle.data_type, path="$.data")
+    data = structure(doc.get("data"), lifecycle.data_type, path="$.data", converter=codec.converter)
     return Snapshot(head.id, head.state, head.version, data)
 
 

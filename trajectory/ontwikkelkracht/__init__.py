@@ -3,9 +3,16 @@
 From the orientation talk, through the subsidy application and grant, the intake,
 the study and guidance moments, to the closing talk, the implementation plan and
 the settlement; with the rules per school year and the catalog as data.
+
+One function builds the programme, :func:`programme` (the composition root, see
+:mod:`trajectory.ontwikkelkracht.bootstrap`); importing the package registers
+nothing and reads no data file. ``LIFECYCLE`` is the programme's leertraject, built
+on first use.
 """
 
-from trajectory.ontwikkelkracht import documents as _documents  # noqa: F401 - registers migrations
+import typing
+
+from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht, build_programme, programme
 from trajectory.ontwikkelkracht.catalog import Catalog, Offer, catalog, load_catalog
 from trajectory.ontwikkelkracht.development_models import (
     Aspect,
@@ -16,7 +23,7 @@ from trajectory.ontwikkelkracht.development_models import (
     load_development_models,
 )
 from trajectory.ontwikkelkracht.growth import AspectGrowth, GrowthReport, growth_report
-from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE, new_trajectory, replay
+from trajectory.ontwikkelkracht.lifecycle import new_trajectory, replay
 from trajectory.ontwikkelkracht.model import (
     ActivityPlan,
     ActivityPlanPart,
@@ -41,6 +48,7 @@ from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import (
     ApplicationWindow,
     Rules,
+    RulesBook,
     load_rules,
     register_rules,
     rules_for,
@@ -55,6 +63,27 @@ from trajectory.ontwikkelkracht.settlement import (
     unregister_settlement_policy,
 )
 from trajectory.ontwikkelkracht.violations import VIOLATIONS
+
+if typing.TYPE_CHECKING:
+    from trajectory.engine.definition import Lifecycle
+
+    #: The programme's leertraject (``programme().leertraject``), built on first use.
+    LIFECYCLE: Lifecycle[Leertraject]
+
+#: The names given on first use, by :func:`__getattr__`.
+_LAZY_NAMES = frozenset({"LIFECYCLE"})
+
+
+def __getattr__(name: str) -> typing.Any:
+    """``LIFECYCLE``: the programme's leertraject, built on first use."""
+    if name == "LIFECYCLE":
+        return programme().leertraject
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY_NAMES})
+
 
 __all__ = [
     "LIFECYCLE",
@@ -77,10 +106,12 @@ __all__ = [
     "HoursEntry",
     "Leertraject",
     "Offer",
+    "Ontwikkelkracht",
     "Orientation",
     "Participant",
     "Role",
     "Rules",
+    "RulesBook",
     "School",
     "SchoolYear",
     "Sector",
@@ -91,6 +122,7 @@ __all__ = [
     "StudyMomentForm",
     "Talk",
     "TalkKind",
+    "build_programme",
     "catalog",
     "development_model",
     "development_models",
@@ -100,6 +132,7 @@ __all__ = [
     "load_rules",
     "new_trajectory",
     "pro_rata",
+    "programme",
     "register_rules",
     "register_settlement_policy",
     "replay",

@@ -1,4 +1,5 @@
-"""The catalog of offered learning trajectories, as data.
+"""The catalog of offered learning trajectories, as data, read on first use through
+the programme (``programme().catalog``).
 
 >>> offer = catalog().get("leven-lang-lezen")
 >>> offer.expert_school, offer.place
@@ -7,11 +8,9 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -29,7 +28,10 @@ from trajectory.engine.fields import (
 )
 from trajectory.ontwikkelkracht.school import SchoolYear
 
-__all__ = ["Catalog", "Offer", "catalog", "load_catalog"]
+if TYPE_CHECKING:
+    import cattrs
+
+__all__ = ["Catalog", "Offer", "catalog", "load_catalog", "shipped_catalog"]
 
 
 def _school_years(value: object, field: attrs.Attribute[Any]) -> frozenset[SchoolYear]:
@@ -91,13 +93,27 @@ class Catalog:
         return len(self.offers)
 
 
-def load_catalog(source: str | Path) -> Catalog:
-    """Read a catalog file (a path, or TOML text) of the shipped form."""
-    return load_toml(source, Catalog)
+def load_catalog(source: str | Path, *, converter: cattrs.Converter | None = None) -> Catalog:
+    """Read a catalog file (a path, or TOML text) of the shipped form, with
+    ``converter`` (default: the programme's)."""
+    if converter is None:
+        from trajectory.ontwikkelkracht.bootstrap import programme
+
+        converter = programme().converter
+    return load_toml(source, Catalog, converter=converter)
 
 
-@functools.cache
-def catalog() -> Catalog:
-    """The catalog that ships with the package (read once, on first use)."""
+def shipped_catalog(converter: cattrs.Converter) -> Catalog:
+    """Read the catalog that ships with the package, with ``converter``."""
+    from importlib import resources
+
     resource = resources.files("trajectory.ontwikkelkracht.data") / "catalog.toml"
-    return load_catalog(resource.read_text(encoding="utf-8"))
+    return load_catalog(resource.read_text(encoding="utf-8"), converter=converter)
+
+
+def catalog() -> Catalog:
+    """The catalog that ships with the package, the programme's (``programme().catalog``,
+    read once, on first use)."""
+    from trajectory.ontwikkelkracht.bootstrap import programme
+
+    return programme().catalog

@@ -18,16 +18,17 @@ Bepaalt geen interventies voor personeel
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from trajectory.engine.conversion import load_toml
 from trajectory.engine.errors import InvalidData
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "Aspect",
@@ -36,6 +37,7 @@ __all__ = [
     "development_model",
     "development_models",
     "load_development_models",
+    "shipped_development_models",
 ]
 
 
@@ -214,20 +216,36 @@ class _Models:
             raise InvalidData("models", f"model ids listed twice: {', '.join(twice)}")
 
 
-def load_development_models(source: str | Path) -> tuple[DevelopmentModel, ...]:
-    """Read development models from a file (a path, or TOML text) of the shipped form.
+def load_development_models(
+    source: str | Path, *, converter: cattrs.Converter | None = None
+) -> tuple[DevelopmentModel, ...]:
+    """Read development models from a file (a path, or TOML text) of the shipped form,
+    with ``converter`` (default: the programme's).
 
     Bad data raises :class:`~trajectory.InvalidData` with the path where it is wrong,
     such as ``$.models[0].aspects[2].descriptors``.
     """
-    return load_toml(source, _Models).models
+    if converter is None:
+        from trajectory.ontwikkelkracht.bootstrap import programme
+
+        converter = programme().converter
+    return load_toml(source, _Models, converter=converter).models
 
 
-@functools.cache
-def development_models() -> tuple[DevelopmentModel, ...]:
-    """The development models that ship with the package (read once, on first use)."""
+def shipped_development_models(converter: cattrs.Converter) -> tuple[DevelopmentModel, ...]:
+    """Read the development models that ship with the package, with ``converter``."""
+    from importlib import resources
+
     resource = resources.files("trajectory.ontwikkelkracht.data") / "development_models.toml"
-    return load_development_models(resource.read_text(encoding="utf-8"))
+    return load_development_models(resource.read_text(encoding="utf-8"), converter=converter)
+
+
+def development_models() -> tuple[DevelopmentModel, ...]:
+    """The development models that ship with the package, the programme's
+    (``programme().development_models``, read once, on first use)."""
+    from trajectory.ontwikkelkracht.bootstrap import programme
+
+    return programme().development_models
 
 
 def development_model(model_id: str) -> DevelopmentModel:

@@ -6,32 +6,31 @@ write_schemas()"`` after changing a payload or the data (a test fails until they
 in step).
 
 Version 1 documents (the pre-release format) named the states of an event ``from``
-and ``to``, had no ``actor`` and no ``kind``, and called a participant's planned
-hours ``hours``; the migrations below bring them to version 2.
+and ``to``, had no ``actor`` and no ``kind`` (the engine's standard migration,
+:func:`~trajectory.engine.serialization.standard_migrations`, brings those up), and
+called a participant's planned hours ``hours``: the snapshot migration below. The
+programme adds it, and the school year's JSON Schema, to its codec when it is built
+(:func:`add_to`); importing this module registers nothing.
 """
 
 from __future__ import annotations
 
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-from trajectory.engine.schema import event_schema, register_schema_type, snapshot_schema, to_json
-from trajectory.engine.serialization import Document, register_migration
-from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
+from trajectory.engine.schema import event_schema, snapshot_schema, to_json
+from trajectory.engine.serialization import Codec, Document
 from trajectory.ontwikkelkracht.school import SchoolYear
 
-__all__ = ["SCHEMA_FILES", "schema_texts", "shipped_schema", "write_schemas"]
+__all__ = ["SCHEMA_FILES", "add_to", "schema_texts", "shipped_schema", "write_schemas"]
 
-register_schema_type(
-    SchoolYear,
-    {
-        "description": "A Dutch school year, 1 August – 31 July.",
-        "type": "string",
-        "pattern": r"^\d{4}-\d{4}$",
-    },
-)
+#: How a school year appears in the JSON documents.
+SCHOOL_YEAR_SCHEMA: Final = {
+    "description": "A Dutch school year, 1 August – 31 July.",
+    "type": "string",
+    "pattern": r"^\d{4}-\d{4}$",
+}
 
 #: The shipped schema files and what makes them.
 SCHEMA_FILES: Final = {
@@ -41,22 +40,18 @@ SCHEMA_FILES: Final = {
 
 
 def schema_texts() -> dict[str, str]:
-    """The text each shipped schema file should have."""
-    return {name: to_json(make(LIFECYCLE)) for name, make in SCHEMA_FILES.items()}
+    """The text each shipped schema file should have (the programme's leertraject)."""
+    from trajectory.ontwikkelkracht.bootstrap import programme
+
+    leertraject = programme().leertraject
+    return {name: to_json(make(leertraject)) for name, make in SCHEMA_FILES.items()}
 
 
 def shipped_schema(name: str) -> str:
     """The text of a shipped schema file."""
+    from importlib import resources
+
     return (resources.files("trajectory.ontwikkelkracht.schemas") / name).read_text("utf-8")
-
-
-def _event_v1_to_v2(document: Document) -> Document:
-    migrated = dict(document)
-    migrated["from_state"] = migrated.pop("from", None)
-    migrated["to_state"] = migrated.pop("to", None)
-    migrated.setdefault("actor", None)
-    migrated["kind"] = "event"
-    return migrated
 
 
 def _snapshot_v1_to_v2(document: Document) -> Document:
@@ -75,8 +70,12 @@ def _snapshot_v1_to_v2(document: Document) -> Document:
     return migrated
 
 
-register_migration("*", "event", 1, _event_v1_to_v2)
-register_migration(LIFECYCLE.name, "snapshot", 1, _snapshot_v1_to_v2)
+def add_to(codec: Codec, lifecycle: str) -> None:
+    """Add the leertraject's document parts to ``codec``: the migration of its
+    snapshots from version 1 (for the lifecycle named ``lifecycle``) and the JSON
+    Schema of a school year."""
+    codec.migrations.register("snapshot", 1, _snapshot_v1_to_v2, lifecycle=lifecycle)
+    codec.register_schema_type(SchoolYear, SCHOOL_YEAR_SCHEMA)
 
 
 def write_schemas() -> None:

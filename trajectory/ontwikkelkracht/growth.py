@@ -4,18 +4,19 @@ closing talk, on a School aan Zet development model.
 The growth of an aspect is the closing level minus the baseline level; it is negative
 when a school scores itself lower at the end (a sharper view is a result too). The
 report is data (attrs; :meth:`GrowthReport.to_dict` gives JSON-ready data through the
-library's converter) and readable text in Dutch or English
+programme's converter) and readable text in Dutch or English
 (:meth:`GrowthReport.to_text`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Final
 
 import attrs
 
-from trajectory.engine.conversion import converter, structure
+from trajectory.engine.conversion import structure
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.runtime import Trajectory
 from trajectory.engine.violations import LANGUAGES
@@ -127,14 +128,18 @@ class GrowthReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (dates as ISO strings)."""
-        data: dict[str, Any] = converter.unstructure(self)
+        from trajectory.ontwikkelkracht.bootstrap import programme
+
+        data: dict[str, Any] = programme().converter.unstructure(self)
         return data
 
     @classmethod
     def from_dict(cls, data: Any) -> GrowthReport:
         """A report read back from :meth:`to_dict` data; bad data raises
         :class:`~trajectory.InvalidData` with the path where it is wrong."""
-        return structure(data, cls)
+        from trajectory.ontwikkelkracht.bootstrap import programme
+
+        return structure(data, cls, converter=programme().converter)
 
     def to_text(self, lang: str = "nl", *, descriptors: bool = True) -> str:
         """The report as readable text in ``lang`` (``nl`` or ``en``): per aspect the
@@ -183,7 +188,7 @@ class GrowthReport:
         return "\n".join(lines) + "\n"
 
 
-def _last(scans: tuple[SelfScan, ...], moment: str, model: str | None) -> SelfScan | None:
+def _last(scans: Sequence[SelfScan], moment: str, model: str | None) -> SelfScan | None:
     for scan in reversed(scans):
         if scan.moment == moment and (model is None or scan.model == model):
             return scan

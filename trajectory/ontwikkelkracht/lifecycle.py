@@ -2,31 +2,47 @@
 
 The definition is data, ``data/leertraject.toml``: its states, events, transitions,
 and the counted study and guidance moments. The code it names (guards, effects,
-payload classes, the limits read from the rules) is registered in :data:`REGISTRY`.
+payload classes, the limits read from the rules) is registered in the registry
+:func:`leertraject_registry` builds. Neither is built at import: the programme
+(:func:`~trajectory.ontwikkelkracht.programme`) reads the file on first use, and
+``LIFECYCLE`` and ``REGISTRY`` here are its leertraject and registry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib import resources
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData, wrong_type
 from trajectory.engine.history import Clock, Event
-from trajectory.engine.loader import load_lifecycle
 from trajectory.engine.registry import Registry
 from trajectory.engine.runtime import Trajectory
-from trajectory.ontwikkelkracht import effects
-from trajectory.ontwikkelkracht import guards as g
-from trajectory.ontwikkelkracht import payloads as p
-from trajectory.ontwikkelkracht.catalog import Catalog, Offer, catalog
+from trajectory.engine.serialization import Codec
+from trajectory.ontwikkelkracht.catalog import Catalog, Offer
 from trajectory.ontwikkelkracht.record import Leertraject
-from trajectory.ontwikkelkracht.rules import Rules, check_rules, rules_for
+from trajectory.ontwikkelkracht.rules import Rules, check_rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
 from trajectory.ontwikkelkracht.violations import VIOLATIONS
 
-__all__ = ["LIFECYCLE", "REGISTRY", "new_trajectory", "replay"]
+if TYPE_CHECKING:
+    #: The programme's leertraject (``programme().leertraject``), built on first use.
+    LIFECYCLE: Lifecycle[Leertraject]
+    #: The programme's registry (``programme().registry``), built on first use.
+    REGISTRY: Registry
+
+__all__ = [
+    "DEFINITION_FILE",
+    "LIFECYCLE",
+    "REGISTRY",
+    "leertraject_registry",
+    "load_leertraject",
+    "new_trajectory",
+    "replay",
+]
+
+#: The leertraject's definition file, in ``trajectory.ontwikkelkracht.data``.
+DEFINITION_FILE: Final = "leertraject.toml"
 
 BEFORE_GRANT: Final = (
     "orientation_requested",
@@ -56,7 +72,15 @@ class _Describe:
 _describe: Final = _Describe()
 
 
-def _registry() -> Registry:
+def leertraject_registry() -> Registry:
+    """A new registry of the code the leertraject's definition file names: guards,
+    effects, payloads, limits, the creation, the data type, what a store indexes, the
+    violation types."""
+    # The code is imported here, when the programme is built, not with the package.
+    from trajectory.ontwikkelkracht import effects
+    from trajectory.ontwikkelkracht import guards as g
+    from trajectory.ontwikkelkracht import payloads as p
+
     registry = Registry()
     for guard in (
         g.orientation_report,
@@ -139,17 +163,29 @@ def _registry() -> Registry:
     return registry
 
 
-#: The code the leertraject's definition file names: guards, effects, payloads, limits.
-REGISTRY: Final = _registry()
+def load_leertraject(registry: Registry, codec: Codec) -> Lifecycle[Leertraject]:
+    """The Ontwikkelkracht expert-school learning trajectory (leertraject), built from
+    ``trajectory/ontwikkelkracht/data/leertraject.toml`` with ``registry`` (see
+    :func:`leertraject_registry`) and the programme's ``codec``."""
+    from importlib import resources
 
-#: The Ontwikkelkracht expert-school learning trajectory (leertraject), built from
-#: ``trajectory/ontwikkelkracht/data/leertraject.toml``.
-LIFECYCLE: Final[Lifecycle[Leertraject]] = load_lifecycle(
-    (resources.files("trajectory.ontwikkelkracht.data") / "leertraject.toml").read_text(
+    from trajectory.engine.loader import load_lifecycle
+
+    text = (resources.files("trajectory.ontwikkelkracht.data") / DEFINITION_FILE).read_text(
         encoding="utf-8"
-    ),
-    REGISTRY,
-)
+    )
+    return load_lifecycle(text, registry, codec=codec)
+
+
+def __getattr__(name: str) -> Any:
+    """``LIFECYCLE`` and ``REGISTRY``: the programme's leertraject and registry, built
+    on first use (importing this module reads no file)."""
+    if name in ("LIFECYCLE", "REGISTRY"):
+        from trajectory.ontwikkelkracht.bootstrap import programme
+
+        built = programme()
+        return built.leertraject if name == "LIFECYCLE" else built.registry
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def new_trajectory(
@@ -166,23 +202,27 @@ def new_trajectory(
     """Start a leertraject: the school asked the expert school for an orientation talk.
 
     ``offer`` is an offer id from the catalog (or an :class:`Offer`); ``rules``
-    default to :func:`rules_for` the school year; ``offers`` to the shipped catalog;
+    default to the programme's rules for the school year
+    (:func:`~trajectory.ontwikkelkracht.rules_for`); ``offers`` to its catalog;
     ``clock`` to the system clock in UTC. An argument of the wrong type raises
     :class:`InvalidData` naming it.
     """
+    from trajectory.ontwikkelkracht.bootstrap import programme
+
+    built = programme()
     if not isinstance(school, School):
         raise wrong_type("school", "a School", school)
     if offers is not None and not isinstance(offers, Catalog):
         raise wrong_type("offers", "a Catalog", offers)
     year = SchoolYear.parse(school_year)
     if isinstance(offer, str):
-        chosen = (catalog() if offers is None else offers).get(offer)
+        chosen = (built.catalog if offers is None else offers).get(offer)
     elif isinstance(offer, Offer):
         chosen = offer
     else:
         raise wrong_type("offer", "an offer id or an Offer", offer)
     if rules is None:
-        year_rules = rules_for(year)
+        year_rules = built.rules_for(year)
     elif isinstance(rules, Rules):
         check_rules(rules)
         year_rules = rules
@@ -192,8 +232,10 @@ def new_trajectory(
         raise InvalidData(
             "rules", f"the rules are for {year_rules.school_year}, the trajectory for {year}"
         )
-    payload = p.Created(school, chosen, year, year_rules)
-    return LIFECYCLE.create(payload, clock=clock, id=id, actor=actor)
+    from trajectory.ontwikkelkracht.payloads import Created
+
+    payload = Created(school, chosen, year, year_rules)
+    return built.leertraject.create(payload, clock=clock, id=id, actor=actor)
 
 
 def replay(events: Iterable[Event], *, clock: Clock | None = None) -> Trajectory[Leertraject]:
@@ -204,4 +246,6 @@ def replay(events: Iterable[Event], *, clock: Clock | None = None) -> Trajectory
     leaving another state than the one before reached …) raise :class:`InvalidData`
     naming the first that does not (``events[3].timestamp``).
     """
-    return LIFECYCLE.replay(events, clock=clock)
+    from trajectory.ontwikkelkracht.bootstrap import programme
+
+    return programme().leertraject.replay(events, clock=clock)

@@ -1,8 +1,11 @@
 """Rules per school year (subsidieregeling), as data.
 
-One TOML file per school year ships in ``trajectory/ontwikkelkracht/data/rules/``.
-Users add or override a year without code: :func:`load_rules` reads a file of
-the same form and :func:`register_rules` makes :func:`rules_for` return it.
+One TOML file per school year ships in ``trajectory/ontwikkelkracht/data/rules/``;
+each is read on first use. The programme's :class:`RulesBook`
+(``programme().rules``) holds them. Users add or override a year without code:
+:func:`load_rules` reads a file of the same form and :func:`register_rules` makes
+:func:`rules_for` return it (both through the programme, see
+:func:`~trajectory.ontwikkelkracht.programme`).
 
 >>> rules = rules_for("2024-2025")
 >>> rules.subsidy_amount, rules.minimum_participants, rules.minimum_hours
@@ -20,13 +23,12 @@ import datetime as dt
 import threading
 from collections.abc import Iterable
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from trajectory.engine.conversion import converter, load_toml
+from trajectory.engine.conversion import load_toml
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.fields import (
     Identifier,
@@ -44,25 +46,19 @@ from trajectory.engine.fields import (
 from trajectory.ontwikkelkracht.model import TalkKind
 from trajectory.ontwikkelkracht.school import SchoolYear, Sector
 
+if TYPE_CHECKING:
+    import cattrs
+
 __all__ = [
     "ApplicationWindow",
     "Rules",
+    "RulesBook",
     "load_rules",
     "register_rules",
     "rules_for",
     "shipped_school_years",
+    "unregister_rules",
 ]
-
-
-def _structure_school_year(value: Any, _: type) -> SchoolYear:
-    try:
-        return SchoolYear.parse(value)
-    except InvalidData as err:  # the path is the caller's: report the reason only
-        raise ValueError(err.reason) from None
-
-
-converter.register_structure_hook(SchoolYear, _structure_school_year)
-converter.register_unstructure_hook(SchoolYear, str)
 
 _RULES_PACKAGE: Final = "trajectory.ontwikkelkracht.data.rules"
 
@@ -235,11 +231,10 @@ def load_rules(source: str | Path) -> Rules:
 
     The result is not registered: pass it to :func:`register_rules` so that
     :func:`rules_for` and :func:`~trajectory.new_trajectory` use it. The settlement
-    policy it names must be registered first.
+    policy it names must be registered first. Read with the programme's converter
+    (``programme().rules.load(source)``).
     """
-    rules = load_toml(source, Rules)
-    check_rules(rules)
-    return rules
+    return _book().load(source)
 
 
 def check_rules(rules: Rules) -> None:
@@ -254,13 +249,10 @@ def check_rules(rules: Rules) -> None:
         raise InvalidData("$.settlement_policy", err.reason) from err
 
 
-_lock = threading.Lock()
-_registered: dict[SchoolYear, Rules] = {}
-_shipped: dict[SchoolYear, Rules] = {}
-
-
 def shipped_school_years() -> tuple[SchoolYear, ...]:
     """The school years whose rules ship with the package."""
+    from importlib import resources
+
     names = (
         entry.name.removesuffix(".toml")
         for entry in resources.files(_RULES_PACKAGE).iterdir()
@@ -269,54 +261,104 @@ def shipped_school_years() -> tuple[SchoolYear, ...]:
     return tuple(sorted(SchoolYear.parse(name) for name in names))
 
 
+class RulesBook:
+    """The rules per school year of a programme: a registered override first, else
+    the shipped file of the year, read on first use (with ``converter``, the
+    programme's) and kept."""
+
+    def __init__(self, converter: cattrs.Converter) -> None:
+        self.converter = converter
+        self._lock = threading.Lock()
+        self._registered: dict[SchoolYear, Rules] = {}
+        self._shipped: dict[SchoolYear, Rules] = {}
+
+    def load(self, source: str | Path) -> Rules:
+        """Read a rules file (a path, or TOML text), validated, without registering it
+        (see :func:`load_rules`)."""
+        rules = load_toml(source, Rules, converter=self.converter)
+        check_rules(rules)
+        return rules
+
+    def rules_for(self, school_year: str | SchoolYear) -> Rules:
+        """The rules of ``school_year``: a registered file first, else the shipped one.
+
+        Raises :class:`~trajectory.InvalidData` for a year without rules.
+        """
+        year = SchoolYear.parse(school_year)
+        found = self._registered.get(year) or self._shipped.get(year)  # no lock to read
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._registered.get(year) or self._shipped.get(year)
+            if found is not None:
+                return found
+            from importlib import resources
+
+            resource = resources.files(_RULES_PACKAGE) / f"{year}.toml"
+            if not resource.is_file():
+                known = ", ".join(str(y) for y in (*self._registered, *shipped_school_years()))
+                raise InvalidData(
+                    "school_year",
+                    f"no rules for school year {year}; known: {known}. "
+                    "Load a rules file with load_rules() and register_rules().",
+                )
+            loaded = self.load(resource.read_text(encoding="utf-8"))
+            if loaded.school_year != year:
+                raise InvalidData(
+                    "school_year", f"{year}.toml holds the rules of {loaded.school_year}"
+                )
+            self._shipped[year] = loaded
+            return loaded
+
+    def register(self, rules: Rules | Iterable[Rules]) -> None:
+        """Make :meth:`rules_for` return ``rules`` for their school year (overriding)."""
+        candidate: object = rules
+        if isinstance(candidate, Rules):
+            batch = [candidate]
+        elif isinstance(candidate, list | tuple | set | frozenset):
+            batch = list(candidate)
+        else:
+            raise InvalidData("rules", f"expected Rules or a list of them, got {describe(rules)}")
+        for item in batch:
+            if not isinstance(item, Rules):
+                raise InvalidData("rules", f"expected Rules, got {describe(item)}")
+        for item in batch:
+            check_rules(item)
+        with self._lock:
+            for item in batch:
+                self._registered[item.school_year] = item
+
+    def unregister(self, school_year: str | SchoolYear) -> None:
+        """Forget a registered override; the shipped rules apply again."""
+        year = SchoolYear.parse(school_year)
+        with self._lock:
+            self._registered.pop(year, None)
+
+    def __repr__(self) -> str:
+        return f"<RulesBook: {len(self._registered)} registered, {len(self._shipped)} read>"
+
+
+def _book() -> RulesBook:
+    from trajectory.ontwikkelkracht.bootstrap import programme
+
+    return programme().rules
+
+
 def rules_for(school_year: str | SchoolYear) -> Rules:
-    """The rules of ``school_year``: a registered file first, else the shipped one.
+    """The rules of ``school_year`` in the programme's rules book: a registered file
+    first, else the shipped one (``programme().rules_for(school_year)``).
 
     Raises :class:`~trajectory.InvalidData` for a year without rules.
     """
-    year = SchoolYear.parse(school_year)
-    found = _registered.get(year) or _shipped.get(year)  # a dict read needs no lock
-    if found is not None:
-        return found
-    with _lock:
-        found = _registered.get(year) or _shipped.get(year)
-        if found is not None:
-            return found
-        resource = resources.files(_RULES_PACKAGE) / f"{year}.toml"
-        if not resource.is_file():
-            known = ", ".join(str(y) for y in (*_registered, *shipped_school_years()))
-            raise InvalidData(
-                "school_year",
-                f"no rules for school year {year}; known: {known}. "
-                "Load a rules file with load_rules() and register_rules().",
-            )
-        loaded = load_rules(resource.read_text(encoding="utf-8"))
-        if loaded.school_year != year:
-            raise InvalidData("school_year", f"{year}.toml holds the rules of {loaded.school_year}")
-        _shipped[year] = loaded
-        return loaded
+    return _book().rules_for(school_year)
 
 
 def register_rules(rules: Rules | Iterable[Rules]) -> None:
-    """Make :func:`rules_for` return ``rules`` for their school year (overriding)."""
-    candidate: object = rules
-    if isinstance(candidate, Rules):
-        batch = [candidate]
-    elif isinstance(candidate, list | tuple | set | frozenset):
-        batch = list(candidate)
-    else:
-        raise InvalidData("rules", f"expected Rules or a list of them, got {describe(rules)}")
-    for item in batch:
-        if not isinstance(item, Rules):
-            raise InvalidData("rules", f"expected Rules, got {describe(item)}")
-    for item in batch:
-        check_rules(item)
-    with _lock:
-        for item in batch:
-            _registered[item.school_year] = item
+    """Make :func:`rules_for` return ``rules`` for their school year (overriding), in
+    the programme's rules book (``programme().rules.register(rules)``)."""
+    _book().register(rules)
 
 
 def unregister_rules(school_year: str | SchoolYear) -> None:
     """Forget a registered override; the shipped rules apply again."""
-    with _lock:
-        _registered.pop(SchoolYear.parse(school_year), None)
+    _book().unregister(school_year)

@@ -11,8 +11,6 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import attrs
-from stdnum.exceptions import ValidationError
-from stdnum.nl import brin as stdnum_brin
 
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.fields import Line, check_line, choice, describe, line, non_blank
@@ -120,6 +118,10 @@ def _brin(value: object, field: attrs.Attribute[Any]) -> str:
             field.name, f"expected a BRIN such as '12AB' or '12AB00', got {describe(value)}"
         )
     check_line(value, field.name)
+    # python-stdnum is imported on first use: it imports networking modules.
+    from stdnum.exceptions import ValidationError
+    from stdnum.nl import brin as stdnum_brin
+
     try:
         return str(stdnum_brin.validate(value))
     except ValidationError as err:

@@ -1,0 +1,134 @@
+"""The composition root of the Ontwikkelkracht programme: one function builds it.
+
+:func:`programme` (built once, on first use) gives the :class:`Ontwikkelkracht`
+programme: the leertraject lifecycle, the registry of the code its definition names,
+the programme's own converter (the school year's hooks are registered on it, never
+on a shared one), its migrations and schema types, the rules book per school year,
+the catalog and the development models. The data files are read on first use:
+``leertraject.toml`` when the programme is built, a school year's rules when they are
+asked for, the catalog and the development models when first used.
+
+Stores, the simulator, the command line and a service receive it::
+
+    >>> from trajectory.ontwikkelkracht import programme
+    >>> built = programme()
+    >>> built
+    <Ontwikkelkracht 'ontwikkelkracht': ontwikkelkracht.leertraject>
+    >>> built.lifecycle("ontwikkelkracht.leertraject") is built.leertraject
+    True
+    >>> built.rules_for("2024-2025").minimum_participants
+    5
+    >>> built.catalog.get("leven-lang-lezen").place
+    'Beek en Donk'
+
+Importing the package builds none of it; :func:`build_programme` builds a new one
+(for a test that must not share the process's rules book).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import TYPE_CHECKING, Any
+
+from trajectory.engine.conversion import make_converter
+from trajectory.engine.definition import Lifecycle
+from trajectory.engine.errors import InvalidData
+from trajectory.engine.programme import Programme
+from trajectory.engine.registry import Registry
+from trajectory.engine.serialization import Codec, standard_migrations
+from trajectory.ontwikkelkracht import documents
+from trajectory.ontwikkelkracht.catalog import Catalog, shipped_catalog
+from trajectory.ontwikkelkracht.development_models import (
+    DevelopmentModel,
+    shipped_development_models,
+)
+from trajectory.ontwikkelkracht.lifecycle import leertraject_registry, load_leertraject
+from trajectory.ontwikkelkracht.record import Leertraject
+from trajectory.ontwikkelkracht.rules import Rules, RulesBook
+from trajectory.ontwikkelkracht.school import SchoolYear
+
+if TYPE_CHECKING:
+    import cattrs
+
+__all__ = ["Ontwikkelkracht", "build_converter", "build_programme", "programme"]
+
+#: The programme's name.
+NAME = "ontwikkelkracht"
+
+
+class Ontwikkelkracht(Programme):
+    """The Ontwikkelkracht programme: the leertraject with its rules per school year,
+    its catalog and the development models (read on first use)."""
+
+    def __init__(self, leertraject: Lifecycle[Leertraject], *, registry: Registry, codec: Codec):
+        super().__init__(NAME, [leertraject], registry=registry, codec=codec)
+        #: The leertraject lifecycle.
+        self.leertraject = leertraject
+        #: The rules per school year (shipped, read on first use, and registered).
+        self.rules = RulesBook(codec.converter)
+
+    def rules_for(self, school_year: str | SchoolYear) -> Rules:
+        """The rules of ``school_year``: a registered override first, else the shipped
+        file (see :class:`~trajectory.ontwikkelkracht.rules.RulesBook`)."""
+        return self.rules.rules_for(school_year)
+
+    @functools.cached_property
+    def catalog(self) -> Catalog:
+        """The catalog of offered trajectories that ships with the package."""
+        return shipped_catalog(self.converter)
+
+    @functools.cached_property
+    def development_models(self) -> tuple[DevelopmentModel, ...]:
+        """The development models that ship with the package."""
+        return shipped_development_models(self.converter)
+
+    def development_model(self, model_id: str) -> DevelopmentModel:
+        """The development model with ``model_id``, or :class:`~trajectory.InvalidData`."""
+        for model in self.development_models:
+            if model.id == model_id:
+                return model
+        known = ", ".join(model.id for model in self.development_models)
+        raise InvalidData("model", f"unknown development model {model_id!r}; known: {known}")
+
+
+def _structure_school_year(value: Any, _: type) -> SchoolYear:
+    try:
+        return SchoolYear.parse(value)
+    except InvalidData as err:  # the path is the caller's: report the reason only
+        raise ValueError(err.reason) from None
+
+
+def build_converter() -> cattrs.Converter:
+    """A new converter for the programme's data: the engine's strict base converter
+    with a school year read from and written as its text (``"2024-2025"``)."""
+    made = make_converter()
+    made.register_structure_hook(SchoolYear, _structure_school_year)
+    made.register_unstructure_hook(SchoolYear, str)
+    return made
+
+
+def build_programme() -> Ontwikkelkracht:
+    """A new Ontwikkelkracht programme: its converter, migrations and schema types,
+    its registry, and the leertraject read from its definition file."""
+    codec = Codec(converter=build_converter(), migrations=standard_migrations())
+    registry = leertraject_registry()
+    leertraject = load_leertraject(registry, codec)
+    documents.add_to(codec, leertraject.name)
+    return Ontwikkelkracht(leertraject, registry=registry, codec=codec)
+
+
+_building = threading.RLock()
+
+
+@functools.cache
+def programme() -> Ontwikkelkracht:
+    """The process's Ontwikkelkracht programme, built by :func:`build_programme` on
+    first use and kept (threads asking at once get the same one)."""
+    with _building:
+        return _the_programme()
+
+
+@functools.cache
+def _the_programme() -> Ontwikkelkracht:
+    return build_programme()
