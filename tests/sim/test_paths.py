@@ -53,3 +53,15 @@ def test_shortest_path_to_an_unknown_state_is_refused() -> None:
     with pytest.raises(InvalidData) as info:
         shortest_path(LIFECYCLE, "flying")
     assert "state" == info.value.field
+
+
+def test_the_simulator_re_exports_the_engines_paths() -> None:
+    """trajectory.sim.paths keeps working: its names are the engine's."""
+    from trajectory.engine import paths
+
+    assert (paths.Step, paths.shortest_path, paths.shortest_paths, paths.transitions) == (
+        Step,
+        shortest_path,
+        shortest_paths,
+        transitions,
+    )
