@@ -41,7 +41,7 @@ import immutables
 
 from trajectory.engine.errors import wrong_type
 
-__all__ = ["Entries", "appended", "evolver"]
+__all__ = ["Entries", "appended", "evolver", "slot_setter"]
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -140,9 +140,9 @@ class Entries(Sequence[T]):
         self, chunks: immutables.Map[int, tuple[T, ...]], tail: tuple[T, ...], size: int
     ) -> None:
         # Only while the sequence is being made: it is never changed afterwards.
-        object.__setattr__(self, "_chunks", chunks)
-        object.__setattr__(self, "_tail", tail)
-        object.__setattr__(self, "_size", size)
+        _set_chunks(self, chunks)
+        _set_tail(self, tail)
+        _set_size(self, size)
 
     def _grown(self, item: T) -> tuple[immutables.Map[int, tuple[T, ...]], tuple[T, ...], int]:
         """The parts of this sequence with ``item`` added at its end."""
@@ -218,6 +218,17 @@ class Entries(Sequence[T]):
 
     def __delattr__(self, name: str) -> NoReturn:
         raise AttributeError(f"{type(self).__name__} is immutable")
+
+
+def slot_setter(cls: type, name: str) -> Any:
+    """The setter of the slot ``name`` of ``cls``: how a class that refuses
+    ``setattr`` (as :class:`Entries`) fills its slots while an instance is made."""
+    return cls.__dict__[name].__set__
+
+
+_set_chunks: Final = slot_setter(Entries, "_chunks")
+_set_tail: Final = slot_setter(Entries, "_tail")
+_set_size: Final = slot_setter(Entries, "_size")
 
 
 def appended(items: Sequence[T], item: T) -> Entries[T]:

@@ -80,6 +80,9 @@ class Trajectory(Generic[D]):
     _saved: int = 0
     _generation: int = 0
     _counts: tuple[int, ...] = ()
+    # The read-only view of _events that guards and effects are given as
+    # Context.history; made on first use (creating a trajectory makes none).
+    _past: _Past | None = attrs.field(default=None, init=False)
 
     # -- construction -----------------------------------------------------------
 
@@ -236,11 +239,18 @@ class Trajectory(Generic[D]):
         """Apply ``event`` again: its effect only (the history was verified)."""
         state, target = self._state, event.to_state
         definition = self._lifecycle.event(event.name)
-        events = self._events
         context = Context(
-            event.timestamp, state, target, event.actor, _Past(events, len(events)), self._counts
+            event.timestamp, state, target, event.actor, self._history_view(), self._counts
         )
         self._commit(event, _effect(definition, self._data, event.payload, context, state))
+
+    def _history_view(self) -> _Past:
+        """The read-only view of the history (the events so far: before the commit,
+        those before the event being applied)."""
+        past = self._past
+        if past is None or past._events is not self._events:
+            past = self._past = _Past(self._events)
+        return past
 
     def _commit(self, event: Event, data: D) -> None:
         """Record ``event`` (accepted, or applied again) with ``data``, its effect's:
@@ -365,7 +375,7 @@ class Trajectory(Generic[D]):
         now, last = _now(self._clock), events[-1].timestamp
         if now < last:  # as in fire(): an event never happens before the last one
             now = last
-        context = Context(now, self._state, target, None, _Past(events, len(events)), self._counts)
+        context = Context(now, self._state, target, None, self._history_view(), self._counts)
         found = _violations(definition.guards, self._data, fields, context, event, self._state)
         return [] if found is None else found
 
@@ -426,7 +436,7 @@ class Trajectory(Generic[D]):
         if now < events[-1].timestamp:  # a history never goes back in time
             now = events[-1].timestamp
         context = _new_context(
-            Context, (now, state, target, actor, _Past(events, len(events)), self._counts)
+            Context, (now, state, target, actor, self._history_view(), self._counts)
         )
         violations = _violations(definition.guards, self._data, fields, context, event, state)
         if violations:
@@ -506,17 +516,17 @@ class Trajectory(Generic[D]):
 
 
 class _Past(Sequence[Event]):
-    """The first ``length`` events of a trajectory's history, read-only (what
-    :attr:`Context.history` holds): made in constant time, whatever the length."""
+    """A trajectory's history, read-only (what :attr:`Context.history` holds): a view
+    of the events recorded so far, which the trajectory appends to as it goes; made
+    once per trajectory, whatever the length."""
 
-    __slots__ = ("_events", "_length")
+    __slots__ = ("_events",)
 
-    def __init__(self, events: list[Event], length: int) -> None:
+    def __init__(self, events: list[Event]) -> None:
         self._events = events
-        self._length = length
 
     def __len__(self) -> int:
-        return self._length
+        return len(self._events)
 
     @overload
     def __getitem__(self, index: int) -> Event: ...
@@ -526,21 +536,14 @@ class _Past(Sequence[Event]):
 
     def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
         if isinstance(index, slice):
-            return tuple(self._events[: self._length][index])
-        position = index.__index__()
-        if position < 0:
-            position += self._length
-        if not 0 <= position < self._length:
-            raise IndexError("history index out of range")
-        return self._events[position]
+            return tuple(self._events[index])
+        return self._events[index.__index__()]
 
     def __iter__(self) -> Iterator[Event]:
-        events, length = self._events, self._length
-        return iter(events) if len(events) == length else iter(events[:length])
+        return iter(self._events)
 
     def __reversed__(self) -> Iterator[Event]:
-        events, length = self._events, self._length
-        return (events[index] for index in range(length - 1, -1, -1))
+        return reversed(self._events)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _Past | tuple | list):
@@ -550,7 +553,7 @@ class _Past(Sequence[Event]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"<history of {self._length} events>"
+        return f"<history of {len(self._events)} events>"
 
 
 def _name(function: object) -> str:

@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 import immutables
 
 from trajectory.engine.fields import Name, Text, name_key
-from trajectory.engine.records import Entries, evolver
+from trajectory.engine.records import Entries, evolver, slot_setter
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.model import (
     EMPTY_ACTIVITY_PLAN,
@@ -68,8 +68,9 @@ class Hours(Entries[HoursEntry]):
             key = (entry.participant, entry.date)
             by_day[key] = by_day.get(key, _ZERO) + entry.hours
             total += entry.hours
-        object.__setattr__(self, "_by_day", immutables.Map(by_day))
-        object.__setattr__(self, "_total", total)
+        days: immutables.Map[tuple[str, dt.date], Decimal] = immutables.Map(by_day)
+        _set_by_day(self, days)
+        _set_total(self, total)
 
     @classmethod
     def of(cls, entries: Iterable[HoursEntry]) -> Hours:
@@ -84,8 +85,8 @@ class Hours(Entries[HoursEntry]):
         grown: Hours = Hours.__new__(Hours)
         grown._set(*self._grown(item))
         by_day = self._by_day
-        object.__setattr__(grown, "_by_day", by_day.set(key, by_day.get(key, _ZERO) + item.hours))
-        object.__setattr__(grown, "_total", self._total + item.hours)
+        _set_by_day(grown, by_day.set(key, by_day.get(key, _ZERO) + item.hours))
+        _set_total(grown, self._total + item.hours)
         return grown
 
     def on(self, participant: str, day: dt.date) -> Decimal:
@@ -121,10 +122,10 @@ class Participants(Entries[Participant]):
             by_key.setdefault(name_key(participant.name), participant)
             planned += participant.planned_hours
             leaders += participant.role is Role.SCHOOL_LEADER
-        object.__setattr__(self, "_by_name", immutables.Map(by_name))
-        object.__setattr__(self, "_by_key", immutables.Map(by_key))
-        object.__setattr__(self, "_planned", planned)
-        object.__setattr__(self, "_leaders", leaders)
+        _set_by_name(self, immutables.Map(by_name))
+        _set_by_key(self, immutables.Map(by_key))
+        _set_planned(self, planned)
+        _set_leaders(self, leaders)
 
     @classmethod
     def of(cls, participants: Iterable[Participant]) -> Participants:
@@ -138,12 +139,10 @@ class Participants(Entries[Participant]):
         grown: Participants = Participants.__new__(Participants)
         grown._set(*self._grown(item))
         by_name, by_key, key = self._by_name, self._by_key, name_key(item.name)
-        object.__setattr__(
-            grown, "_by_name", by_name if item.name in by_name else by_name.set(item.name, item)
-        )
-        object.__setattr__(grown, "_by_key", by_key if key in by_key else by_key.set(key, item))
-        object.__setattr__(grown, "_planned", self._planned + item.planned_hours)
-        object.__setattr__(grown, "_leaders", self._leaders + (item.role is Role.SCHOOL_LEADER))
+        _set_by_name(grown, by_name if item.name in by_name else by_name.set(item.name, item))
+        _set_by_key(grown, by_key if key in by_key else by_key.set(key, item))
+        _set_planned(grown, self._planned + item.planned_hours)
+        _set_leaders(grown, self._leaders + (item.role is Role.SCHOOL_LEADER))
         return grown
 
     def without(self, name: str) -> Participants:
@@ -170,13 +169,24 @@ class Participants(Entries[Participant]):
         return self._leaders
 
 
+_set_by_day: Final = slot_setter(Hours, "_by_day")
+_set_total: Final = slot_setter(Hours, "_total")
+_set_by_name: Final = slot_setter(Participants, "_by_name")
+_set_by_key: Final = slot_setter(Participants, "_by_key")
+_set_planned: Final = slot_setter(Participants, "_planned")
+_set_leaders: Final = slot_setter(Participants, "_leaders")
+
+_NO_ENTRIES: Final[Entries[Any]] = Entries()
 _NO_HOURS: Final = Hours()
 _NO_PARTICIPANTS: Final = Participants()
 
 
 def _entries(items: Iterable[E]) -> Entries[E]:
-    """``items`` as Entries (the same object when it is one already)."""
-    return items if isinstance(items, Entries) else Entries(items)
+    """``items`` as Entries (the same object when it is one already; one shared
+    empty sequence for no items)."""
+    if isinstance(items, Entries):
+        return items
+    return _NO_ENTRIES if items == () else Entries(items)
 
 
 def _participants(items: Iterable[Participant]) -> Participants:
