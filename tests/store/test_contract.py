@@ -920,6 +920,39 @@ class TestPostgresStore(SqlStoreContract):
     def store_url(self, postgres_url: str) -> str:
         return postgres_url
 
+    def test_a_connection_the_server_closed_is_replaced_without_an_error(
+        self, store: Store, postgres_server: str
+    ) -> None:
+        """The engine does not ping a pooled connection before each use; when the
+        server has closed it, a save, a load, the queries and the outbox run again on
+        a new connection, and nothing is written twice."""
+        import psycopg
+
+        assert isinstance(store, SqlStore)
+        t = at_state("orientation_held")
+        store.save(t)
+
+        def kill_the_pooled_connection() -> None:
+            pooled = store.engine.raw_connection()
+            pid = pooled.dbapi_connection.info.backend_pid  # type: ignore[union-attr]
+            pooled.close()  # back to the pool, alive as far as the pool knows
+            with psycopg.connect(postgres_server, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+        kill_the_pooled_connection()
+        t.fire("register")
+        store.save(t)
+        for read in (
+            lambda: store.load(t.id),
+            store.list,
+            store.blocked,
+            lambda: everything(store),
+        ):
+            kill_the_pooled_connection()
+            read()
+        assert t == store.load(t.id)
+        assert [1, 2, 3, 4] == [entry.sequence for entry in everything(store)]
+
     def test_the_store_keeps_its_tables_in_the_tests_own_schema(
         self, store: Store, postgres_schema: str
     ) -> None:

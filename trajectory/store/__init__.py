@@ -346,7 +346,9 @@ def _postgres_engine(parts: SplitResult) -> Any:
 
     driver_url = parts._replace(scheme="postgresql+psycopg").geturl()
     try:
-        engine = sa.create_engine(driver_url, pool_pre_ping=True)
+        # No ping before each use (a round trip per save): the store runs a transaction
+        # again on a new connection when it finds the pooled one dead before its commit.
+        engine = sa.create_engine(driver_url)
     except (sa.exc.ArgumentError, ValueError) as err:
         raise InvalidData("url", f"not a usable PostgreSQL URL: {err}") from err
     return engine

@@ -33,7 +33,7 @@ from trajectory.engine.errors import InvalidData
 from trajectory.engine.history import Event
 from trajectory.engine.runtime import Trajectory
 from trajectory.engine.serialization import dump_event, dump_snapshot
-from trajectory.store.core import Subscriber, rebuilt
+from trajectory.store.core import Subscriber
 from trajectory.store.erasure import Erasure
 from trajectory.store.errors import TrajectoryNotFound
 from trajectory.store.outbox import Integration
@@ -155,8 +155,7 @@ class Store(Queries, Integration, Erasure):
         if found is None:
             raise TrajectoryNotFound(trajectory_id)
         record, bodies = found
-        lifecycle, snapshot, events = self._documents(trajectory_id, record, bodies)
-        trajectory = rebuilt(trajectory_id, record, lifecycle, snapshot, events, self._clock)
+        trajectory = self._restored(trajectory_id, record, bodies)
         trajectory.mark_saved(trajectory.version, record.generation)
         return trajectory
 

@@ -8,13 +8,13 @@ import abc
 import builtins
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData, TrajectoryError
 from trajectory.engine.history import Clock, Event, system_clock
 from trajectory.engine.runtime import Trajectory
-from trajectory.engine.serialization import load_trajectory
+from trajectory.engine.serialization import Snapshot, load_event, load_snapshot, load_trajectory
 from trajectory.store.errors import CorruptRecord, StoreError
 from trajectory.store.records import (
     LOADED,
@@ -41,6 +41,10 @@ class StoreCore(abc.ABC):
         self._clock = system_clock if clock is None else clock
         self._subscribers: list[Subscriber] = []
         self._subscribers_lock = threading.Lock()
+        #: Events already read, by lifecycle and stored text (see :meth:`_history`).
+        self._events_read: dict[tuple[str, str], Event] = {}
+        self._snapshots_read: dict[tuple[str, str], Snapshot] = {}
+        self._events_read_lock = threading.Lock()
         #: Every key a lifecycle of this store declares it is indexed by.
         self._index_keys = frozenset(
             key for lifecycle in self._lifecycles.values() for key in index_keys_of(lifecycle)
@@ -132,6 +136,85 @@ class StoreCore(abc.ABC):
         ]
         return lifecycle, snapshot, events
 
+    def _restored(
+        self, trajectory_id: str, record: TrajectoryRecord, bodies: Sequence[object]
+    ) -> Trajectory[Any]:
+        """The trajectory of a stored row and its event bodies, checked as
+        :func:`rebuilt` checks it; :class:`CorruptRecord` otherwise.
+
+        An event body or a snapshot read before (the same text, for the same
+        lifecycle) is not parsed and validated again: what was read then is used
+        (events and data are immutable, and the text is the whole document).
+        """
+        check_columns(record, LOADED)
+        if record.id != trajectory_id:
+            raise CorruptRecord(trajectory_id, f"the store gave the row of {record.id!r}")
+        lifecycle = self._lifecycle(record.lifecycle, trajectory_id)
+        if record.updated_at is None:
+            raise CorruptRecord(trajectory_id, "its time of last change cannot be read")
+        history = self._history(trajectory_id, lifecycle, bodies)
+        key = (lifecycle.name, record.snapshot)
+        head = self._snapshots_read.get(key)  # type: ignore[arg-type]  # checked: str
+        document = None if head is not None else decoded(trajectory_id, "its snapshot", key[1])
+        try:
+            if head is None:
+                head = load_snapshot(document or {}, lifecycle)
+                self._remember(self._snapshots_read, key, head, SNAPSHOTS_KEPT)  # type: ignore[arg-type]
+            if head.version > len(history):
+                raise InvalidData(
+                    "$.version",
+                    f"the snapshot is at version {head.version}, "
+                    f"the history has {len(history)} events",
+                )
+            trajectory = Trajectory.restore(
+                lifecycle,
+                head.id,
+                head.state,
+                head.data,
+                history[: head.version],
+                version=head.version,
+                clock=self._clock,
+            )
+            trajectory.extend(history[head.version :])
+        except UNREADABLE as err:
+            raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
+        return agreeing(trajectory_id, record, trajectory)
+
+    def _history(
+        self, trajectory_id: str, lifecycle: Lifecycle[Any], bodies: Sequence[object]
+    ) -> builtins.list[Event]:
+        """The events of the stored bodies, in order (see :meth:`_restored`)."""
+        known = self._events_read
+        name = lifecycle.name
+        history: builtins.list[Event] = []
+        for number, body in enumerate(bodies, start=1):
+            event = known.get((name, body)) if type(body) is str else None
+            if event is None:
+                document = decoded(trajectory_id, f"event {number}", body)
+                try:
+                    event = load_event(document, lifecycle)
+                except UNREADABLE as err:
+                    raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
+                key = (name, body)
+                self._remember(known, key, event, EVENTS_KEPT)  # type: ignore[arg-type]
+            history.append(event)
+        return history
+
+    def _remember(
+        self, known: dict[tuple[str, str], Any], key: tuple[str, str], value: Any, most: int
+    ) -> None:
+        """Keep a document read in ``known``, forgetting the oldest beyond ``most``."""
+        with self._events_read_lock:
+            known[key] = value
+            while len(known) > most:
+                del known[next(iter(known))]
+
+    def _forget_events_read(self) -> None:
+        """Forget every event and snapshot read (an erasure rewrote some of them)."""
+        with self._events_read_lock:
+            self._events_read.clear()
+            self._snapshots_read.clear()
+
     def _guarded(self, trajectory_id: str, operation: Callable[..., Any], *args: Any) -> Any:
         """Run a primitive; a driver error becomes a StoreError naming the trajectory
         (the one place where the store translates its driver's errors)."""
@@ -149,21 +232,18 @@ def index_keys_of(lifecycle: Lifecycle[Any]) -> tuple[str, ...]:
     return tuple(getattr(lifecycle, "index_keys", ()))
 
 
-def rebuilt(
-    trajectory_id: str,
-    record: TrajectoryRecord,
-    lifecycle: Lifecycle[Any],
-    snapshot: Mapping[str, Any],
-    events: Sequence[Mapping[str, Any]],
-    clock: Clock,
+#: How many events read a store keeps, so as not to parse and validate them again
+#: when it loads the same trajectory again.
+EVENTS_KEPT: Final = 50_000
+#: How many snapshots read a store keeps (they are larger: the data at a version).
+SNAPSHOTS_KEPT: Final = 256
+
+
+def agreeing(
+    trajectory_id: str, record: TrajectoryRecord, trajectory: Trajectory[Any]
 ) -> Trajectory[Any]:
-    """The trajectory of a stored snapshot and its events, checked against its row:
-    :class:`CorruptRecord` unless the history chains (the engine checks that) and
-    the row's version, state and time of last change are those of its last event."""
-    try:
-        trajectory = load_trajectory(snapshot, events, lifecycle, clock=clock)
-    except UNREADABLE as err:
-        raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
+    """``trajectory`` if its row agrees with it (its id, version, state and time of
+    last change are those of its last event); :class:`CorruptRecord` otherwise."""
     last = trajectory.last_event
     if trajectory.id != trajectory_id:
         problem = f"its snapshot is of trajectory {trajectory.id!r}"
@@ -180,3 +260,21 @@ def rebuilt(
     else:
         return trajectory
     raise CorruptRecord(trajectory_id, problem)
+
+
+def rebuilt(
+    trajectory_id: str,
+    record: TrajectoryRecord,
+    lifecycle: Lifecycle[Any],
+    snapshot: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    clock: Clock,
+) -> Trajectory[Any]:
+    """The trajectory of a stored snapshot and its event documents, checked against
+    its row: :class:`CorruptRecord` unless the history chains (the engine checks
+    that) and the row agrees with it (:func:`agreeing`)."""
+    try:
+        trajectory = load_trajectory(snapshot, events, lifecycle, clock=clock)
+    except UNREADABLE as err:
+        raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
+    return agreeing(trajectory_id, record, trajectory)

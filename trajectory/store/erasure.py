@@ -72,6 +72,7 @@ class Erasure(StoreCore):
             where = "any trajectory" if trajectory_id is None else f"trajectory {trajectory_id}"
             raise InvalidData("name", f"{name!r} is no participant of {where}")
         self._guarded(trajectory_id or "*", self._rewrite, rewrites)
+        self._forget_events_read()  # they hold the name
         for record, _, _ in rewrites:
             logger.info("participant_erased", trajectory_id=record.id)
         logger.info("person_erased", trajectories=len(rewrites), occurrences=replaced[0])

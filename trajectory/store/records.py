@@ -140,6 +140,7 @@ class OutboxEntry:
 
 _ENCODER: Final = msgspec.json.Encoder()
 _DECODER: Final = msgspec.json.Decoder()
+_BLOCKERS: Final = msgspec.json.Decoder(dict[str, tuple[str, ...]])
 
 #: What reading a stored document may raise when the document is not one this release
 #: reads (the engine's own errors, and those of migrations and converters underneath).
@@ -181,7 +182,6 @@ def decoded(trajectory_id: str, what: str, text: object) -> dict[str, Any]:
 #: The columns a load, a listing and blocked() read, with the types they must have.
 LOADED: Final = ("id", "lifecycle", "state", "version", "snapshot", "updated_at", "generation")
 LISTED: Final = ("id", "lifecycle", "state", "version", "updated_at")
-BLOCKED: Final = ("id", "state", "blocked")
 
 _COLUMN_TYPES: Final[Mapping[str, tuple[type, ...]]] = {
     "id": (str,),
@@ -230,26 +230,32 @@ def check_index(record: TrajectoryRecord) -> None:
 def blocked_entry(trajectory_id: object, state: object, text: object) -> Blocked | None:
     """A stored row's blockers as blocked() lists them (None without blockers), or
     :class:`CorruptRecord`."""
-    record = TrajectoryRecord(
-        id=trajectory_id,  # type: ignore[arg-type]  # checked next
-        lifecycle="",
-        state=state,  # type: ignore[arg-type]
-        version=1,
-        updated_at=None,
-        blocked=text,  # type: ignore[arg-type]
-    )
-    check_columns(record, BLOCKED)
-    blockers = decoded(record.id, "its blockers", record.blocked)
+    if type(trajectory_id) is str and type(state) is str and type(text) is str:
+        try:  # the usual case: msgspec checks the shape as it parses
+            shaped = _BLOCKERS.decode(text)
+        except (msgspec.DecodeError, RecursionError):
+            pass  # read again below, to say what is wrong
+        else:
+            return Blocked(trajectory_id, state, shaped) if shaped else None
+    if type(trajectory_id) is not str or type(state) is not str or type(text) is not str:
+        for name, value in (("id", trajectory_id), ("state", state), ("blocked", text)):
+            if not isinstance(value, str):
+                raise CorruptRecord(
+                    shown_id(trajectory_id),
+                    f"its column {name} holds a {type(value).__name__}, expected str",
+                )
+    blockers = decoded(trajectory_id, "its blockers", text)  # type: ignore[arg-type]
     if not blockers:
         return None
+    found: dict[str, tuple[str, ...]] = {}
     for event, codes in blockers.items():
-        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        if type(codes) is not list or not all(type(code) is str for code in codes):
             raise CorruptRecord(
-                record.id, f"its blockers of {event!r} are not a list of violation codes"
+                trajectory_id,  # type: ignore[arg-type]
+                f"its blockers of {event!r} are not a list of violation codes",
             )
-    return Blocked(
-        record.id, record.state, {event: tuple(codes) for event, codes in blockers.items()}
-    )
+        found[event] = tuple(codes)
+    return Blocked(trajectory_id, state, found)  # type: ignore[arg-type]
 
 
 def is_count(value: object) -> bool:

@@ -36,9 +36,10 @@ old pages. PostgreSQL keeps old row versions until ``VACUUM (FULL)``, which
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, NamedTuple, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -53,6 +54,8 @@ from trajectory.store.errors import ConcurrencyConflict, CorruptRecord, StoreErr
 from trajectory.store.records import Write
 
 __all__ = ["MIGRATIONS", "SqlStore", "schema_version"]
+
+_T = TypeVar("_T")
 
 metadata = sa.MetaData()
 
@@ -327,6 +330,52 @@ def _values(record: TrajectoryRecord) -> dict[str, Any]:
     }
 
 
+#: The columns a load reads, in the order of :class:`_Row`.
+_READ_COLUMNS: Final = (
+    "id",
+    "lifecycle",
+    "state",
+    "version",
+    "blocked",
+    "snapshot",
+    "updated_at",
+    "generation",
+)
+
+
+class _Row(NamedTuple):
+    """A row of ``trajectories`` as a load reads it."""
+
+    id: object
+    lifecycle: object
+    state: object
+    version: object
+    blocked: object
+    snapshot: object
+    updated_at: object
+    generation: object
+
+
+class _Reconnect(Exception):
+    """The pooled connection was dead before the commit: nothing was written."""
+
+
+def _reconnecting(read: Callable[..., _T]) -> Callable[..., _T]:
+    """Run a read once more when its pooled connection was found dead (the engine
+    does not ping a connection before each use: that costs a round trip)."""
+
+    @functools.wraps(read)
+    def reading(*args: Any) -> _T:
+        try:
+            return read(*args)
+        except sa.exc.DBAPIError as err:
+            if not err.connection_invalidated:
+                raise
+            return read(*args)
+
+    return reading
+
+
 @attrs.frozen
 class _Statements:
     """The statements of a save and of blocked() as SQL text for the driver's cursor,
@@ -344,6 +393,8 @@ class _Statements:
     insert_outbox: str
     select_version: str
     blocked: str
+    read: str
+    read_bodies: str
 
     @classmethod
     def for_dialect(cls, dialect: str, paramstyle: str) -> _Statements:
@@ -370,6 +421,18 @@ class _Statements:
         else:
             insert_outbox = insert("trajectory_outbox", ["trajectory_id", "sequence"])
         index_row = insert("trajectory_index", ["trajectory_id", "key", "value"])
+        columns_read = ", ".join(_READ_COLUMNS)
+        bodies = (
+            f"SELECT body FROM trajectory_events WHERE trajectory_id = {mark} ORDER BY sequence"
+        )
+        if dialect == "postgresql":  # one statement: the row and its events at one moment
+            read = (
+                f"SELECT {columns_read}, ARRAY(SELECT body FROM trajectory_events "
+                "WHERE trajectory_id = trajectories.id ORDER BY sequence) "
+                f"FROM trajectories WHERE id = {mark}"
+            )
+        else:
+            read = f"SELECT {columns_read} FROM trajectories WHERE id = {mark}"
         return cls(
             insert=insert("trajectories", columns),
             update_with_snapshot=update(kept),
@@ -385,6 +448,8 @@ class _Statements:
             insert_events=insert("trajectory_events", [c.name for c in events.c]),
             insert_outbox=insert_outbox,
             select_version=f"SELECT version FROM trajectories WHERE id = {mark}",
+            read=read,
+            read_bodies=bodies,
             blocked=(
                 "SELECT id, state, blocked FROM trajectories "
                 f"WHERE {_BLOCKED_WHERE.get(dialect, _BLOCKED_WHERE['sqlite'])} "
@@ -414,6 +479,7 @@ class SqlStore(Store):
             sa.event.listen(engine, "connect", _secure_delete)
         self._statements = _Statements.for_dialect(engine.dialect.name, engine.dialect.paramstyle)
         self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
+        self._dbapi_error: type[Exception] = engine.dialect.loaded_dbapi.Error
         if upgrade:
             self._guarded("*", migrate, engine)
         else:
@@ -436,16 +502,27 @@ class SqlStore(Store):
     # -- primitives -----------------------------------------------------------------------
 
     def _commit(self, writes: Sequence[Write]) -> None:
-        sql = self._statements
         outbox_rows = [(e.trajectory_id, e.sequence) for write in writes for e in write.events]
         if self._postgres and len(outbox_rows) >= _PER_TRANSACTION:
             raise InvalidData(
                 "unit_of_work", f"a transaction writes fewer than {_PER_TRANSACTION} events"
             )
-        # The driver's connection from the pool, in one transaction (see _Statements).
+        try:
+            self._transaction(writes, outbox_rows)
+        except _Reconnect:
+            # The pooled connection had died (the server restarted, or closed it) before
+            # anything was sent to commit: nothing was written, so once more on a new one.
+            self._transaction(writes, outbox_rows)
+
+    def _transaction(self, writes: Sequence[Write], outbox_rows: Sequence[tuple[str, int]]) -> None:
+        """The one transaction of a unit of work, on the driver's connection from the
+        pool (see _Statements); :class:`_Reconnect` if that connection was found dead
+        before the commit."""
+        sql = self._statements
         connection = self._engine.raw_connection()
         cursor = connection.cursor()
         current = writes[0].record.id
+        committing = False
         try:
             if not self._postgres:
                 cursor.execute("BEGIN IMMEDIATE")  # psycopg begins a transaction itself
@@ -459,12 +536,19 @@ class SqlStore(Store):
                 )
             else:
                 cursor.executemany(sql.insert_outbox, outbox_rows)
+            committing = True
             connection.commit()
         except self._integrity_error as err:
             connection.rollback()
             # Another writer inserted the same trajectory or the same sequence first.
             expected = next(w.expected for w in writes if w.record.id == current)
             raise ConcurrencyConflict(current, expected, None) from err
+        except self._dbapi_error as err:
+            if not committing and self._disconnected(err, connection, cursor):
+                connection.invalidate()
+                raise _Reconnect from err
+            connection.rollback()
+            raise
         except BaseException:
             connection.rollback()
             raise
@@ -533,23 +617,52 @@ class SqlStore(Store):
         return conn
 
     def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
-        with self._reading() as conn, conn.begin():
-            row = conn.execute(
-                sa.select(trajectories).where(trajectories.c.id == trajectory_id)
-            ).one_or_none()
-            if row is None:
-                return None
-            bodies = conn.execute(  # all of them: the store checks they match the row
-                sa.select(events.c.body)
-                .where(events.c.trajectory_id == trajectory_id)
-                .order_by(events.c.sequence)
-            ).scalars()
-            return _record(row), list(bodies)
+        try:
+            return self._read_once(trajectory_id)
+        except _Reconnect:
+            return self._read_once(trajectory_id)
 
+    def _read_once(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
+        """The row and every event body (the store checks they match the row), on the
+        driver's cursor and seen at one moment: SQLite in one read transaction,
+        PostgreSQL in one statement."""
+        connection = self._engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                if self._postgres:
+                    cursor.execute(self._statements.read, [trajectory_id])
+                    row = cursor.fetchone()
+                    bodies = None if row is None else row[-1]
+                else:
+                    cursor.execute("BEGIN DEFERRED")
+                    cursor.execute(self._statements.read, [trajectory_id])
+                    row = cursor.fetchone()
+                    bodies = None
+                    if row is not None:
+                        cursor.execute(self._statements.read_bodies, [trajectory_id])
+                        bodies = [body for (body,) in cursor.fetchall()]
+                connection.rollback()  # a reader: nothing to keep
+            except self._dbapi_error as err:
+                if self._disconnected(err, connection, cursor):
+                    connection.invalidate()
+                    raise _Reconnect from err
+                connection.rollback()
+                raise
+            finally:
+                cursor.close()
+        finally:
+            connection.close()
+        if row is None:
+            return None
+        return _record(_Row(*row[: len(_READ_COLUMNS)])), list(bodies or ())
+
+    @_reconnecting
     def _ids(self) -> list[str]:
         with self._reading() as conn, conn.begin():
             return list(conn.execute(sa.select(trajectories.c.id)).scalars())
 
+    @_reconnecting
     def _records(
         self, columns: Mapping[str, str], index_values: Mapping[str, str]
     ) -> list[TrajectoryRecord]:
@@ -586,6 +699,14 @@ class SqlStore(Store):
         return records
 
     def _blocked_rows(self) -> list[tuple[object, object, object]]:
+        try:
+            return self._blocked_rows_once()
+        except _Reconnect:
+            return self._blocked_rows_once()
+
+    def _blocked_rows_once(self) -> list[tuple[object, object, object]]:
+        # The driver's cursor: on a listing of many rows, SQLAlchemy's rows cost more
+        # than the query (an index of exactly these rows, ix_trajectories_blocked).
         connection = self._engine.raw_connection()
         try:
             cursor = connection.cursor()
@@ -593,13 +714,25 @@ class SqlStore(Store):
                 if not self._postgres:
                     cursor.execute("BEGIN DEFERRED")
                 cursor.execute(self._statements.blocked)
-                return list(cursor.fetchall())
+                rows = list(cursor.fetchall())
+                connection.rollback()  # a reader: nothing to keep
+                return rows
+            except self._dbapi_error as err:
+                if self._disconnected(err, connection, cursor):
+                    connection.invalidate()
+                    raise _Reconnect from err
+                connection.rollback()
+                raise
             finally:
                 cursor.close()
-                connection.rollback()  # a reader: nothing to keep
         finally:
             connection.close()
 
+    def _disconnected(self, err: Any, connection: Any, cursor: Any) -> bool:
+        """Whether the driver's ``err`` says that the connection is dead."""
+        return bool(self._engine.dialect.is_disconnect(err, connection.dbapi_connection, cursor))
+
+    @_reconnecting
     def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str | None]]:
         query = (
             sa.select(outbox.c.position, outbox.c.trajectory_id, outbox.c.sequence, events.c.body)
