@@ -25,7 +25,6 @@ from trajectory import InvalidData
 from trajectory.engine.definition import Context, Lifecycle
 from trajectory.engine.fields import Text, calendar_date, text
 from trajectory.engine.loader import load_lifecycle
-from trajectory.engine.registry import Registry
 from trajectory.engine.violations import Violation, ViolationType
 from trajectory.ontwikkelkracht import lifecycle as leertraject
 from trajectory.ontwikkelkracht.record import Leertraject
@@ -76,13 +75,6 @@ transitions = [{ sources = ["application_in_preparation", "preparing", "in_progr
 """
 
 
-def _fresh_registry() -> Registry:
-    """A new registry of the leertraject's code (the composition root's builder)."""
-    build = getattr(leertraject, "leertraject_registry", None) or leertraject._registry
-    registry: Registry = build()
-    return registry
-
-
 def extended() -> Lifecycle[Leertraject]:
     """The leertraject's definition with ``record_visit`` added, loaded with a copy of
     its registry that registers the event's payload class, guard and effect."""
@@ -90,7 +82,7 @@ def extended() -> Lifecycle[Leertraject]:
         encoding="utf-8"
     )
     at = source.index("[[repeats]]")
-    registry = _fresh_registry()
+    registry = leertraject.leertraject_registry()
     registry.register_payload(RecordVisit)
     registry.register_guard("visit_notes_given", visit_notes_given)
     registry.register_effect("record_visit", record_visit)
