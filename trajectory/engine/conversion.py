@@ -26,8 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import json
-import tomllib
 from collections.abc import Callable, Mapping, MutableSequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal, InvalidOperation
@@ -129,6 +127,8 @@ def read_json(text: str | bytes, *, source: str | None = None) -> Any:
     Traceback (most recent call last):
     trajectory.InvalidData: $: not valid JSON: the key 'hours' appears twice
     """
+    import json  # the parsers are imported on first use, as cattrs is
+
     suffix = "" if source is None else f" in {source}"
     try:
         data = json.loads(
@@ -416,6 +416,8 @@ def load_toml(source: str | Path, cls: type[T], *, converter: cattrs.Converter |
 def read_toml(text: str, *, source: str = "<text>") -> dict[str, Any]:
     """Parse TOML text, refusing what is no TOML and nesting deeper than
     :data:`MAX_DEPTH` (both :class:`InvalidData` at ``$``)."""
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except RecursionError:

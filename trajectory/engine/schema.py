@@ -14,7 +14,6 @@ programme calls when it is built); msgspec is imported on first use.
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -165,6 +164,8 @@ def event_schema(lifecycle: Lifecycle[Any]) -> dict[str, Any]:
 
 def to_json(schema: Mapping[str, Any]) -> str:
     """A schema as the text of a shipped ``.schema.json`` file."""
+    import json
+
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import threading
 import types
 from collections.abc import Callable, Iterable, Mapping
@@ -358,6 +357,8 @@ def parse_payload(fields: Mapping[str, str], lifecycle: Lifecycle[Any], event: s
 
 def _json_or_text(value: str, where: str) -> Any:
     """``value`` read as JSON if it is JSON, else ``value`` itself."""
+    import json
+
     try:
         return json.loads(value, parse_float=Decimal)
     except RecursionError:
