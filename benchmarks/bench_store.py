@@ -745,9 +745,11 @@ def bench_load(ctx: Context) -> Section:
     section.notes += [
         f"One trajectory: at_state('in_progress') (18 events), then log_hours and "
         f"hold_guidance_moment alternately up to version {LOAD_EVENTS}; saved once per store.",
-        "store.load reads the snapshot and every event body, parses the JSON, builds each "
-        "Event (payload validated) and restores state and data from the snapshot: it does "
-        "not replay. A replay re-runs every event's effect from the creation.",
+        "store.load reads the snapshot and every event body and restores state and data "
+        "from the snapshot: it does not replay. A store parses and validates a snapshot "
+        "or an event body once: loading the same trajectory again (as here, after the "
+        "first call) reuses what it read, and still verifies that the history chains and "
+        "agrees with the row. A replay re-runs every event's effect from the creation.",
         "'replay load' (the ratio's numerator) is json.loads + full replay of the same "
         "documents: what a load would cost without snapshots, I/O aside.",
         f"Replay vs snapshot on the same parsed documents: "

@@ -604,6 +604,20 @@ class StoreContract:
         assert pseudonym == loaded.history[-1].payload.participant
         assert ["Bram", "Chloé", "Daan", "Eva"] == [p.name for p in loaded.data.participants[1:]]
 
+    def test_erasure_leaves_no_copy_of_the_name_in_what_the_store_keeps_read(
+        self, store: Store
+    ) -> None:
+        """A store keeps the events and snapshots it read, so as not to parse them
+        again; an erasure forgets them, so the name stays in no object the store holds."""
+        t = self.saved_with_anna(store)
+        store.load(t.id)
+        kept = [*store._events_read.values(), *store._snapshots_read.values()]
+        assert any("Anna" in repr(item) for item in kept)
+        pseudonym = store.erase_participant(t.id, "Anna")
+        assert ([], []) == (list(store._events_read), list(store._snapshots_read))
+        loaded = store.load(t.id)
+        assert pseudonym == loaded.data.participants[0].name
+
     def test_erasure_keeps_the_history_shape_and_replay(self, store: Store) -> None:
         """Same number of events, same names, ids and sequences, same outbox positions;
         the erased history still replays to the loaded state and data."""
