@@ -1,7 +1,7 @@
 """Lifecycle definitions: states, events, guards, effects, validated when built.
 
 A :class:`Lifecycle` is compiled once into one shared :class:`transitions.Machine`
-(:attr:`Lifecycle.machine`, with no model attached): ``transitions`` is what turns a
+(``Lifecycle.machine``, with no model attached): ``transitions`` is what turns a
 definition into its transition table, and what diagrams are drawn from. The engine's
 dispatch table is read from that machine's own transitions (:func:`dispatch_table`),
 and every trajectory of the lifecycle is routed through it; the runtime does not call
