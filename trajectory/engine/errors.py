@@ -1,8 +1,9 @@
 """The exceptions that trajectory raises.
 
 Every error the library raises on purpose is a :class:`TrajectoryError`, so one
-``except TrajectoryError`` catches them all (the store's errors are defined in
-:mod:`trajectory.store.errors` and re-exported here)::
+``except TrajectoryError`` catches them all (the store's errors are defined here,
+the bottom layer, so that every layer may raise or catch them, and
+:mod:`trajectory.store.errors` is where the stores import them from)::
 
     TrajectoryError
     ├── DefinitionError          a lifecycle definition is inconsistent
@@ -32,16 +33,10 @@ An argument of the wrong type is an :class:`InvalidData` naming the argument;
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from trajectory.engine.violations import Violation
-    from trajectory.store.errors import (
-        ConcurrencyConflict,
-        CorruptRecord,
-        StoreError,
-        TrajectoryNotFound,
-    )
 
 __all__ = [
     "ConcurrencyConflict",
@@ -176,6 +171,47 @@ class ListenerVetoed(EffectFailed):
         self.args = (f"the listener {listener} vetoed event {event!r}{where}; nothing was changed",)
 
 
+class ConcurrencyConflict(TrajectoryError):
+    """A save based on a stale version: someone else saved the trajectory first.
+
+    Nothing was written. Load the trajectory again, fire again, save again.
+    """
+
+    def __init__(self, trajectory_id: str, expected: int, actual: int | None) -> None:
+        self.trajectory_id = trajectory_id
+        self.expected = expected
+        self.actual = actual
+        found = "already exists" if expected == 0 else f"is at version {actual}"
+        super().__init__(
+            f"trajectory {trajectory_id} was saved based on version {expected}, "
+            f"but the stored one {found}; nothing was written"
+        )
+
+
+class StoreError(TrajectoryError):
+    """The store failed; the driver's error is the ``__cause__``."""
+
+
+class TrajectoryNotFound(StoreError, KeyError):
+    """No trajectory with that id in the store."""
+
+    def __init__(self, trajectory_id: str) -> None:
+        self.trajectory_id = trajectory_id
+        super().__init__(f"no trajectory {trajectory_id!r} in the store")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class CorruptRecord(StoreError):
+    """A stored record of ``trajectory_id`` cannot be read (``reason`` says why)."""
+
+    def __init__(self, trajectory_id: str, reason: str) -> None:
+        self.trajectory_id = trajectory_id
+        self.reason = reason
+        super().__init__(f"trajectory {trajectory_id}: {reason}")
+
+
 class MissingDependency(TrajectoryError, ImportError):
     """A part of the library needs an optional dependency that is not installed;
     ``package`` names it and ``extra`` the extra that installs it.
@@ -210,22 +246,6 @@ def wrong_type(argument: str, expected: str, value: object) -> InvalidData:
     )
 
 
-#: The store's errors, which live beside the stores (:mod:`trajectory.store.errors`)
-#: and stay importable from here. Read on first use: importing the store's module
-#: while this one loads would import the engine, which imports this module.
-_STORE_ERRORS: Final = frozenset(
-    {"ConcurrencyConflict", "CorruptRecord", "StoreError", "TrajectoryNotFound"}
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _STORE_ERRORS:
-        from trajectory.store import errors
-
-        return getattr(errors, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # Tracebacks and reprs show the names where users import them from.
 for _error in (
     TrajectoryError,
@@ -236,6 +256,10 @@ for _error in (
     PreconditionFailed,
     GuardFailed,
     EffectFailed,
+    ConcurrencyConflict,
+    StoreError,
+    TrajectoryNotFound,
+    CorruptRecord,
     MissingDependency,
 ):
     _error.__module__ = "trajectory"

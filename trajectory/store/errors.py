@@ -1,60 +1,23 @@
-"""The errors of the stores (re-exported by :mod:`trajectory.engine.errors` and
-:mod:`trajectory`, where they are usually imported from).
+"""The errors of the stores, where the stores import them from.
+
+They are defined in :mod:`trajectory.engine.errors`, the bottom layer of the
+dependency rule (engine ← store ← programmes), so that they stay importable from
+there and from :mod:`trajectory` as they always were, and so that nothing below the
+store needs to import it to catch them.
 
 Each store translates what its driver raises in one place
-(:meth:`~trajectory.store.base.Store._guarded`): a driver's error becomes a
+(:meth:`~trajectory.store.core.StoreCore._guarded`): a driver's error becomes a
 :class:`StoreError` with the driver's error as its cause; a stored record that
 cannot be read is a :class:`CorruptRecord` naming its trajectory.
 """
 
 from __future__ import annotations
 
-from trajectory.engine.errors import TrajectoryError
+from trajectory.engine.errors import (
+    ConcurrencyConflict,
+    CorruptRecord,
+    StoreError,
+    TrajectoryNotFound,
+)
 
 __all__ = ["ConcurrencyConflict", "CorruptRecord", "StoreError", "TrajectoryNotFound"]
-
-
-class ConcurrencyConflict(TrajectoryError):
-    """A save based on a stale version: someone else saved the trajectory first.
-
-    Nothing was written. Load the trajectory again, fire again, save again.
-    """
-
-    def __init__(self, trajectory_id: str, expected: int, actual: int | None) -> None:
-        self.trajectory_id = trajectory_id
-        self.expected = expected
-        self.actual = actual
-        found = "already exists" if expected == 0 else f"is at version {actual}"
-        super().__init__(
-            f"trajectory {trajectory_id} was saved based on version {expected}, "
-            f"but the stored one {found}; nothing was written"
-        )
-
-
-class StoreError(TrajectoryError):
-    """The store failed; the driver's error is the ``__cause__``."""
-
-
-class TrajectoryNotFound(StoreError, KeyError):
-    """No trajectory with that id in the store."""
-
-    def __init__(self, trajectory_id: str) -> None:
-        self.trajectory_id = trajectory_id
-        super().__init__(f"no trajectory {trajectory_id!r} in the store")
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0])
-
-
-class CorruptRecord(StoreError):
-    """A stored record of ``trajectory_id`` cannot be read (``reason`` says why)."""
-
-    def __init__(self, trajectory_id: str, reason: str) -> None:
-        self.trajectory_id = trajectory_id
-        self.reason = reason
-        super().__init__(f"trajectory {trajectory_id}: {reason}")
-
-
-# Tracebacks and reprs show the names where users import them from.
-for _error in (ConcurrencyConflict, StoreError, TrajectoryNotFound, CorruptRecord):
-    _error.__module__ = "trajectory"
