@@ -89,10 +89,6 @@ class StoreCore(abc.ABC):
         ``record.generation`` where the stored version is ``expected`` and the stored
         generation is one less; :class:`ConcurrencyConflict` (nothing written) otherwise."""
 
-    @abc.abstractmethod
-    def _ids(self) -> builtins.list[str]:
-        """The id of every stored trajectory."""
-
     def _after_erasure(self) -> bool:
         """Remove what an erasure's transaction left on the disk that a commit does not
         (SQLite: the old pages in the write-ahead log); False if it could not finish."""

@@ -32,7 +32,8 @@ class Erasure(StoreCore):
         the snapshots and stored events of every trajectory that names the person
         (in one of its lifecycle's ``person_fields``), whatever its kind, becomes one
         pseudonym, which is returned. With ``trajectory_id``, only that trajectory is
-        searched and rewritten.
+        searched and rewritten; without, every stored trajectory of a lifecycle with
+        ``person_fields`` is read, so the erasure takes time in proportion to them.
 
         All the trajectories are rewritten in one transaction: all or none. Each
         history keeps its count, order and shape, and still replays. Copies loaded
@@ -50,8 +51,13 @@ class Erasure(StoreCore):
         """
         if not isinstance(name, str) or not name.strip():
             raise InvalidData("name", f"expected a non-blank name, got {name!r}")
-        if trajectory_id is None:
-            candidates = self._guarded("*", self._ids)
+        if trajectory_id is None:  # every trajectory of a lifecycle whose events name people
+            candidates = [
+                record.id
+                for lifecycle in self._lifecycles.values()
+                if lifecycle.person_fields
+                for record in self._guarded("*", self._records, {"lifecycle": lifecycle.name}, {})
+            ]
         else:
             candidates = [checked_id(trajectory_id)]
         pseudonym = f"pseudonym-{new_id()[:12]}"

@@ -61,10 +61,6 @@ class MemoryStore(Store):
                 return None
             return record, [event.body for event in self._events[trajectory_id]]
 
-    def _ids(self) -> list[str]:
-        with self._lock:
-            return list(self._rows)
-
     def _records(
         self, columns: Mapping[str, str], index: Mapping[str, str]
     ) -> list[TrajectoryRecord]:

@@ -658,11 +658,6 @@ class SqlStore(Store):
         return _record(_Row(*row[: len(_READ_COLUMNS)])), list(bodies or ())
 
     @_reconnecting
-    def _ids(self) -> list[str]:
-        with self._reading() as conn, conn.begin():
-            return list(conn.execute(sa.select(trajectories.c.id)).scalars())
-
-    @_reconnecting
     def _records(
         self, columns: Mapping[str, str], index_values: Mapping[str, str]
     ) -> list[TrajectoryRecord]:
