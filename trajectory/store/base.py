@@ -62,8 +62,25 @@ __all__ = [
 
 #: A save writes a new snapshot when the version passes a multiple of this (and on the
 #: first save); loading applies the events after the snapshot again. A snapshot is the
-#: largest part of a save, so this keeps saving cheap while loading stays short.
+#: largest part of a save, so this keeps saving cheap while loading stays short. Past
+#: 256 events the interval grows with the history (see :func:`snapshot_bucket`).
 SNAPSHOT_EVERY: Final = 25
+
+
+def snapshot_bucket(version: int) -> tuple[int, int]:
+    """Which snapshot a trajectory at ``version`` is on: a save writes a new one when
+    the bucket of its new version differs from that of the version saved before.
+
+    Every 25 versions up to 255; then 16 per doubling of the history (every 16
+    from 256, every 32 from 512 …). A snapshot costs in proportion to the data,
+    which grows with the history, so a save's share of the snapshots stays the
+    same however long the history; a load applies at most one sixteenth of the
+    history again after its snapshot.
+    """
+    length = version.bit_length()
+    if length <= 8:
+        return 0, version // SNAPSHOT_EVERY
+    return length, version >> (length - 5)
 
 
 class UnitOfWork:
@@ -227,7 +244,7 @@ class Store(Queries, Integration, Erasure):
             for event in new
         ]
         saved = trajectory.saved_version
-        snapshot_due = saved == 0 or trajectory.version // SNAPSHOT_EVERY != saved // SNAPSHOT_EVERY
+        snapshot_due = saved == 0 or snapshot_bucket(trajectory.version) != snapshot_bucket(saved)
         return Write(self.record_of(trajectory, snapshot=snapshot_due), events, saved)
 
     def __enter__(self) -> Store:
