@@ -6,7 +6,7 @@ there and from :mod:`trajectory` as they always were, and so that nothing below 
 store needs to import it to catch them.
 
 Each store translates what its driver raises in one place
-(:meth:`~trajectory.store.core.StoreCore._guarded`): a driver's error becomes a
+(``StoreCore._guarded``): a driver's error becomes a
 :class:`StoreError` with the driver's error as its cause; a stored record that
 cannot be read is a :class:`CorruptRecord` naming its trajectory.
 """
