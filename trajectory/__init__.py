@@ -82,6 +82,7 @@ from trajectory.ontwikkelkracht import (
 )
 
 if typing.TYPE_CHECKING:
+    from trajectory._stores import open_store
     from trajectory.engine.errors import (
         ConcurrencyConflict,
         CorruptRecord,
@@ -89,7 +90,7 @@ if typing.TYPE_CHECKING:
         TrajectoryNotFound,
     )
     from trajectory.engine.loader import dump_lifecycle, load_lifecycle
-    from trajectory.store import Store, open_store
+    from trajectory.store import Store
 
 __version__ = "0.1.0"
 
@@ -103,7 +104,7 @@ _LAZY_NAMES = {
     "TrajectoryNotFound": "trajectory.engine.errors",
     "dump_lifecycle": "trajectory.engine.loader",
     "load_lifecycle": "trajectory.engine.loader",
-    "open_store": "trajectory.store",
+    "open_store": "trajectory._stores",
 }
 
 

@@ -1,8 +1,13 @@
-"""Persistence: open a store by URL.
+"""Persistence: open a store by URL, for the lifecycles it holds.
 
->>> store = open_store("memory://")
+>>> from trajectory.ontwikkelkracht import programme
+>>> store = open_store("memory://", lifecycles=programme())
 >>> store.list()
 []
+
+A store is generic: it holds the lifecycles it is given (a programme, or lifecycles)
+and knows no programme of its own. :func:`trajectory.open_store` is this function
+with the lifecycles defaulting to the Ontwikkelkracht programme's.
 
 - ``memory://``: in this process, for tests and simulations;
 - ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db`` (three slashes
@@ -87,7 +92,9 @@ def open_store(
     created (a missing file, or a database without the store's tables, is a
     :class:`StoreError`). The tables of an older release are upgraded unless
     ``migrate`` is false (then a database whose tables are not at the current version
-    is refused). ``lifecycles`` default to the leertraject.
+    is refused). ``lifecycles`` are what the store holds: a
+    :class:`~trajectory.engine.programme.Programme` or lifecycles (required here;
+    :func:`trajectory.open_store` defaults them to the Ontwikkelkracht programme).
 
     Raises :class:`InvalidData` for a URL that names no store, and
     :class:`StoreError` (the cause attached) when the operating system or the
@@ -101,9 +108,12 @@ def open_store(
             "clock", f"expected a clock (a callable giving the time), got {describe(clock)}"
         )
     if lifecycles is None:
-        from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
-
-        lifecycles = (LIFECYCLE,)
+        raise InvalidData(
+            "lifecycles",
+            "a store holds the lifecycles it is given: pass a programme "
+            "(trajectory.ontwikkelkracht.programme()) or lifecycles, or use "
+            "trajectory.open_store, which defaults to the Ontwikkelkracht programme",
+        )
     chosen = _checked_lifecycles(lifecycles)
     target = _checked_text(default_store_url() if url is None else url, "url")
     if "://" not in target:  # a plain path names an SQLite file

@@ -18,6 +18,7 @@ import pytest
 
 from trajectory.engine.history import ManualClock
 from trajectory.engine.runtime import Trajectory
+from trajectory.ontwikkelkracht.bootstrap import programme
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.store import Store, open_store
 from trajectory.testing import DEFAULT_MOMENT, make_trajectory
@@ -51,7 +52,7 @@ def trajectory_factory() -> Factory:
 
 @pytest.fixture
 def trajectory_store() -> Iterator[Store]:
-    """An empty in-memory store, closed after the test."""
-    store = open_store("memory://")
+    """An empty in-memory store for the leertraject, closed after the test."""
+    store = open_store("memory://", lifecycles=programme())
     yield store
     store.close()
