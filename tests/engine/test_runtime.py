@@ -989,21 +989,17 @@ class _ConfigureCalls(ast.NodeVisitor):
 
 def test_the_library_never_configures_structlog() -> None:
     """No module of the package calls structlog.configure, except the command line (an
-    application) and the simulator's initializer of its own worker processes."""
+    application); the simulator's workers are quiet without configuring it. The CLI's
+    own call is found, so the search does see a call where there is one."""
     package = Path(trajectory.__file__).parent
-    cohort = str(Path("sim") / "cohort.py")
     calls = []
     for path in sorted(package.rglob("*.py")):
         visitor = _ConfigureCalls()
         visitor.visit(ast.parse(path.read_text("utf-8")))
         calls += [(str(path.relative_to(package)), function) for function in visitor.found]
-    offenders = [
-        call
-        for call in calls
-        if Path(call[0]).parts[0] != "cli" and call != (cohort, "_quiet_worker")
-    ]
+    offenders = [call for call in calls if Path(call[0]).parts[0] != "cli"]
     assert [] == offenders
-    assert (cohort, "_quiet_worker") in calls
+    assert any(Path(call[0]).parts[0] == "cli" for call in calls)
 
 
 def test_a_before_listener_that_raises_vetoes_the_event_as_listener_vetoed() -> None:
