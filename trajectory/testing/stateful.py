@@ -75,8 +75,8 @@ and ``offer`` on a subclass to test another year; the oracle follows its rules.
 **Another definition.** Set ``lifecycle`` on a subclass to a lifecycle of the
 leertraject's data (a copy of its definition with events of its own): the machine
 fires its events with payloads derived from their payload classes
-(:func:`~trajectory.testing.strategies.payloads`), and ``fired`` counts what it
-accepted::
+(:func:`~trajectory.testing.strategies.payloads`); :meth:`~LeertrajectMachine.after_fire`
+sees each outcome::
 
     class Extended(LeertrajectMachine):
         lifecycle = load_lifecycle(extended_toml, extended_registry)
@@ -241,13 +241,10 @@ class LeertrajectMachine(RuleBasedStateMachine):
     #: In how many runs the machine's own events entered each state (one counter per
     #: class; a head start does not count).
     reached: ClassVar[Counter[str]] = Counter()
-    #: How often the machine's events were accepted, by event (one counter per class).
-    fired: ClassVar[Counter[str]] = Counter()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.reached = Counter()
-        cls.fired = Counter()
 
     def __init__(self) -> None:
         super().__init__()
@@ -401,7 +398,6 @@ class LeertrajectMachine(RuleBasedStateMachine):
             if expected is not None:
                 assert not expected, f"{event} entered {t.state} despite {sorted(expected)}"
             hypothesis.event(f"accepted {event}")
-            type(self).fired[event] += 1
             if t.state not in self.visited:
                 self.visited.add(t.state)
                 type(self).reached[t.state] += 1
