@@ -21,9 +21,11 @@ from trajectory import (
     NoPayload,
     State,
     Transition,
+    Violation,
     ViolationRegistry,
 )
-from trajectory.engine.definition import dispatch_table
+from trajectory.engine.definition import dispatch_table, guard_reads_time, reads_time
+from trajectory.engine.repeats import Repeat
 
 START = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -401,3 +403,93 @@ def test_a_lifecycle_needs_a_name(name: Any) -> None:
     """A lifecycle's name is non-empty text."""
     with pytest.raises(DefinitionError, match="non-empty name"):
         Lifecycle(name, states=STATES, events=EVENTS, initial="closed", creation=CREATION)
+
+
+# -- guards that read the time -----------------------------------------------------------
+
+
+@reads_time
+def _before_noon(data: Door, payload: Any, context: Context) -> list[Violation]:
+    """A guard that reads the time: refused from noon on (UTC)."""
+    return [] if context.now.hour < 12 else [Violation("door.after_noon")]
+
+
+def _labelled(data: Door, payload: Any, context: Context) -> list[Violation]:
+    """A guard that does not read the time."""
+    return [] if data.label else [Violation("door.unlabelled")]
+
+
+def _not_before(hour: int) -> Any:
+    """A guard factory whose guards read the time."""
+
+    @reads_time
+    def guard(data: Door, payload: Any, context: Context) -> list[Violation]:
+        return [] if context.now.hour >= hour else [Violation("door.too_early")]
+
+    return guard
+
+
+def test_reads_time_marks_a_guard_and_returns_it() -> None:
+    """reads_time gives back the same function, marked; an unmarked guard is not."""
+    assert guard_reads_time(_before_noon)
+    assert not guard_reads_time(_labelled)
+    assert [] == _before_noon(Door("front"), None, Context(START, "closed", "open", None))
+    assert guard_reads_time(_not_before(8))
+    assert not guard_reads_time(lambda data, payload, context: [])
+
+
+def test_time_dependent_states_are_left_by_an_event_without_payload_with_a_timed_guard() -> None:
+    """A state is time-dependent when an event leaving it takes no required payload
+    and has a guard marked with reads_time; a guard without the mark, or a timed
+    guard on an event that needs a payload, does not make its state so."""
+    lifecycle = door(
+        events=(
+            _event("open_door", ["closed"], "open", guards=(_before_noon,)),
+            _event("close_door", ["open"], "closed", guards=(_labelled,)),
+            _event("remove", ["closed", "open"], "removed"),
+            _event("note", ["closed", "open"], None, Note, effect=_note, guards=(_before_noon,)),
+        )
+    )
+    assert frozenset({"closed"}) == lifecycle.time_dependent_states
+
+
+def test_a_factorys_timed_guard_makes_its_state_time_dependent() -> None:
+    """The guard a factory makes, marked, counts as reading the time."""
+    lifecycle = door(
+        events=(
+            _event("open_door", ["closed"], "open"),
+            _event("close_door", ["open"], "closed", guards=(_not_before(8),)),
+            _event("remove", ["closed", "open"], "removed"),
+        )
+    )
+    assert frozenset({"open"}) == lifecycle.time_dependent_states
+
+
+def test_without_timed_guards_no_state_is_time_dependent() -> None:
+    """Neither the toy (no guards) nor a lifecycle with only unmarked guards and the
+    engine's own repeat rules has a time-dependent state."""
+    assert frozenset() == door().time_dependent_states
+    lifecycle = Lifecycle(
+        "toy.door",
+        states=STATES,
+        events=(
+            _event("open_door", ["closed"], "open", guards=(_labelled,)),
+            _event("close_door", ["open"], "closed"),
+            _event("remove", ["closed", "open"], "removed"),
+        ),
+        initial="closed",
+        creation=CREATION,
+        repeats=(Repeat("open_door", maximum=2),),
+    )
+    assert frozenset() == lifecycle.time_dependent_states
+
+
+def test_the_leertrajects_time_dependent_states() -> None:
+    """The leertraject's states left by submit_application (application window),
+    request_completion (deadline after today) and complete_application (in time)."""
+    from trajectory.ontwikkelkracht import LIFECYCLE
+
+    assert (
+        frozenset({"application_in_preparation", "application_submitted", "application_incomplete"})
+        == LIFECYCLE.time_dependent_states
+    )

@@ -709,6 +709,34 @@ def test_leertraject_blockers_before_and_after_preparing_the_application() -> No
     assert {} == at_state("application_in_preparation").blockers()
 
 
+def test_blockers_at_a_moment_ask_the_time_reading_guards_then() -> None:
+    """blockers(now) checks at ``now``: a complete application is blocked by the
+    closed window after it closed and not before, and the trajectory's clock and
+    state do not change."""
+    t = at_state("application_in_preparation")
+    version, moment = t.version, t.clock()
+    after_window = dt.datetime(2024, 7, 1, 9, 0, tzinfo=NETHERLANDS)
+
+    later = t.blockers(after_window)
+
+    assert ["submit_application"] == list(later)
+    assert Counter({"window.closed": 1}) == codes(later["submit_application"])
+    assert {} == t.blockers(IN_WINDOW + dt.timedelta(days=1))
+    assert {} == t.blockers()
+    assert (version, moment) == (t.version, t.clock())
+
+
+@pytest.mark.parametrize("now", [dt.datetime(2024, 7, 1, 9, 0), "2024-07-01", 5])
+def test_blockers_refuse_a_moment_that_is_not_aware(now: Any) -> None:
+    """A naive datetime or anything else as ``now`` is InvalidData naming it."""
+    t = at_state("application_in_preparation")
+
+    with pytest.raises(InvalidData) as caught:
+        t.blockers(now)
+
+    assert "now" == caught.value.field
+
+
 # -- replay -------------------------------------------------------------------------------
 
 

@@ -411,6 +411,60 @@ class StoreContract:
         store.save(loaded)
         assert [] == store.blocked()
 
+    def test_blocked_asks_time_dependent_guards_at_the_moment_asked(
+        self, store: Store, clock: ManualClock
+    ) -> None:
+        """A complete application saved while the window is open is not blocked;
+        asked after the window closed (not saved again) it is blocked on the closed
+        window, and asked back in the window it is not; the default moment is the
+        store's clock."""
+        ready = at_state("application_in_preparation")
+        store.save(ready)
+        after_window = dt.datetime(2024, 7, 1, 9, 0, tzinfo=NETHERLANDS)
+        closed = Blocked(
+            ready.id, "application_in_preparation", {"submit_application": ("window.closed",)}
+        )
+
+        assert [] == store.blocked()
+        assert [closed] == store.blocked(after_window)
+        assert [] == store.blocked(IN_WINDOW + dt.timedelta(days=1))
+        clock.set(after_window)
+        assert [closed] == store.blocked()
+        assert ready.version == store.load(ready.id).version
+
+    def test_blocked_merges_worked_out_and_stored_blockers_oldest_change_first(
+        self, store: Store
+    ) -> None:
+        """Trajectories in time-dependent states (worked out again) and in other
+        states (as saved) are listed together, oldest change first."""
+        running = at_state("in_progress")
+        ready = at_state("application_in_preparation")
+        few = at_state("orientation_held")
+        few.fire("register")
+        for t in (running, ready, few):
+            store.save(t)
+        after_window = dt.datetime(2025, 1, 6, 9, 0, tzinfo=NETHERLANDS)
+
+        found = store.blocked(after_window)
+
+        order = sorted((running, ready, few), key=lambda t: (t.last_event.timestamp, t.id))
+        assert [t.id for t in order] == [entry.id for entry in found]
+        by_id = {entry.id: entry for entry in found}
+        assert ("window.closed",) == by_id[ready.id].blockers["submit_application"]
+        assert "window.closed" in by_id[few.id].blockers["submit_application"]
+        stored = {entry.id: entry for entry in store.blocked()}
+        assert stored[running.id] == by_id[running.id]
+
+    @pytest.mark.parametrize("now", [dt.datetime(2024, 7, 1, 9, 0), "2024-07-01", 5])
+    def test_blocked_refuses_a_moment_that_is_not_aware(self, store: Store, now: Any) -> None:
+        """``now`` must be a timezone-aware datetime: InvalidData naming it."""
+        store.save(at_state("application_in_preparation"))
+
+        with pytest.raises(InvalidData) as caught:
+            store.blocked(now)
+
+        assert "now" == caught.value.field
+
     def test_history_equals_the_trajectory_history(self, store: Store) -> None:
         """history(id) gives every event, the creation first, as fired."""
         t = at_state("in_progress")

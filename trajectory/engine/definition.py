@@ -57,6 +57,8 @@ __all__ = [
     "State",
     "Transition",
     "dispatch_table",
+    "guard_reads_time",
+    "reads_time",
 ]
 
 D = TypeVar("D")
@@ -93,6 +95,35 @@ class Context(NamedTuple):
 Guard = Callable[[D, Any, Context], Iterable[Violation]]
 #: An effect returns the new data; it must not change the data it was given.
 Effect = Callable[[D, Any, Context], D]
+
+G = TypeVar("G", bound=Callable[..., Any])
+
+#: The attribute :func:`reads_time` sets on a guard.
+_READS_TIME = "reads_time"
+
+
+def reads_time(guard: G) -> G:
+    """Mark ``guard`` as one whose verdict depends on the moment it is asked
+    (it reads ``context.now``), and return it.
+
+    A state with an event leaving it that takes no required payload and has such a
+    guard is time-dependent (:attr:`Lifecycle.time_dependent_states`): its blockers
+    can change while nothing is saved, so a store works them out again when asked.
+    A guard factory marks the guard it makes::
+
+        def not_before(day: dt.date) -> Guard[Data]:
+            @reads_time
+            def guard(data: Data, payload: Any, context: Context) -> list[Violation]: ...
+
+            return guard
+    """
+    setattr(guard, _READS_TIME, True)
+    return guard
+
+
+def guard_reads_time(guard: object) -> bool:
+    """Whether ``guard`` was marked with :func:`reads_time`."""
+    return getattr(guard, _READS_TIME, False) is True
 
 
 @attrs.frozen
@@ -307,6 +338,19 @@ class Lifecycle(Generic[D]):
         self._dispatch: dict[str, tuple[EventDefinition[D], dict[str, str]]] = {
             name: (self._with_rules(self.events[name]), routes) for name, routes in table.items()
         }
+        #: The states whose blockers depend on the moment they are asked: those with
+        #: an event leaving them that takes no required payload and has a guard
+        #: marked with :func:`reads_time` (the engine's repeat and cycle guards do
+        #: not read the time).
+        self.time_dependent_states: frozenset[str] = frozenset(
+            state
+            for state in self.states
+            if any(
+                not self._dispatch[event][0].needs_payload
+                and any(guard_reads_time(guard) for guard in self._dispatch[event][0].guards)
+                for event in self.events_from(state)
+            )
+        )
         #: Who is told of every fired event (see :meth:`listen`); the log first.
         self.listeners = Listeners()
         self.listeners.add(EventLog())

@@ -366,29 +366,35 @@ class Trajectory(Generic[D]):
         leave the current state is reported as ``transition.not_allowed``; a guard
         that raises, :class:`GuardFailed`.
         """
+        return self._check(event, payload, _now(self._clock))
+
+    def _check(self, event: str, payload: dict[str, Any], now: dt.datetime) -> list[Violation]:
+        """:meth:`check` at ``now``."""
         definition, routes = self._lifecycle.dispatch(event)
         fields = definition.build_payload(payload)
         target = routes.get(self._state)
         if target is None:
             return [self._not_allowed(event)]
         events = self._events
-        now, last = _now(self._clock), events[-1].timestamp
+        last = events[-1].timestamp
         if now < last:  # as in fire(): an event never happens before the last one
             now = last
         context = Context(now, self._state, target, None, self._history_view(), self._counts)
         found = _violations(definition.guards, self._data, fields, context, event, self._state)
         return [] if found is None else found
 
-    def blockers(self) -> dict[str, list[Violation]]:
+    def blockers(self, now: dt.datetime | None = None) -> dict[str, list[Violation]]:
         """For each event that leaves the current state and takes no required
-        payload: its violations, where there are any."""
+        payload: its violations, where there are any, at ``now`` (default: the
+        trajectory's clock; a timezone-aware datetime, else :class:`InvalidData`)."""
+        moment = _now(self._clock) if now is None else check_moment(now, "now")
         found: dict[str, list[Violation]] = {}
         for event in self.allowed_events():
             definition = self._lifecycle.events[event]
             if definition.needs_payload:
                 continue
             try:
-                violations = self.check(event)
+                violations = self._check(event, {}, moment)
             except InvalidData:  # a payload class whose defaults do not validate alone
                 continue
             if violations:

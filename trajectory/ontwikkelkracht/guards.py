@@ -1,7 +1,10 @@
 """The leertraject's preconditions: each guard returns every violation it finds.
 
 A guard is ``guard(data, payload, context) -> list[Violation]``; guards never
-change anything and never do I/O. "Today" is the date in the Netherlands.
+change anything and never do I/O. "Today" is the date in the Netherlands. A guard
+that reads the moment (``context.now`` or :func:`today`) is marked with
+:func:`~trajectory.engine.definition.reads_time`, so that a store works out the
+blockers of its state again when asked.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
 
-from trajectory.engine.definition import Context, Guard
+from trajectory.engine.definition import Context, Guard, reads_time
 from trajectory.engine.fields import name_key
 from trajectory.engine.schedule import shifted
 from trajectory.engine.violations import Violation
@@ -44,6 +47,7 @@ def _number(value: Any) -> int | float:
 def not_in_future(*fields: str) -> LeertrajectGuard:
     """A guard: the payload's date ``fields`` are not after today."""
 
+    @reads_time
     def guard(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
         now = today(context)
         found: list[Violation] = []
@@ -129,6 +133,7 @@ def hours_minimum(data: Leertraject, payload: Any, context: Context) -> list[Vio
     return []
 
 
+@reads_time
 def window_open(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """Submitted inside one of the scheme's application windows."""
     if data.rules.window_at(context.now) is not None:
@@ -177,6 +182,7 @@ SUBMIT_GUARDS: Final[tuple[LeertrajectGuard, ...]] = (
 )
 
 
+@reads_time
 def completion_deadline_valid(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """A requested completion deadline lies after today, within the scheme's period."""
     if payload.deadline is None:
@@ -193,6 +199,7 @@ def completion_deadline_valid(data: Leertraject, payload: Any, context: Context)
     ]
 
 
+@reads_time
 def completion_in_time(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """The application is completed on or before its deadline."""
     deadline, now = data.completion_deadline, today(context)

@@ -45,6 +45,14 @@ class StoreCore(abc.ABC):
         self._events_read: dict[tuple[str, str], Event] = {}
         self._snapshots_read: dict[tuple[str, str], Snapshot] = {}
         self._events_read_lock = threading.Lock()
+        #: The (lifecycle, state) pairs whose blockers depend on the moment asked,
+        #: and their states (see ``Lifecycle.time_dependent_states``).
+        self._time_dependent = frozenset(
+            (lifecycle.name, state)
+            for lifecycle in self._lifecycles.values()
+            for state in lifecycle.time_dependent_states
+        )
+        self._time_dependent_states = frozenset(state for _, state in self._time_dependent)
         #: Every key a lifecycle of this store declares it is indexed by.
         self._index_keys = frozenset(
             key for lifecycle in self._lifecycles.values() for key in index_keys_of(lifecycle)
@@ -72,8 +80,12 @@ class StoreCore(abc.ABC):
         equal ``columns`` and whose index values equal ``index``, oldest update first."""
 
     @abc.abstractmethod
-    def _blocked_rows(self) -> builtins.list[tuple[object, object, object]]:
-        """(id, state, blockers) of every record with blockers, oldest update first."""
+    def _blocked_rows(
+        self, states: bool = False
+    ) -> builtins.list[tuple[object, object, object, object]]:
+        """(id, state, blockers, lifecycle) of every record with blockers, and with
+        ``states`` also of every record in one of :attr:`_time_dependent_states`
+        (each record once), oldest update first."""
 
     @abc.abstractmethod
     def _outbox(self, after: int, limit: int) -> builtins.list[tuple[int, str, int, str | None]]:

@@ -74,11 +74,12 @@ class MemoryStore(Store):
         ]
         return sorted(found, key=lambda r: (r.updated_at is None, r.updated_at, r.id))
 
-    def _blocked_rows(self) -> list[tuple[object, object, object]]:
+    def _blocked_rows(self, states: bool = False) -> list[tuple[object, object, object, object]]:
+        wanted = self._time_dependent_states if states else frozenset()
         return [
-            (record.id, record.state, record.blocked)
+            (record.id, record.state, record.blocked, record.lifecycle)
             for record in self._records({}, {})
-            if record.blocked != "{}"
+            if record.blocked != "{}" or record.state in wanted
         ]
 
     def _outbox(self, after: int, limit: int) -> list[tuple[int, str, int, str | None]]:

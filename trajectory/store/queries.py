@@ -4,9 +4,11 @@ declares it is indexed by, and the trajectories whose next step is refused."""
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 from typing import Any
 
-from trajectory.engine.errors import InvalidData
+from trajectory.engine.errors import InvalidData, TrajectoryError
+from trajectory.engine.history import check_moment
 from trajectory.store.core import StoreCore
 from trajectory.store.errors import CorruptRecord
 from trajectory.store.records import (
@@ -16,6 +18,7 @@ from trajectory.store.records import (
     blocked_entry,
     check_columns,
     check_index,
+    shown_id,
 )
 
 __all__ = ["Queries"]
@@ -69,19 +72,62 @@ class Queries(StoreCore):
             summaries.append(record.summary())
         return summaries
 
-    def blocked(self) -> builtins.list[Blocked]:
-        """Every trajectory whose next step is refused, with its violation codes.
+    def blocked(self, now: dt.datetime | None = None) -> builtins.list[Blocked]:
+        """Every trajectory whose next step is refused at ``now`` (default: the
+        store's clock), with its violation codes, oldest change first.
 
-        A stored row whose blockers cannot be read is listed with ``corrupt`` saying
-        why (see :class:`Blocked`), so one damaged row hides no other.
+        The blockers of a trajectory are those found when it was last saved, except
+        in a state whose blockers depend on the moment (its lifecycle's
+        ``time_dependent_states``: a guard of an event leaving it reads the time,
+        such as an application window): such a trajectory is loaded and its
+        blockers are worked out again at ``now``, without saving it. ``now`` is a
+        timezone-aware datetime, else :class:`InvalidData`.
+
+        A stored row whose blockers cannot be read (or, in a time-dependent state,
+        whose trajectory cannot be loaded) is listed with ``corrupt`` saying why
+        (see :class:`Blocked`), so one damaged row hides no other.
         """
+        moment = self._moment() if now is None else check_moment(now, "now")
+        pairs = self._time_dependent
+        rows = self._guarded("*", self._blocked_rows, bool(pairs))
         found: builtins.list[Blocked] = []
-        for trajectory_id, state, text in self._guarded("*", self._blocked_rows):
+        for trajectory_id, state, text, lifecycle in rows:
             try:
-                entry = blocked_entry(trajectory_id, state, text)
+                if pairs and (lifecycle, state) in pairs:
+                    entry = self._blocked_at(trajectory_id, moment)
+                else:
+                    entry = blocked_entry(trajectory_id, state, text)
             except CorruptRecord as err:
                 shown_state = state if isinstance(state, str) else ""
                 entry = Blocked(err.trajectory_id, shown_state, {}, corrupt=err.reason)
             if entry is not None:
                 found.append(entry)
         return found
+
+    def _moment(self) -> dt.datetime:
+        """The store's clock's moment, checked."""
+        try:
+            moment = self._clock()
+        except TrajectoryError:
+            raise
+        except Exception as err:
+            raise InvalidData("clock", f"the clock raised {err!r}") from err
+        return check_moment(moment, "clock")
+
+    def _blocked_at(self, trajectory_id: object, moment: dt.datetime) -> Blocked | None:
+        """The blockers of a stored trajectory at ``moment``, worked out from it
+        loaded (None without blockers, or when it is gone since)."""
+        if type(trajectory_id) is not str:
+            raise CorruptRecord(
+                shown_id(trajectory_id),
+                f"its column id holds a {type(trajectory_id).__name__}, expected str",
+            )
+        found = self._guarded(trajectory_id, self._read, trajectory_id)
+        if found is None:  # gone since it was listed
+            return None
+        trajectory = self._restored(trajectory_id, *found)
+        blockers = {
+            event: tuple(sorted({violation.code for violation in violations}))
+            for event, violations in trajectory.blockers(moment).items()
+        }
+        return Blocked(trajectory.id, trajectory.state, blockers) if blockers else None

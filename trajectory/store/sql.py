@@ -393,11 +393,13 @@ class _Statements:
     insert_outbox: str
     select_version: str
     blocked: str
+    blocked_or_in: str
     read: str
     read_bodies: str
 
     @classmethod
-    def for_dialect(cls, dialect: str, paramstyle: str) -> _Statements:
+    def for_dialect(cls, dialect: str, paramstyle: str, states: int = 0) -> _Statements:
+        """The statements; ``blocked_or_in`` takes ``states`` state names."""
         mark = "?" if paramstyle == "qmark" else "%s"
         columns = [c.name for c in trajectories.c]
         kept = [name for name in columns if name != "id"]
@@ -413,6 +415,7 @@ class _Statements:
             marks = ", ".join(mark for _ in names)
             return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"
 
+        where = _BLOCKED_WHERE.get(dialect, _BLOCKED_WHERE["sqlite"])
         if dialect == "postgresql":  # see the module's docs
             insert_outbox = (
                 "INSERT INTO trajectory_outbox (position, trajectory_id, sequence) VALUES "
@@ -451,9 +454,16 @@ class _Statements:
             read=read,
             read_bodies=bodies,
             blocked=(
-                "SELECT id, state, blocked FROM trajectories "
-                f"WHERE {_BLOCKED_WHERE.get(dialect, _BLOCKED_WHERE['sqlite'])} "
-                "ORDER BY updated_at, id"
+                "SELECT id, state, blocked, lifecycle FROM trajectories "
+                f"WHERE {where} ORDER BY updated_at, id"
+            ),
+            # Each part through its own index (ix_trajectories_blocked, ix_trajectories_state).
+            blocked_or_in=(
+                "SELECT id, state, blocked, lifecycle, updated_at FROM trajectories "
+                f"WHERE {where} UNION ALL "
+                "SELECT id, state, blocked, lifecycle, updated_at FROM trajectories "
+                f"WHERE state IN ({', '.join(mark for _ in range(states))}) AND NOT ({where}) "
+                "ORDER BY 5, 1"
             ),
         )
 
@@ -477,7 +487,9 @@ class SqlStore(Store):
         ):
             # After the engine's own connect listeners: whatever they set, erased is erased.
             sa.event.listen(engine, "connect", _secure_delete)
-        self._statements = _Statements.for_dialect(engine.dialect.name, engine.dialect.paramstyle)
+        self._statements = _Statements.for_dialect(
+            engine.dialect.name, engine.dialect.paramstyle, len(self._time_dependent_states)
+        )
         self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
         self._dbapi_error: type[Exception] = engine.dialect.loaded_dbapi.Error
         if upgrade:
@@ -693,13 +705,13 @@ class SqlStore(Store):
                 records.append(_record(last, values))
         return records
 
-    def _blocked_rows(self) -> list[tuple[object, object, object]]:
+    def _blocked_rows(self, states: bool = False) -> list[tuple[object, object, object, object]]:
         try:
-            return self._blocked_rows_once()
+            return self._blocked_rows_once(states)
         except _Reconnect:
-            return self._blocked_rows_once()
+            return self._blocked_rows_once(states)
 
-    def _blocked_rows_once(self) -> list[tuple[object, object, object]]:
+    def _blocked_rows_once(self, states: bool) -> list[tuple[object, object, object, object]]:
         # The driver's cursor: on a listing of many rows, SQLAlchemy's rows cost more
         # than the query (an index of exactly these rows, ix_trajectories_blocked).
         connection = self._engine.raw_connection()
@@ -708,8 +720,14 @@ class SqlStore(Store):
             try:
                 if not self._postgres:
                     cursor.execute("BEGIN DEFERRED")
-                cursor.execute(self._statements.blocked)
-                rows = list(cursor.fetchall())
+                if states and self._time_dependent_states:
+                    cursor.execute(
+                        self._statements.blocked_or_in, sorted(self._time_dependent_states)
+                    )
+                    rows = [row[:4] for row in cursor.fetchall()]
+                else:
+                    cursor.execute(self._statements.blocked)
+                    rows = list(cursor.fetchall())
                 connection.rollback()  # a reader: nothing to keep
                 return rows
             except self._dbapi_error as err:
