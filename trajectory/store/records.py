@@ -115,7 +115,9 @@ class Write:
 class Blocked:
     """A trajectory whose next steps are refused, with the violation codes per event.
 
-    The blockers are those found when the trajectory was last saved. A stored row
+    The blockers are those found when the trajectory was last saved, or, in a state
+    whose blockers depend on the time (``Lifecycle.time_dependent_states``), those
+    at the moment :meth:`Store.blocked` was asked. A stored row
     whose blockers cannot be read is listed too, with ``corrupt`` saying why and no
     blockers: one damaged row hides no other, and its id says which to repair
     (:meth:`Store.load` raises the :class:`CorruptRecord` for it).
