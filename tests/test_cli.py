@@ -26,21 +26,24 @@ from trajectory.cli import app
 from trajectory.cli._command import exit_code
 from trajectory.cli._messages import MESSAGES
 from trajectory.engine.errors import (
-    ConcurrencyConflict,
-    CorruptRecord,
     DefinitionError,
     EffectFailed,
     GuardFailed,
     InvalidData,
+    ListenerVetoed,
     MissingDependency,
     PreconditionFailed,
-    StoreError,
     TrajectoryError,
-    TrajectoryNotFound,
     TransitionNotAllowed,
     UnknownEvent,
 )
 from trajectory.engine.violations import LANGUAGES
+from trajectory.store.errors import (
+    ConcurrencyConflict,
+    CorruptRecord,
+    StoreError,
+    TrajectoryNotFound,
+)
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -217,6 +220,7 @@ ERRORS: list[TrajectoryError] = [
     GuardFailed("grant", "application_submitted", "guards.grant_amount"),
     EffectFailed("grant", "application_submitted"),
     EffectFailed("created", None),
+    ListenerVetoed("stop", "planning", "no_stopping"),
     ConcurrencyConflict("abc", 3, 4),
     StoreError("the store: OperationalError: disk I/O error"),
     TrajectoryNotFound("abc"),
@@ -259,6 +263,10 @@ def test_every_error_of_the_library_is_one_line_and_an_exit_code(
         (UnknownEvent("regster", ["register"]), "onbekende gebeurtenis 'regster'"),
         (EffectFailed("grant", "application_submitted"), "er is niets veranderd"),
         (EffectFailed("created", None), "het verwerken van gebeurtenis 'created' is"),
+        (
+            ListenerVetoed("stop", "planning", "no_stopping"),
+            "de luisteraar no_stopping hield gebeurtenis 'stop' in toestand 'planning' tegen",
+        ),
         (GuardFailed("grant", "granted", "guards.grant_amount"), "de controle guards.grant_amount"),
         (ConcurrencyConflict("abc", 3, 4), "door iemand anders opgeslagen (versie 4)"),
         (ConcurrencyConflict("abc", 0, None), "traject abc bestaat al"),

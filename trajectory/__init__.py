@@ -83,25 +83,25 @@ from trajectory.ontwikkelkracht import (
 
 if typing.TYPE_CHECKING:
     from trajectory._stores import open_store
-    from trajectory.engine.errors import (
+    from trajectory.engine.loader import dump_lifecycle, load_lifecycle
+    from trajectory.store import Store
+    from trajectory.store.errors import (
         ConcurrencyConflict,
         CorruptRecord,
         StoreError,
         TrajectoryNotFound,
     )
-    from trajectory.engine.loader import dump_lifecycle, load_lifecycle
-    from trajectory.store import Store
 
 __version__ = "0.1.0"
 
 #: The names imported on first use, and the module of each.
 _LAZY_NAMES = {
     # The store's errors live beside the stores: importing them imports the store.
-    "ConcurrencyConflict": "trajectory.engine.errors",
-    "CorruptRecord": "trajectory.engine.errors",
+    "ConcurrencyConflict": "trajectory.store.errors",
+    "CorruptRecord": "trajectory.store.errors",
     "Store": "trajectory.store",
-    "StoreError": "trajectory.engine.errors",
-    "TrajectoryNotFound": "trajectory.engine.errors",
+    "StoreError": "trajectory.store.errors",
+    "TrajectoryNotFound": "trajectory.store.errors",
     "dump_lifecycle": "trajectory.engine.loader",
     "load_lifecycle": "trajectory.engine.loader",
     "open_store": "trajectory._stores",

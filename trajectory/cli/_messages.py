@@ -19,18 +19,17 @@ from contextvars import ContextVar
 from typing import Final
 
 from trajectory.engine.errors import (
-    ConcurrencyConflict,
-    CorruptRecord,
     EffectFailed,
     GuardFailed,
+    ListenerVetoed,
     MissingDependency,
     PreconditionFailed,
     TrajectoryError,
-    TrajectoryNotFound,
     TransitionNotAllowed,
     UnknownEvent,
 )
 from trajectory.engine.violations import LANGUAGES
+from trajectory.store.errors import ConcurrencyConflict, CorruptRecord, TrajectoryNotFound
 
 __all__ = ["DEFAULT_LANGUAGE", "MESSAGES", "describe_error", "language", "message", "speaking"]
 
@@ -108,6 +107,12 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
     "effect.failed": {
         "en": "the effect of event {event!r} in state {state!r} failed; nothing was changed",
         "nl": "het verwerken van gebeurtenis {event!r} in toestand {state!r} is mislukt; "
+        "er is niets veranderd",
+    },
+    "in_state": {"en": " in state {state!r}", "nl": " in toestand {state!r}"},
+    "listener.vetoed": {
+        "en": "the listener {listener} stopped event {event!r}{where}; nothing was changed",
+        "nl": "de luisteraar {listener} hield gebeurtenis {event!r}{where} tegen; "
         "er is niets veranderd",
     },
     "effect.failed_at_creation": {
@@ -202,6 +207,9 @@ def describe_error(err: TrajectoryError) -> str:
         return message("event.not_allowed", event=err.event, state=err.state, allowed=allowed)
     if isinstance(err, UnknownEvent):
         return message("event.not_defined", event=err.event, known=", ".join(sorted(err.known)))
+    if isinstance(err, ListenerVetoed):
+        where = "" if err.state is None else message("in_state", state=err.state)
+        return message("listener.vetoed", listener=err.listener, event=err.event, where=where)
     if isinstance(err, EffectFailed):
         if err.state is None:
             return message("effect.failed_at_creation", event=err.event)

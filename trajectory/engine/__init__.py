@@ -58,22 +58,11 @@ from trajectory.engine.schedule import Deadline, Due, Recurring
 from trajectory.engine.violations import LANGUAGES, Violation, ViolationRegistry, ViolationType
 
 if typing.TYPE_CHECKING:
-    from trajectory.engine.errors import (
-        ConcurrencyConflict,
-        CorruptRecord,
-        StoreError,
-        TrajectoryNotFound,
-    )
     from trajectory.engine.loader import definition_schema, dump_lifecycle, load_lifecycle
     from trajectory.engine.programme import Programme
 
 #: The names imported on first use, and the module of each.
 _LAZY_NAMES = {
-    # The store's errors live beside the stores: importing them imports the store.
-    "ConcurrencyConflict": "trajectory.engine.errors",
-    "CorruptRecord": "trajectory.engine.errors",
-    "StoreError": "trajectory.engine.errors",
-    "TrajectoryNotFound": "trajectory.engine.errors",
     "Programme": "trajectory.engine.programme",
     "definition_schema": "trajectory.engine.loader",
     "dump_lifecycle": "trajectory.engine.loader",
@@ -100,9 +89,7 @@ __all__ = [
     "AfterListener",
     "BeforeListener",
     "Clock",
-    "ConcurrencyConflict",
     "Context",
-    "CorruptRecord",
     "Creation",
     "Cycle",
     "Deadline",
@@ -132,10 +119,8 @@ __all__ = [
     "Registry",
     "Repeat",
     "State",
-    "StoreError",
     "Trajectory",
     "TrajectoryError",
-    "TrajectoryNotFound",
     "Transition",
     "TransitionNotAllowed",
     "UnknownEvent",

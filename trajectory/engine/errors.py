@@ -1,9 +1,9 @@
 """The exceptions that trajectory raises.
 
 Every error the library raises on purpose is a :class:`TrajectoryError`, so one
-``except TrajectoryError`` catches them all (the store's errors are defined here,
-the bottom layer, so that every layer may raise or catch them, and
-:mod:`trajectory.store.errors` is where the stores import them from)::
+``except TrajectoryError`` catches them all. The engine's are defined here; the
+stores' (``ConcurrencyConflict``, ``StoreError`` and its kinds) beside the stores, in
+:mod:`trajectory.store.errors`, and all are importable from :mod:`trajectory`::
 
     TrajectoryError
     ├── DefinitionError          a lifecycle definition is inconsistent
@@ -14,10 +14,10 @@ the bottom layer, so that every layer may raise or catch them, and
     ├── GuardFailed              an event's guard raised; nothing was changed
     ├── EffectFailed             an event's effect raised; nothing was changed
     │   └── ListenerVetoed       a before-listener raised: the event is not recorded
-    ├── ConcurrencyConflict      a save based on a stale version; nothing was written
-    ├── StoreError               the store failed (the driver's error is the cause)
-    │   ├── TrajectoryNotFound   no trajectory with that id (also a KeyError)
-    │   └── CorruptRecord        a stored record cannot be read
+    ├── ConcurrencyConflict      a save based on a stale version; nothing was written (store)
+    ├── StoreError               the store failed (the driver's error is the cause) (store)
+    │   ├── TrajectoryNotFound   no trajectory with that id (also a KeyError) (store)
+    │   └── CorruptRecord        a stored record cannot be read (store)
     └── MissingDependency        an optional dependency is not installed (also an ImportError)
 
 Errors of the libraries underneath (``transitions``, ``cattrs``, ``stdnum``) never
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
     from trajectory.engine.violations import Violation
 
 __all__ = [
-    "ConcurrencyConflict",
-    "CorruptRecord",
     "DefinitionError",
     "EffectFailed",
     "GuardFailed",
@@ -48,9 +46,7 @@ __all__ = [
     "ListenerVetoed",
     "MissingDependency",
     "PreconditionFailed",
-    "StoreError",
     "TrajectoryError",
-    "TrajectoryNotFound",
     "TransitionNotAllowed",
     "UnknownEvent",
     "wrong_type",
@@ -171,47 +167,6 @@ class ListenerVetoed(EffectFailed):
         self.args = (f"the listener {listener} vetoed event {event!r}{where}; nothing was changed",)
 
 
-class ConcurrencyConflict(TrajectoryError):
-    """A save based on a stale version: someone else saved the trajectory first.
-
-    Nothing was written. Load the trajectory again, fire again, save again.
-    """
-
-    def __init__(self, trajectory_id: str, expected: int, actual: int | None) -> None:
-        self.trajectory_id = trajectory_id
-        self.expected = expected
-        self.actual = actual
-        found = "already exists" if expected == 0 else f"is at version {actual}"
-        super().__init__(
-            f"trajectory {trajectory_id} was saved based on version {expected}, "
-            f"but the stored one {found}; nothing was written"
-        )
-
-
-class StoreError(TrajectoryError):
-    """The store failed; the driver's error is the ``__cause__``."""
-
-
-class TrajectoryNotFound(StoreError, KeyError):
-    """No trajectory with that id in the store."""
-
-    def __init__(self, trajectory_id: str) -> None:
-        self.trajectory_id = trajectory_id
-        super().__init__(f"no trajectory {trajectory_id!r} in the store")
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0])
-
-
-class CorruptRecord(StoreError):
-    """A stored record of ``trajectory_id`` cannot be read (``reason`` says why)."""
-
-    def __init__(self, trajectory_id: str, reason: str) -> None:
-        self.trajectory_id = trajectory_id
-        self.reason = reason
-        super().__init__(f"trajectory {trajectory_id}: {reason}")
-
-
 class MissingDependency(TrajectoryError, ImportError):
     """A part of the library needs an optional dependency that is not installed;
     ``package`` names it and ``extra`` the extra that installs it.
@@ -256,10 +211,7 @@ for _error in (
     PreconditionFailed,
     GuardFailed,
     EffectFailed,
-    ConcurrencyConflict,
-    StoreError,
-    TrajectoryNotFound,
-    CorruptRecord,
+    ListenerVetoed,
     MissingDependency,
 ):
     _error.__module__ = "trajectory"

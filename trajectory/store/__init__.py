@@ -35,10 +35,11 @@ from typing import Any, Final
 from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
 from trajectory.engine.definition import Lifecycle
-from trajectory.engine.errors import InvalidData, StoreError, TrajectoryError
+from trajectory.engine.errors import InvalidData, TrajectoryError
 from trajectory.engine.fields import describe
 from trajectory.engine.history import Clock
 from trajectory.store.base import Blocked, OutboxEntry, Store, Subscriber, Summary, UnitOfWork
+from trajectory.store.errors import StoreError
 from trajectory.store.memory import MemoryStore
 
 __all__ = [
