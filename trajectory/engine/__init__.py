@@ -21,6 +21,8 @@ from trajectory.engine.definition import (
     NoPayload,
     State,
     Transition,
+    guard_reads_time,
+    reads_time,
 )
 from trajectory.engine.errors import (
     DefinitionError,
@@ -129,8 +131,10 @@ __all__ = [
     "ViolationType",
     "definition_schema",
     "dump_lifecycle",
+    "guard_reads_time",
     "load_lifecycle",
     "new_id",
+    "reads_time",
     "system_clock",
     "verify_history",
 ]
