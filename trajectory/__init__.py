@@ -19,7 +19,6 @@ importing the package reads no data file and registers nothing. The definition-f
 loader and the stores are imported on first use of their names.
 """
 
-import importlib
 import typing
 
 from trajectory.diagrams import diagram
@@ -59,6 +58,7 @@ from trajectory.engine import (
     ViolationType,
     system_clock,
 )
+from trajectory.engine.lazy import lazy_names as _lazy_names
 from trajectory.ontwikkelkracht import (
     Catalog,
     DevelopmentModel,
@@ -108,18 +108,7 @@ _LAZY_NAMES = {
 }
 
 
-def __getattr__(name: str) -> typing.Any:
-    """The names of :data:`_LAZY_NAMES`, imported on first use."""
-    module = _LAZY_NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY_NAMES})
+__getattr__, __dir__ = _lazy_names(globals(), _LAZY_NAMES)
 
 
 __all__ = [

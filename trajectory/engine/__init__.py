@@ -8,7 +8,6 @@ The definition-file loader (``load_lifecycle``, ``dump_lifecycle``,
 store's errors are imported on first use.
 """
 
-import importlib
 import typing
 
 from trajectory.engine.definition import (
@@ -44,6 +43,7 @@ from trajectory.engine.history import (
     system_clock,
     verify_history,
 )
+from trajectory.engine.lazy import lazy_names as _lazy_names
 from trajectory.engine.listeners import (
     AfterListener,
     BeforeListener,
@@ -72,18 +72,7 @@ _LAZY_NAMES = {
 }
 
 
-def __getattr__(name: str) -> typing.Any:
-    """The names of :data:`_LAZY_NAMES`, imported on first use."""
-    module = _LAZY_NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY_NAMES})
+__getattr__, __dir__ = _lazy_names(globals(), _LAZY_NAMES)
 
 
 __all__ = [

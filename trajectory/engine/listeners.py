@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 import attrs
 
 from trajectory.engine.errors import InvalidData, PreconditionFailed, TransitionNotAllowed
-from trajectory.engine.logs import get_logger
+from trajectory.engine.logs import get_logger, qualified_name
 from trajectory.engine.violations import TRANSITION_NOT_ALLOWED, Violation
 
 if TYPE_CHECKING:
@@ -269,14 +269,6 @@ def listener_failed(
         "listener_failed",
         trajectory_id=trajectory.id,
         kind=kind,
-        listener=_qualified_name(listener),
+        listener=qualified_name(listener),
         error=type(error).__qualname__,
     )
-
-
-def _qualified_name(function: object) -> str:
-    name = getattr(function, "__qualname__", None)
-    module = getattr(function, "__module__", None)
-    if not isinstance(name, str):
-        return type(function).__qualname__
-    return f"{module}.{name}" if isinstance(module, str) else name

@@ -40,7 +40,7 @@ import logging
 import sys
 from typing import Any, Final
 
-__all__ = ["LibraryLogger", "get_logger"]
+__all__ = ["LibraryLogger", "get_logger", "qualified_name"]
 
 #: The package's logger in the standard library; its NullHandler keeps it quiet.
 PACKAGE: Final = __name__.partition(".")[0]
@@ -174,3 +174,17 @@ class LibraryLogger:
 def get_logger(name: str) -> LibraryLogger:
     """The library's logger for the module ``name`` (pass ``__name__``)."""
     return LibraryLogger(name)
+
+
+def qualified_name(function: object) -> str:
+    """How a log entry names a callable (a listener, a subscriber): its module and
+    qualified name, or its class's name when it has none; never its arguments or state.
+
+    >>> qualified_name(qualified_name)
+    'trajectory.engine.logs.qualified_name'
+    """
+    name = getattr(function, "__qualname__", None)
+    module = getattr(function, "__module__", None)
+    if not isinstance(name, str):
+        return type(function).__qualname__
+    return f"{module}.{name}" if isinstance(module, str) else name

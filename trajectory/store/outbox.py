@@ -9,7 +9,7 @@ from typing import Any
 
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.history import Event
-from trajectory.engine.logs import get_logger
+from trajectory.engine.logs import get_logger, qualified_name
 from trajectory.engine.runtime import Trajectory
 from trajectory.engine.serialization import upgrade_document
 from trajectory.store.core import StoreCore, Subscriber
@@ -101,14 +101,6 @@ class Integration(StoreCore):
                 logger.error(
                     "subscriber_failed",
                     trajectory_id=trajectory.id,
-                    subscriber=_qualified_name(subscriber),
+                    subscriber=qualified_name(subscriber),
                     error=type(err).__qualname__,
                 )
-
-
-def _qualified_name(function: object) -> str:
-    name = getattr(function, "__qualname__", None)
-    module = getattr(function, "__module__", None)
-    if not isinstance(name, str):
-        return type(function).__qualname__
-    return f"{module}.{name}" if isinstance(module, str) else name

@@ -629,32 +629,45 @@ class SqlStore(Store):
         return conn
 
     def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
-        try:
-            return self._read_once(trajectory_id)
-        except _Reconnect:
-            return self._read_once(trajectory_id)
-
-    def _read_once(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
         """The row and every event body (the store checks they match the row), on the
         driver's cursor and seen at one moment: SQLite in one read transaction,
         PostgreSQL in one statement."""
+
+        def read(cursor: Any) -> tuple[Any, Any]:
+            cursor.execute(self._statements.read, [trajectory_id])
+            row = cursor.fetchone()
+            if row is None:
+                return None, None
+            if self._postgres:
+                return row, row[-1]
+            cursor.execute(self._statements.read_bodies, [trajectory_id])
+            return row, [body for (body,) in cursor.fetchall()]
+
+        row, bodies = self._on_cursor(read)
+        if row is None:
+            return None
+        return _record(_Row(*row[: len(_READ_COLUMNS)])), list(bodies or ())
+
+    def _on_cursor(self, read: Callable[[Any], _T]) -> _T:
+        """``read(cursor)`` on the driver's own cursor, in one read transaction (SQLite)
+        or as PostgreSQL runs a statement, rolled back after (a reader keeps nothing);
+        on a connection found dead, once more on a new one. On a listing of many rows,
+        SQLAlchemy's rows cost more than the query: hence the driver's cursor."""
+        try:
+            return self._on_cursor_once(read)
+        except _Reconnect:
+            return self._on_cursor_once(read)
+
+    def _on_cursor_once(self, read: Callable[[Any], _T]) -> _T:
         connection = self._engine.raw_connection()
         try:
             cursor = connection.cursor()
             try:
-                if self._postgres:
-                    cursor.execute(self._statements.read, [trajectory_id])
-                    row = cursor.fetchone()
-                    bodies = None if row is None else row[-1]
-                else:
+                if not self._postgres:
                     cursor.execute("BEGIN DEFERRED")
-                    cursor.execute(self._statements.read, [trajectory_id])
-                    row = cursor.fetchone()
-                    bodies = None
-                    if row is not None:
-                        cursor.execute(self._statements.read_bodies, [trajectory_id])
-                        bodies = [body for (body,) in cursor.fetchall()]
+                found = read(cursor)
                 connection.rollback()  # a reader: nothing to keep
+                return found
             except self._dbapi_error as err:
                 if self._disconnected(err, connection, cursor):
                     connection.invalidate()
@@ -665,9 +678,6 @@ class SqlStore(Store):
                 cursor.close()
         finally:
             connection.close()
-        if row is None:
-            return None
-        return _record(_Row(*row[: len(_READ_COLUMNS)])), list(bodies or ())
 
     @_reconnecting
     def _records(
@@ -706,40 +716,16 @@ class SqlStore(Store):
         return records
 
     def _blocked_rows(self, states: bool = False) -> list[tuple[object, object, object, object]]:
-        try:
-            return self._blocked_rows_once(states)
-        except _Reconnect:
-            return self._blocked_rows_once(states)
+        # An index of exactly the rows with blockers (ix_trajectories_blocked), and with
+        # ``states`` the rows in a time-dependent state too (ix_trajectories_state).
+        def read(cursor: Any) -> list[tuple[object, object, object, object]]:
+            if states and self._time_dependent_states:
+                cursor.execute(self._statements.blocked_or_in, sorted(self._time_dependent_states))
+                return [row[:4] for row in cursor.fetchall()]
+            cursor.execute(self._statements.blocked)
+            return list(cursor.fetchall())
 
-    def _blocked_rows_once(self, states: bool) -> list[tuple[object, object, object, object]]:
-        # The driver's cursor: on a listing of many rows, SQLAlchemy's rows cost more
-        # than the query (an index of exactly these rows, ix_trajectories_blocked).
-        connection = self._engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            try:
-                if not self._postgres:
-                    cursor.execute("BEGIN DEFERRED")
-                if states and self._time_dependent_states:
-                    cursor.execute(
-                        self._statements.blocked_or_in, sorted(self._time_dependent_states)
-                    )
-                    rows = [row[:4] for row in cursor.fetchall()]
-                else:
-                    cursor.execute(self._statements.blocked)
-                    rows = list(cursor.fetchall())
-                connection.rollback()  # a reader: nothing to keep
-                return rows
-            except self._dbapi_error as err:
-                if self._disconnected(err, connection, cursor):
-                    connection.invalidate()
-                    raise _Reconnect from err
-                connection.rollback()
-                raise
-            finally:
-                cursor.close()
-        finally:
-            connection.close()
+        return self._on_cursor(read)
 
     def _disconnected(self, err: Any, connection: Any, cursor: Any) -> bool:
         """Whether the driver's ``err`` says that the connection is dead."""
