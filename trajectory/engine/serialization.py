@@ -30,7 +30,7 @@ import datetime as dt
 import functools
 import threading
 import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Final, TypeAlias, Union, get_args, get_origin
 
@@ -56,6 +56,7 @@ __all__ = [
     "codec_of",
     "dump_event",
     "dump_snapshot",
+    "from_snapshot",
     "load_event",
     "load_payload",
     "load_snapshot",
@@ -520,7 +521,19 @@ def load_trajectory(
     history = [load_event(event, lifecycle) for event in events]
     if snapshot is None:
         return lifecycle.replay(history, clock=clock)
-    head = load_snapshot(snapshot, lifecycle)
+    return from_snapshot(lifecycle, load_snapshot(snapshot, lifecycle), history, clock=clock)
+
+
+def from_snapshot(
+    lifecycle: Lifecycle[Any],
+    head: Snapshot,
+    history: Sequence[Event],
+    *,
+    clock: Clock | None = None,
+) -> Trajectory[Any]:
+    """The trajectory at the snapshot ``head`` (not replayed) with the events of
+    ``history`` after its version applied again; :class:`InvalidData` when the
+    history is shorter than the snapshot or does not agree with it."""
     if head.version > len(history):
         raise InvalidData(
             "$.version",

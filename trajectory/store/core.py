@@ -14,7 +14,13 @@ from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData, TrajectoryError
 from trajectory.engine.history import Clock, Event, system_clock
 from trajectory.engine.runtime import Trajectory
-from trajectory.engine.serialization import Snapshot, load_event, load_snapshot, load_trajectory
+from trajectory.engine.serialization import (
+    Snapshot,
+    from_snapshot,
+    load_event,
+    load_snapshot,
+    load_trajectory,
+)
 from trajectory.store.errors import CorruptRecord, StoreError
 from trajectory.store.records import (
     LOADED,
@@ -126,17 +132,23 @@ class StoreCore(abc.ABC):
             )
         return lifecycle
 
-    def _documents(
-        self, trajectory_id: str, record: TrajectoryRecord, bodies: Sequence[object]
-    ) -> tuple[Lifecycle[Any], dict[str, Any], builtins.list[dict[str, Any]]]:
-        """The lifecycle, the snapshot and the event documents of a stored trajectory,
-        or :class:`CorruptRecord`."""
+    def _checked_row(self, trajectory_id: str, record: TrajectoryRecord) -> Lifecycle[Any]:
+        """The lifecycle of the stored row ``record`` of ``trajectory_id``, once its
+        columns are checked; :class:`CorruptRecord` otherwise."""
         check_columns(record, LOADED)
         if record.id != trajectory_id:
             raise CorruptRecord(trajectory_id, f"the store gave the row of {record.id!r}")
         lifecycle = self._lifecycle(record.lifecycle, trajectory_id)
         if record.updated_at is None:
             raise CorruptRecord(trajectory_id, "its time of last change cannot be read")
+        return lifecycle
+
+    def _documents(
+        self, trajectory_id: str, record: TrajectoryRecord, bodies: Sequence[object]
+    ) -> tuple[Lifecycle[Any], dict[str, Any], builtins.list[dict[str, Any]]]:
+        """The lifecycle, the snapshot and the event documents of a stored trajectory,
+        or :class:`CorruptRecord`."""
+        lifecycle = self._checked_row(trajectory_id, record)
         snapshot = decoded(trajectory_id, "its snapshot", record.snapshot)
         events = [
             decoded(trajectory_id, f"event {index}", body)
@@ -154,12 +166,7 @@ class StoreCore(abc.ABC):
         lifecycle) is not parsed and validated again: what was read then is used
         (events and data are immutable, and the text is the whole document).
         """
-        check_columns(record, LOADED)
-        if record.id != trajectory_id:
-            raise CorruptRecord(trajectory_id, f"the store gave the row of {record.id!r}")
-        lifecycle = self._lifecycle(record.lifecycle, trajectory_id)
-        if record.updated_at is None:
-            raise CorruptRecord(trajectory_id, "its time of last change cannot be read")
+        lifecycle = self._checked_row(trajectory_id, record)
         history = self._history(trajectory_id, lifecycle, bodies)
         key = (lifecycle.name, record.snapshot)
         head = self._snapshots_read.get(key)  # type: ignore[arg-type]  # checked: str
@@ -168,22 +175,7 @@ class StoreCore(abc.ABC):
             if head is None:
                 head = load_snapshot(document or {}, lifecycle)
                 self._remember(self._snapshots_read, key, head, SNAPSHOTS_KEPT)  # type: ignore[arg-type]
-            if head.version > len(history):
-                raise InvalidData(
-                    "$.version",
-                    f"the snapshot is at version {head.version}, "
-                    f"the history has {len(history)} events",
-                )
-            trajectory = Trajectory.restore(
-                lifecycle,
-                head.id,
-                head.state,
-                head.data,
-                history[: head.version],
-                version=head.version,
-                clock=self._clock,
-            )
-            trajectory.extend(history[head.version :])
+            trajectory = from_snapshot(lifecycle, head, history, clock=self._clock)
         except UNREADABLE as err:
             raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
         return agreeing(trajectory_id, record, trajectory)
