@@ -16,15 +16,22 @@ from trajectory import (
     Creation,
     DefinitionError,
     EventDefinition,
+    InvalidData,
     Lifecycle,
     ManualClock,
     NoPayload,
     State,
+    Trajectory,
     Transition,
     Violation,
     ViolationRegistry,
 )
-from trajectory.engine.definition import dispatch_table, guard_reads_time, reads_time
+from trajectory.engine.definition import (
+    dispatch_table,
+    guard_changes_at,
+    guard_reads_time,
+    reads_time,
+)
 from trajectory.engine.repeats import Repeat
 
 START = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
@@ -493,3 +500,87 @@ def test_the_leertrajects_time_dependent_states() -> None:
         frozenset({"application_in_preparation", "application_submitted", "application_incomplete"})
         == LIFECYCLE.time_dependent_states
     )
+
+
+# -- blockers as a schedule over time --------------------------------------------------------
+
+
+def _next_noon(data: Door, payload: Any, context: Context) -> dt.datetime | None:
+    """When _before_noon_scheduled may next say otherwise: noon, then midnight (UTC)."""
+    day = context.now.date()
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+    if context.now < noon:
+        return noon
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
+
+
+_AFTER_NOON = ViolationRegistry().define(
+    "door.after_noon",
+    nl="De deur gaat na twaalf uur niet meer open.",
+    en="The door does not open after noon.",
+    description="Refused from noon on.",
+)
+
+
+@reads_time(changes_at=_next_noon)
+def _before_noon_scheduled(data: Door, payload: Any, context: Context) -> list[Violation]:
+    """Refused from noon on (UTC), and it says when its verdict changes."""
+    return [] if context.now.hour < 12 else [_AFTER_NOON()]
+
+
+def _scheduled_door(guard: Any) -> Trajectory[Door]:
+    lifecycle = door(
+        events=(
+            _event("open_door", ["closed"], "open", guards=(guard,)),
+            _event("close_door", ["open"], "closed"),
+            _event("remove", ["closed", "open"], "removed"),
+        )
+    )
+    return lifecycle.create(Install("front"), clock=ManualClock(START))
+
+
+def test_a_schedule_follows_the_changes_its_guards_announce() -> None:
+    """blocker_schedule gives the blockers from now on with the moments they change,
+    as the timed guard announces them, up to ``changes`` changes (then not for ever)."""
+    t = _scheduled_door(_before_noon_scheduled)
+    start = dt.datetime(2024, 9, 2, 9, 0, tzinfo=dt.UTC)
+
+    schedule, forever = t.blocker_schedule(start, changes=3)
+
+    moments = [moment for moment, _ in schedule]
+    codes = [[v.code for v in found.get("open_door", [])] for _, found in schedule]
+    assert [
+        start,
+        dt.datetime(2024, 9, 2, 12, 0, tzinfo=dt.UTC),
+        dt.datetime(2024, 9, 3, 0, 0, tzinfo=dt.UTC),
+        dt.datetime(2024, 9, 3, 12, 0, tzinfo=dt.UTC),
+    ] == moments
+    assert [[], ["door.after_noon"], [], ["door.after_noon"]] == codes
+    assert forever is False
+
+
+def test_a_timed_guard_that_cannot_say_when_it_changes_ends_the_schedule() -> None:
+    """A guard marked reads_time without changes_at: the schedule holds the blockers
+    now, and is not for ever; a state without timed guards is for ever as it is."""
+    start = dt.datetime(2024, 9, 2, 9, 0, tzinfo=dt.UTC)
+    unknown = _scheduled_door(_before_noon)
+    untimed = _scheduled_door(_labelled)
+
+    assert ((start, {}),) == unknown.blocker_schedule(start)[0]
+    assert unknown.blocker_schedule(start)[1] is False
+    assert (((start, {}),), True) == untimed.blocker_schedule(start)
+
+
+def test_reads_time_needs_a_function_for_changes_at() -> None:
+    """reads_time(changes_at=...) takes a function; something else is a DefinitionError."""
+    with pytest.raises(DefinitionError, match="changes_at"):
+        reads_time(changes_at=5)  # type: ignore[call-overload]
+    assert _next_noon is guard_changes_at(_before_noon_scheduled)
+    assert guard_changes_at(_before_noon) is None
+
+
+@pytest.mark.parametrize("changes", [-1, 1.5, "2", True])
+def test_a_schedule_of_a_wrong_number_of_changes_is_refused(changes: Any) -> None:
+    """``changes`` is a whole number from 0: InvalidData otherwise."""
+    with pytest.raises(InvalidData, match="changes"):
+        _scheduled_door(_before_noon_scheduled).blocker_schedule(changes=changes)

@@ -1313,3 +1313,46 @@ def test_today_is_the_dutch_date_of_each_events_own_moment() -> None:
     early = dt.datetime(2024, 9, 1, 21, 30, tzinfo=dt.UTC)  # 23:30 on 1 September
     for moment, expected in ((late, 2), (early, 1), (late, 2), (late.replace(), 2)):
         assert dt.date(2024, 9, expected) == today(Context(moment, None, "x", None))
+
+
+# -- when the guards that read the time change their verdict ------------------------------
+
+
+def _codes_over_time(t: Any) -> list[tuple[dt.datetime, dict[str, list[str]]]]:
+    schedule, _ = t.blocker_schedule()
+    return [
+        (moment, {event: sorted({v.code for v in found}) for event, found in blockers.items()})
+        for moment, blockers in schedule
+    ]
+
+
+def test_an_incomplete_application_is_blocked_from_the_day_after_its_deadline() -> None:
+    """completion_in_time says its verdict changes when the day after the completion
+    deadline begins in the Netherlands: the schedule of an incomplete application
+    is unblocked until then, and blocked on completion.deadline_passed from then."""
+    t = at_state("application_incomplete")
+    deadline = t.data.completion_deadline
+    assert deadline is not None
+
+    schedule = _codes_over_time(t)
+
+    day_after = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(0), NETHERLANDS)
+    assert {} == schedule[0][1]
+    assert day_after == schedule[1][0]
+    assert ["completion.deadline_passed"] == schedule[1][1]["complete_application"][:1]
+
+
+def test_a_complete_application_is_blocked_the_moment_after_its_window_closes() -> None:
+    """window_open says its verdict changes as a window opens and just after it
+    closes (a window holds its closing moment)."""
+    t = at_state("application_in_preparation")
+    windows = t.data.rules.application_windows
+
+    moments = [moment for moment, _ in _codes_over_time(t)]
+
+    first_close = windows[0].closes + dt.timedelta(microseconds=1)
+    assert first_close in moments
+    assert windows[1].opens in moments
+    codes = dict(_codes_over_time(t))
+    assert ["window.closed"] == codes[first_close]["submit_application"]
+    assert "submit_application" not in codes[windows[1].opens]

@@ -432,6 +432,59 @@ class StoreContract:
         assert [closed] == store.blocked()
         assert ready.version == store.load(ready.id).version
 
+    def test_blocked_reads_the_schedule_without_loading(
+        self, store: Store, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A trajectory in a time-dependent state is saved with its blockers as a
+        schedule over time: asked at any moment from the save on, blocked() reads it
+        from the row and loads nothing."""
+        ready = at_state("application_in_preparation")
+        store.save(ready)
+        loads: list[str] = []
+        read = store._read
+
+        def counting(trajectory_id: str) -> Any:
+            loads.append(trajectory_id)
+            return read(trajectory_id)
+
+        monkeypatch.setattr(store, "_read", counting)
+        closed = {"submit_application": ("window.closed",)}
+        after_main = dt.datetime(2024, 7, 1, 9, 0, tzinfo=NETHERLANDS)
+        extra = dt.datetime(2024, 10, 2, 9, 0, tzinfo=NETHERLANDS)
+        after_all = dt.datetime(2025, 3, 1, 9, 0, tzinfo=NETHERLANDS)
+
+        assert [] == store.blocked(IN_WINDOW)
+        assert [closed] == [entry.blockers for entry in store.blocked(after_main)]
+        assert [] == store.blocked(extra)
+        assert [closed] == [entry.blockers for entry in store.blocked(after_all)]
+        assert [] == loads
+
+    def test_blocked_before_the_save_works_the_blockers_out(
+        self, store: Store, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A moment before the save, which the schedule does not cover, is answered
+        by loading the trajectory and asking it."""
+        ready = at_state("application_in_preparation")
+        store.save(ready)
+        loads: list[str] = []
+        read = store._read
+
+        def counting(trajectory_id: str) -> Any:
+            loads.append(trajectory_id)
+            return read(trajectory_id)
+
+        monkeypatch.setattr(store, "_read", counting)
+        before = ready.history[0].timestamp - dt.timedelta(days=60)
+
+        found = store.blocked(before)
+
+        assert [ready.id] == loads
+        expected = {
+            event: tuple(sorted({violation.code for violation in violations}))
+            for event, violations in ready.blockers(before).items()
+        }
+        assert expected == (found[0].blockers if found else {})
+
     def test_blocked_merges_worked_out_and_stored_blockers_oldest_change_first(
         self, store: Store
     ) -> None:

@@ -357,18 +357,18 @@ class DamageContract:
         found = {entry.id: entry for entry in store.blocked()}
         expected = {entry.id: entry for entry in before}
         assert expected[stuck.id] == found[stuck.id]
-        # The victim's state (application_in_preparation) is time-dependent: unless
-        # the damage moved its row out of it, blocked() loads it and works out its
-        # blockers again, so it is corrupt exactly when it does not load.
-        reloaded = not (damage.kind == "column" and damage.column in ("state", "lifecycle"))
-        if (reloaded and bool(damage.says)) or (not reloaded and damage.blocked_corrupt):
+        # The victim's state (application_in_preparation) is time-dependent: its row
+        # keeps a schedule of its blockers, which blocked() reads without loading it,
+        # so it is corrupt exactly when its stored blockers cannot be read.
+        moved = damage.kind == "column" and damage.column in ("state", "lifecycle")
+        if damage.blocked_corrupt:
             entry = found[victim.id]
             assert {} == entry.blockers
             assert entry.corrupt
-        elif reloaded:
-            assert expected[victim.id] == found[victim.id]
-        else:
+        elif moved:
             assert None is found[victim.id].corrupt
+        else:
+            assert expected[victim.id] == found[victim.id]
 
         if damage.outbox:
             assert 5 + len(stuck.history) + len(ready.history) == len(

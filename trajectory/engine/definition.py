@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 
 import attrs
 import transitions
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from trajectory.engine.serialization import Codec
 
 __all__ = [
+    "ChangesAt",
     "Context",
     "Creation",
     "Effect",
@@ -57,6 +58,7 @@ __all__ = [
     "State",
     "Transition",
     "dispatch_table",
+    "guard_changes_at",
     "guard_reads_time",
     "reads_time",
 ]
@@ -102,7 +104,24 @@ G = TypeVar("G", bound=Callable[..., Any])
 _READS_TIME = "reads_time"
 
 
-def reads_time(guard: G) -> G:
+#: The attribute :func:`reads_time` sets for the function saying when a verdict changes.
+_CHANGES_AT = "reads_time_changes_at"
+
+#: When a guard that reads the time may next give another verdict, given the data,
+#: the payload and the context it was asked in: a moment after ``context.now``, or
+#: ``None`` when its verdict no longer changes with time.
+ChangesAt = Callable[[Any, Any, Context], dt.datetime | None]
+
+
+@overload
+def reads_time(guard: G, /) -> G: ...
+
+
+@overload
+def reads_time(*, changes_at: ChangesAt) -> Callable[[G], G]: ...
+
+
+def reads_time(guard: G | None = None, /, *, changes_at: ChangesAt | None = None) -> Any:
     """Mark ``guard`` as one whose verdict depends on the moment it is asked
     (it reads ``context.now``), and return it.
 
@@ -116,9 +135,32 @@ def reads_time(guard: G) -> G:
             def guard(data: Data, payload: Any, context: Context) -> list[Violation]: ...
 
             return guard
+
+    With ``changes_at`` (``@reads_time(changes_at=...)``), the guard also says when
+    its verdict may next change (see :data:`ChangesAt`): a store then keeps a
+    trajectory's blockers as a schedule over time
+    (:meth:`~trajectory.engine.runtime.Trajectory.blocker_schedule`) and needs not
+    load it to answer at another moment.
     """
+    if guard is None:
+        if changes_at is None or not callable(changes_at):
+            raise DefinitionError(f"changes_at is a function, got {_shown(changes_at)}")
+        chosen = changes_at
+        return lambda marked: reads_time(_with_changes_at(marked, chosen))
     setattr(guard, _READS_TIME, True)
     return guard
+
+
+def _with_changes_at(guard: G, changes_at: ChangesAt) -> G:
+    setattr(guard, _CHANGES_AT, changes_at)
+    return guard
+
+
+def guard_changes_at(guard: object) -> ChangesAt | None:
+    """The function saying when ``guard``'s verdict may next change, if it was
+    marked with one (:func:`reads_time`)."""
+    found = getattr(guard, _CHANGES_AT, None)
+    return found if callable(found) else None
 
 
 def guard_reads_time(guard: object) -> bool:

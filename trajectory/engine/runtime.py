@@ -23,7 +23,14 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from trajectory.engine.definition import Context, EventDefinition, Guard, Lifecycle
+from trajectory.engine.definition import (
+    Context,
+    EventDefinition,
+    Guard,
+    Lifecycle,
+    guard_changes_at,
+    guard_reads_time,
+)
 from trajectory.engine.errors import (
     EffectFailed,
     GuardFailed,
@@ -58,6 +65,9 @@ D = TypeVar("D")
 _ZONES: Final = frozenset({dt.timezone, ZoneInfo})
 _FIRST_YEAR: Final = FIRST_MOMENT.year
 _LAST_YEAR: Final = LAST_MOMENT.year
+
+#: What _next_change gives when a guard that reads the time cannot say when it changes.
+_UNKNOWN: Final = object()
 
 #: Context(...) without the named tuple's Python-level __new__ (fire's hot path).
 _new_context = tuple.__new__
@@ -400,6 +410,74 @@ class Trajectory(Generic[D]):
             if violations:
                 found[definition.name] = violations
         return found
+
+    def blocker_schedule(
+        self, now: dt.datetime | None = None, *, changes: int = 8
+    ) -> tuple[tuple[tuple[dt.datetime, dict[str, list[Violation]]], ...], bool]:
+        """The :meth:`blockers` from ``now`` on (default: the trajectory's clock), as
+        they change with time while nothing happens: pairs of a moment and the
+        blockers that hold from it until the next pair's moment, and whether the last
+        pair holds for ever.
+
+        A guard that reads the time says when its verdict may next change
+        (``reads_time(changes_at=...)``); the schedule follows at most ``changes``
+        changes. It is not for ever (``False``) when a guard that reads the time
+        cannot say when its verdict changes, or after ``changes`` changes: from the
+        last moment on, ask :meth:`blockers` again.
+        """
+        moment = _now(self._clock) if now is None else check_moment(now, "now")
+        if type(changes) is not int or changes < 0:
+            raise wrong_type("changes", "a whole number from 0", changes)
+        schedule = []
+        for _ in range(changes + 1):
+            schedule.append((moment, self.blockers(moment)))
+            following = self._next_change(moment)
+            if following is _UNKNOWN:
+                return tuple(schedule), False
+            if following is None:
+                return tuple(schedule), True
+            assert isinstance(following, dt.datetime)
+            moment = following
+        return tuple(schedule), False
+
+    def _next_change(self, moment: dt.datetime) -> dt.datetime | object | None:
+        """The first moment after ``moment`` at which a guard that reads the time, of
+        an event in :meth:`blockers`, may give another verdict; ``None`` if none
+        will; ``_UNKNOWN`` if one cannot say."""
+        earliest: dt.datetime | None = None
+        last = self._events[-1].timestamp
+        at = last if moment < last else moment
+        for event in self.allowed_events():
+            definition, routes = self._lifecycle.dispatch(event)
+            if definition.needs_payload:
+                continue
+            timed = [guard for guard in definition.guards if guard_reads_time(guard)]
+            if not timed:
+                continue
+            try:
+                fields = definition.build_payload({})
+            except InvalidData:  # not in blockers() either
+                continue
+            context = Context(
+                at, self._state, routes[self._state], None, self._history_view(), self._counts
+            )
+            for guard in timed:
+                changes_at = guard_changes_at(guard)
+                if changes_at is None:
+                    return _UNKNOWN
+                try:
+                    found = changes_at(self._data, fields, context)
+                except TrajectoryError:
+                    raise
+                except Exception as err:
+                    raise _guard_failed(guard, event, self._state) from err
+                if found is None:
+                    continue
+                if not isinstance(found, dt.datetime) or found.tzinfo is None or found <= at:
+                    return _UNKNOWN  # a change said to come now or before: ask again then
+                if earliest is None or found < earliest:
+                    earliest = found
+        return earliest
 
     # -- changing ---------------------------------------------------------------
 

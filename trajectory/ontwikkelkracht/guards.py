@@ -10,7 +10,7 @@ blockers of its state again when asked.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from trajectory.engine.definition import Context, Guard, reads_time
@@ -35,6 +35,27 @@ def today(context: Context) -> dt.date:
     return context.now.astimezone(NETHERLANDS).date()
 
 
+_ONE_DAY: Final = dt.timedelta(days=1)
+_INSTANT: Final = dt.timedelta(microseconds=1)
+
+
+def _day_starts(day: dt.date) -> dt.datetime:
+    """The first moment of ``day`` in the Netherlands."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=NETHERLANDS)
+
+
+def _first_after(moment: dt.datetime, moments: Iterable[dt.datetime | None]) -> dt.datetime | None:
+    """The earliest of ``moments`` after ``moment``, if any."""
+    later = [found for found in moments if found is not None and found > moment]
+    return min(later, default=None)
+
+
+def _days_start(context: Context, days: Iterable[dt.date | None]) -> dt.datetime | None:
+    """The first moment after now at which one of ``days`` begins (a date-based
+    verdict changes when its day comes)."""
+    return _first_after(context.now, (_day_starts(day) for day in days if day is not None))
+
+
 def _number(value: Any) -> int | float:
     """A JSON-friendly figure: whole numbers as ``int`` (messages read ``800``, not
     ``800.00``), others as ``float``."""
@@ -47,7 +68,10 @@ def _number(value: Any) -> int | float:
 def not_in_future(*fields: str) -> LeertrajectGuard:
     """A guard: the payload's date ``fields`` are not after today."""
 
-    @reads_time
+    def changes_at(data: Leertraject, payload: Any, context: Context) -> dt.datetime | None:
+        return _days_start(context, (getattr(payload, field) for field in fields))
+
+    @reads_time(changes_at=changes_at)
     def guard(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
         now = today(context)
         found: list[Violation] = []
@@ -133,7 +157,16 @@ def hours_minimum(data: Leertraject, payload: Any, context: Context) -> list[Vio
     return []
 
 
-@reads_time
+def _window_changes(data: Leertraject, payload: Any, context: Context) -> dt.datetime | None:
+    """When ``window_open`` may next say otherwise: a window opens, or closes (a
+    window holds its closing moment)."""
+    boundaries: list[dt.datetime | None] = []
+    for window in data.rules.application_windows:
+        boundaries += [window.opens, shifted(window.closes, _INSTANT)]
+    return _first_after(context.now, boundaries)
+
+
+@reads_time(changes_at=_window_changes)
 def window_open(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """Submitted inside one of the scheme's application windows."""
     if data.rules.window_at(context.now) is not None:
@@ -182,7 +215,17 @@ SUBMIT_GUARDS: Final[tuple[LeertrajectGuard, ...]] = (
 )
 
 
-@reads_time
+def _deadline_changes(data: Leertraject, payload: Any, context: Context) -> dt.datetime | None:
+    """When ``completion_deadline_valid`` may next say otherwise: the deadline comes
+    within the period, or the deadline's day comes."""
+    if payload.deadline is None:
+        return None
+    period = dt.timedelta(days=data.rules.completion_period_days)
+    within = shifted(payload.deadline, -period)
+    return _days_start(context, (within, payload.deadline))
+
+
+@reads_time(changes_at=_deadline_changes)
 def completion_deadline_valid(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """A requested completion deadline lies after today, within the scheme's period."""
     if payload.deadline is None:
@@ -199,7 +242,13 @@ def completion_deadline_valid(data: Leertraject, payload: Any, context: Context)
     ]
 
 
-@reads_time
+def _completion_changes(data: Leertraject, payload: Any, context: Context) -> dt.datetime | None:
+    """When ``completion_in_time`` may next say otherwise: the day after the deadline."""
+    deadline = data.completion_deadline
+    return None if deadline is None else _days_start(context, (shifted(deadline, _ONE_DAY),))
+
+
+@reads_time(changes_at=_completion_changes)
 def completion_in_time(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
     """The application is completed on or before its deadline."""
     deadline, now = data.completion_deadline, today(context)

@@ -45,8 +45,10 @@ from trajectory.store.records import (
     Summary,
     TrajectoryRecord,
     Write,
+    blocker_codes,
     checked_id,
     encode,
+    scheduled_blockers,
 )
 
 __all__ = [
@@ -185,10 +187,11 @@ class Store(Queries, Integration, Erasure):
         with ``snapshot``, a new snapshot)."""
         lifecycle = trajectory.lifecycle
         described = lifecycle.describe(trajectory.data) if lifecycle.describe else {}
-        blockers = {
-            event: sorted({violation.code for violation in violations})
-            for event, violations in trajectory.blockers().items()
-        }
+        blocked: Any
+        if trajectory.state in lifecycle.time_dependent_states:
+            blocked = scheduled_blockers(trajectory)
+        else:
+            blocked = blocker_codes(trajectory.blockers())
         return TrajectoryRecord(
             id=trajectory.id,
             lifecycle=lifecycle.name,
@@ -196,7 +199,7 @@ class Store(Queries, Integration, Erasure):
             version=trajectory.version,
             updated_at=trajectory.last_event.timestamp,
             index=_index_values(described),
-            blocked=encode(blockers),
+            blocked=encode(blocked),
             snapshot=encode(dump_snapshot(trajectory)) if snapshot else None,
             generation=trajectory.saved_generation,
         )

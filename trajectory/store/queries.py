@@ -13,11 +13,14 @@ from trajectory.store.core import StoreCore
 from trajectory.store.errors import CorruptRecord
 from trajectory.store.records import (
     LISTED,
+    NOT_SCHEDULED,
     Blocked,
     Summary,
     blocked_entry,
     check_columns,
     check_index,
+    is_schedule,
+    scheduled_entry,
     shown_id,
 )
 
@@ -93,8 +96,12 @@ class Queries(StoreCore):
         found: builtins.list[Blocked] = []
         for trajectory_id, state, text, lifecycle in rows:
             try:
-                if pairs and (lifecycle, state) in pairs:
-                    entry = self._blocked_at(trajectory_id, moment)
+                if (pairs and (lifecycle, state) in pairs) or is_schedule(text):
+                    scheduled = scheduled_entry(trajectory_id, state, text, moment)
+                    if scheduled is NOT_SCHEDULED:
+                        entry = self._blocked_at(trajectory_id, moment)
+                    else:
+                        entry = scheduled  # type: ignore[assignment]
                 else:
                     entry = blocked_entry(trajectory_id, state, text)
             except CorruptRecord as err:

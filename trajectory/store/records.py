@@ -17,6 +17,8 @@ import attrs
 import msgspec
 
 from trajectory.engine.errors import InvalidData, TrajectoryError
+from trajectory.engine.runtime import Trajectory
+from trajectory.engine.violations import Violation
 from trajectory.store.errors import CorruptRecord
 
 __all__ = [
@@ -247,17 +249,95 @@ def blocked_entry(trajectory_id: object, state: object, text: object) -> Blocked
                     f"its column {name} holds a {type(value).__name__}, expected str",
                 )
     blockers = decoded(trajectory_id, "its blockers", text)  # type: ignore[arg-type]
+    return _listed(trajectory_id, state, blockers)  # type: ignore[arg-type]
+
+
+def _listed(trajectory_id: str, state: str, blockers: Mapping[str, object]) -> Blocked | None:
+    """Stored ``blockers`` (violation codes per event) as blocked() lists them (None
+    without any), or :class:`CorruptRecord`."""
     if not blockers:
         return None
     found: dict[str, tuple[str, ...]] = {}
     for event, codes in blockers.items():
         if type(codes) is not list or not all(type(code) is str for code in codes):
             raise CorruptRecord(
-                trajectory_id,  # type: ignore[arg-type]
-                f"its blockers of {event!r} are not a list of violation codes",
+                trajectory_id, f"its blockers of {event!r} are not a list of violation codes"
             )
         found[event] = tuple(codes)
-    return Blocked(trajectory_id, state, found)  # type: ignore[arg-type]
+    return Blocked(trajectory_id, state, found)
+
+
+#: The key of a stored schedule of blockers (an event's name never starts with "@").
+SCHEDULE: Final = "@schedule"
+#: The key of the moment from which a stored schedule is no longer known (or null).
+KNOWN_UNTIL: Final = "@known_until"
+#: A schedule does not cover the moment asked: work the blockers out again.
+NOT_SCHEDULED: Final = object()
+
+
+def blocker_codes(blockers: Mapping[str, Sequence[Violation]]) -> dict[str, list[str]]:
+    """The violation codes of ``blockers`` per event, as a store keeps them."""
+    return {
+        event: sorted({violation.code for violation in violations})
+        for event, violations in blockers.items()
+    }
+
+
+def scheduled_blockers(trajectory: Trajectory[Any]) -> dict[str, Any]:
+    """The blockers of a trajectory in a time-dependent state as a store keeps them:
+    a schedule over time from now on (see
+    :meth:`~trajectory.engine.runtime.Trajectory.blocker_schedule`), so that
+    blocked() can answer at another moment without loading it."""
+    schedule, forever = trajectory.blocker_schedule()
+    return {
+        SCHEDULE: [[moment.isoformat(), blocker_codes(found)] for moment, found in schedule],
+        KNOWN_UNTIL: None if forever else schedule[-1][0].isoformat(),
+    }
+
+
+def is_schedule(text: object) -> bool:
+    """Whether stored blockers are a schedule (as :func:`scheduled_blockers` writes
+    them: the schedule's key first)."""
+    return type(text) is str and text.startswith('{"' + SCHEDULE + '"')
+
+
+def scheduled_entry(
+    trajectory_id: object, state: object, text: object, moment: dt.datetime
+) -> Blocked | object | None:
+    """A stored schedule's blockers at ``moment`` as blocked() lists them (None
+    without blockers); :data:`NOT_SCHEDULED` when the row holds no schedule or the
+    schedule does not cover ``moment``; :class:`CorruptRecord` for a damaged one."""
+    if type(trajectory_id) is not str or type(state) is not str or type(text) is not str:
+        return blocked_entry(trajectory_id, state, text)  # says what is wrong
+    document = decoded(trajectory_id, "its blockers", text)
+    schedule = document.get(SCHEDULE)
+    if schedule is None:  # saved before schedules were kept: checked, then worked out
+        _listed(trajectory_id, state, document)
+        return NOT_SCHEDULED
+    try:
+        entries = [(_moment(at), codes) for at, codes in schedule]
+        known = document[KNOWN_UNTIL]
+        until = None if known is None else _moment(known)
+    except (TypeError, ValueError, KeyError) as err:
+        raise CorruptRecord(
+            trajectory_id, f"its schedule of blockers cannot be read: {err}"
+        ) from err
+    if not entries or moment < entries[0][0] or (until is not None and moment >= until):
+        return NOT_SCHEDULED
+    codes = next(codes for at, codes in reversed(entries) if at <= moment)
+    if type(codes) is not dict:
+        raise CorruptRecord(trajectory_id, "its schedule of blockers holds no blockers")
+    return _listed(trajectory_id, state, codes)
+
+
+def _moment(text: object) -> dt.datetime:
+    """A moment of a stored schedule (ISO text with its offset)."""
+    if type(text) is not str:
+        raise TypeError(f"a moment is ISO text, not {type(text).__name__}")
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"the moment {text!r} has no offset")
+    return moment
 
 
 def is_count(value: object) -> bool:
