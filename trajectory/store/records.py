@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import reprlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 import attrs
 import msgspec
@@ -145,6 +145,18 @@ class OutboxEntry:
 _ENCODER: Final = msgspec.json.Encoder()
 _DECODER: Final = msgspec.json.Decoder()
 _BLOCKERS: Final = msgspec.json.Decoder(dict[str, tuple[str, ...]])
+
+_Moment = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+
+
+class _Schedule(msgspec.Struct, forbid_unknown_fields=True):
+    """A stored schedule of blockers, as :func:`scheduled_blockers` writes it."""
+
+    schedule: list[tuple[_Moment, dict[str, tuple[str, ...]]]] = msgspec.field(name="@schedule")
+    known_until: _Moment | None = msgspec.field(name="@known_until")
+
+
+_SCHEDULE: Final = msgspec.json.Decoder(_Schedule)
 
 #: What reading a stored document may raise when the document is not one this release
 #: reads (the engine's own errors, and those of migrations and converters underneath).
@@ -309,6 +321,17 @@ def scheduled_entry(
     schedule does not cover ``moment``; :class:`CorruptRecord` for a damaged one."""
     if type(trajectory_id) is not str or type(state) is not str or type(text) is not str:
         return blocked_entry(trajectory_id, state, text)  # says what is wrong
+    try:  # the usual case: msgspec checks the shape and reads the moments as it parses
+        shaped = _SCHEDULE.decode(text)
+    except (msgspec.DecodeError, RecursionError):
+        pass  # read again below, to say what is wrong
+    else:
+        entries = shaped.schedule
+        until = shaped.known_until
+        if not entries or moment < entries[0][0] or (until is not None and moment >= until):
+            return NOT_SCHEDULED
+        found = next(codes for at, codes in reversed(entries) if at <= moment)
+        return Blocked(trajectory_id, state, found) if found else None
     document = decoded(trajectory_id, "its blockers", text)
     schedule = document.get(SCHEDULE)
     if schedule is None:  # saved before schedules were kept: checked, then worked out
