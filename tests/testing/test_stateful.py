@@ -52,8 +52,11 @@ def test_the_random_runs_reach_deep_states() -> None:
     class Deep(LeertrajectMachine):
         pass
 
+    # Derandomized, the runs are fixed for a Hypothesis version, not across versions:
+    # 100 runs reach every one of these states on each version the lock files hold
+    # (60 did not on the lowest, whose first runs all start past the submission).
     run_state_machine_as_test(
-        Deep, settings=settings(SMALL, max_examples=60, stateful_step_count=50)
+        Deep, settings=settings(SMALL, max_examples=100, stateful_step_count=50)
     )
     assert {"application_submitted", "granted", "preparing", "in_progress"} <= set(Deep.reached)
     assert not LeertrajectMachine.reached.keys() & {"never"}  # each class counts on its own
