@@ -884,6 +884,47 @@ def test_replay_refuses_something_that_is_no_history(events: Any) -> None:
     assert "events" == _refused(events).field
 
 
+def test_resume_applies_the_events_after_the_snapshot_again() -> None:
+    """resume takes a snapshot at a version and the whole history: it equals the
+    trajectory the history replays to, with the same counts, and it verifies the
+    history (a broken chain after the snapshot is refused, naming the event)."""
+    t = registered_only()
+    version = 3
+    at_snapshot = LIFECYCLE.replay(t.history[:version])
+
+    resumed = Trajectory.resume(
+        LIFECYCLE, t.id, at_snapshot.state, at_snapshot.data, t.history, version=version
+    )
+
+    assert t == resumed
+    assert t.counts == resumed.counts
+    broken = list(t.history)
+    broken[-1] = attrs.evolve(broken[-1], from_state="granted")
+    with pytest.raises(InvalidData) as refused:
+        Trajectory.resume(
+            LIFECYCLE, t.id, at_snapshot.state, at_snapshot.data, broken, version=version
+        )
+    assert f"events[{len(broken) - 1}].from_state" == refused.value.field
+
+
+@pytest.mark.parametrize(
+    ("version", "field"), [(99, "version"), (2, "state")], ids=["too-long", "other-state"]
+)
+def test_resume_refuses_a_snapshot_the_history_does_not_match(version: int, field: str) -> None:
+    """A snapshot beyond the history, or in another state than the history reached
+    at its version, is InvalidData naming what does not match."""
+    t = registered_only()
+    at_three = LIFECYCLE.replay(t.history[:3])
+    assert at_three.state != t.history[1].to_state  # so version 2 cannot match
+
+    with pytest.raises(InvalidData) as refused:
+        Trajectory.resume(
+            LIFECYCLE, t.id, at_three.state, at_three.data, t.history, version=version
+        )
+
+    assert field == refused.value.field
+
+
 def test_restore_verifies_the_history_it_is_given() -> None:
     """restore trusts the snapshot's state and data but not its events: a history whose
     events do not chain (a from_state changed afterwards) is refused."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final, Generic, TypeVar, overload
-from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -43,8 +42,9 @@ from trajectory.engine.errors import (
 )
 from trajectory.engine.fields import check_identifier, check_line, describe
 from trajectory.engine.history import (
-    FIRST_MOMENT,
-    LAST_MOMENT,
+    _FIRST_YEAR,
+    _LAST_YEAR,
+    _ZONES,
     Clock,
     Event,
     check_moment,
@@ -60,11 +60,6 @@ from trajectory.engine.violations import TRANSITION_NOT_ALLOWED, Violation
 __all__ = ["Trajectory"]
 
 D = TypeVar("D")
-
-#: Time zone classes whose offset is always known (the quick check of a clock's moment).
-_ZONES: Final = frozenset({dt.timezone, ZoneInfo})
-_FIRST_YEAR: Final = FIRST_MOMENT.year
-_LAST_YEAR: Final = LAST_MOMENT.year
 
 #: What _next_change gives when a guard that reads the time cannot say when it changes.
 _UNKNOWN: Final = object()
@@ -200,6 +195,54 @@ class Trajectory(Generic[D]):
         :func:`~trajectory.engine.history.verify_history`) and match the snapshot."""
         _check_lifecycle(lifecycle)
         clock = _check_clock(clock)
+        events = cls._verified(lifecycle, id, state, data, history, version)
+        if len(events) != version:
+            raise InvalidData(
+                "version", f"the snapshot is at version {version}, the history has {len(events)}"
+            )
+        return cls._at_snapshot(lifecycle, id, state, data, events, clock)
+
+    @classmethod
+    def resume(
+        cls,
+        lifecycle: Lifecycle[D],
+        id: str,
+        state: str,
+        data: D,
+        history: Iterable[Event],
+        *,
+        version: int,
+        clock: Clock | None = None,
+    ) -> Trajectory[D]:
+        """A trajectory from a snapshot (state and data at ``version``) and its whole
+        history, which may go on after the snapshot: the history is verified once (see
+        :func:`~trajectory.engine.history.verify_history`), the snapshot must match it,
+        and the events after ``version`` are applied again (guards are not re-run).
+        This is what loading a stored trajectory does."""
+        _check_lifecycle(lifecycle)
+        clock = _check_clock(clock)
+        events = cls._verified(lifecycle, id, state, data, history, version)
+        if len(events) < version:
+            raise InvalidData(
+                "version", f"the snapshot is at version {version}, the history has {len(events)}"
+            )
+        trajectory = cls._at_snapshot(lifecycle, id, state, data, events[:version], clock)
+        for event in events[version:]:
+            trajectory._reapply(event)
+        return trajectory
+
+    @classmethod
+    def _verified(
+        cls,
+        lifecycle: Lifecycle[D],
+        id: str,
+        state: str,
+        data: D,
+        history: Iterable[Event],
+        version: int,
+    ) -> list[Event]:
+        """The checked arguments of :meth:`restore` and :meth:`resume`: the history,
+        verified, whose event ``version`` ends where the snapshot is."""
         _check_id(id)
         if type(version) is not int or version < 1:
             raise wrong_type("version", "a whole number from 1", version)
@@ -209,15 +252,25 @@ class Trajectory(Generic[D]):
         if data_type is not None and not isinstance(data, data_type):
             raise wrong_type("data", f"a {data_type.__name__}", data)
         events = list(verify_history(history, lifecycle, trajectory_id=id))
-        if len(events) != version:
-            raise InvalidData(
-                "version", f"the snapshot is at version {version}, the history has {len(events)}"
-            )
-        if events[-1].to_state != state:
+        if version <= len(events) and events[version - 1].to_state != state:
             raise InvalidData(
                 "state",
-                f"the snapshot is in {state!r}, the history ends in {events[-1].to_state!r}",
+                f"the snapshot is in {state!r}, the history ends in "
+                f"{events[version - 1].to_state!r}",
             )
+        return events
+
+    @classmethod
+    def _at_snapshot(
+        cls,
+        lifecycle: Lifecycle[D],
+        id: str,
+        state: str,
+        data: D,
+        events: list[Event],
+        clock: Clock,
+    ) -> Trajectory[D]:
+        """The trajectory at the snapshot, its ``events`` verified and counted once."""
         counts = lifecycle.first_counts
         for event in events[1:]:  # counted once, as replaying them would
             counts = lifecycle.counted(counts, event.name, event.from_state)

@@ -539,17 +539,9 @@ def from_snapshot(
             "$.version",
             f"the snapshot is at version {head.version}, the history has {len(history)} events",
         )
-    trajectory = Trajectory.restore(
-        lifecycle,
-        head.id,
-        head.state,
-        head.data,
-        history[: head.version],
-        version=head.version,
-        clock=clock,
+    return Trajectory.resume(
+        lifecycle, head.id, head.state, head.data, history, version=head.version, clock=clock
     )
-    trajectory.extend(history[head.version :])
-    return trajectory
 
 
 # -- document shapes -------------------------------------------------------------------
