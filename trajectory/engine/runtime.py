@@ -193,14 +193,7 @@ class Trajectory(Generic[D]):
         """A trajectory from a snapshot (state and data at ``version``) and its history,
         without replaying it; the history must be one (see
         :func:`~trajectory.engine.history.verify_history`) and match the snapshot."""
-        _check_lifecycle(lifecycle)
-        clock = _check_clock(clock)
-        events = cls._verified(lifecycle, id, state, data, history, version)
-        if len(events) != version:
-            raise InvalidData(
-                "version", f"the snapshot is at version {version}, the history has {len(events)}"
-            )
-        return cls._at_snapshot(lifecycle, id, state, data, events, clock)
+        return cls._from_snapshot(lifecycle, id, state, data, history, version, clock, exact=True)
 
     @classmethod
     def resume(
@@ -219,20 +212,10 @@ class Trajectory(Generic[D]):
         :func:`~trajectory.engine.history.verify_history`), the snapshot must match it,
         and the events after ``version`` are applied again (guards are not re-run).
         This is what loading a stored trajectory does."""
-        _check_lifecycle(lifecycle)
-        clock = _check_clock(clock)
-        events = cls._verified(lifecycle, id, state, data, history, version)
-        if len(events) < version:
-            raise InvalidData(
-                "version", f"the snapshot is at version {version}, the history has {len(events)}"
-            )
-        trajectory = cls._at_snapshot(lifecycle, id, state, data, events[:version], clock)
-        for event in events[version:]:
-            trajectory._reapply(event)
-        return trajectory
+        return cls._from_snapshot(lifecycle, id, state, data, history, version, clock, exact=False)
 
     @classmethod
-    def _verified(
+    def _from_snapshot(
         cls,
         lifecycle: Lifecycle[D],
         id: str,
@@ -240,9 +223,14 @@ class Trajectory(Generic[D]):
         data: D,
         history: Iterable[Event],
         version: int,
-    ) -> list[Event]:
-        """The checked arguments of :meth:`restore` and :meth:`resume`: the history,
-        verified, whose event ``version`` ends where the snapshot is."""
+        clock: Clock | None,
+        *,
+        exact: bool,
+    ) -> Trajectory[D]:
+        """:meth:`restore` (``exact``: the history ends at ``version``) and
+        :meth:`resume` (it may go on; the rest is applied again)."""
+        _check_lifecycle(lifecycle)
+        checked_clock = _check_clock(clock)
         _check_id(id)
         if type(version) is not int or version < 1:
             raise wrong_type("version", "a whole number from 1", version)
@@ -252,29 +240,23 @@ class Trajectory(Generic[D]):
         if data_type is not None and not isinstance(data, data_type):
             raise wrong_type("data", f"a {data_type.__name__}", data)
         events = list(verify_history(history, lifecycle, trajectory_id=id))
-        if version <= len(events) and events[version - 1].to_state != state:
+        if len(events) < version or (exact and len(events) != version):
+            raise InvalidData(
+                "version", f"the snapshot is at version {version}, the history has {len(events)}"
+            )
+        if events[version - 1].to_state != state:
             raise InvalidData(
                 "state",
                 f"the snapshot is in {state!r}, the history ends in "
                 f"{events[version - 1].to_state!r}",
             )
-        return events
-
-    @classmethod
-    def _at_snapshot(
-        cls,
-        lifecycle: Lifecycle[D],
-        id: str,
-        state: str,
-        data: D,
-        events: list[Event],
-        clock: Clock,
-    ) -> Trajectory[D]:
-        """The trajectory at the snapshot, its ``events`` verified and counted once."""
         counts = lifecycle.first_counts
-        for event in events[1:]:  # counted once, as replaying them would
+        for event in events[1:version]:  # counted once, as replaying them would
             counts = lifecycle.counted(counts, event.name, event.from_state)
-        return cls(lifecycle, id, state, data, events, clock, counts=counts)
+        trajectory = cls(lifecycle, id, state, data, events[:version], checked_clock, counts=counts)
+        for event in events[version:]:
+            trajectory._reapply(event)
+        return trajectory
 
     def extend(self, events: Iterable[Event]) -> None:
         """Apply already-accepted events again after the current version (loading a
