@@ -3,14 +3,19 @@ the module-level names (LIFECYCLE, REGISTRY, rules_for, catalog …) are its par
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import attrs
 import pytest
 
 import trajectory
 import trajectory.ontwikkelkracht as ontwikkelkracht
 from trajectory.engine.conversion import base_converter, structure
-from trajectory.engine.errors import InvalidData
+from trajectory.engine.errors import DefinitionError, InvalidData
 from trajectory.engine.programme import Programme
+from trajectory.ontwikkelkracht import bootstrap
 from trajectory.ontwikkelkracht import lifecycle as lifecycle_module
 from trajectory.ontwikkelkracht.bootstrap import (
     Ontwikkelkracht,
@@ -26,6 +31,90 @@ def test_programme_is_built_once() -> None:
     assert programme() is programme()
     assert isinstance(programme(), Ontwikkelkracht)
     assert isinstance(programme(), Programme)
+
+
+class CountingBuilder:
+    """A stand-in for build_programme: counts its builds, and takes its time so that
+    racing threads are all inside programme() before the first build ends."""
+
+    def __init__(self, *, fail_first: bool = False) -> None:
+        self.builds = 0
+        self.fail_first = fail_first
+        self._count = threading.Lock()
+
+    def __call__(self) -> Ontwikkelkracht:
+        with self._count:
+            self.builds += 1
+            number = self.builds
+        time.sleep(0.05)
+        if self.fail_first and number == 1:
+            raise InvalidData("rules", "the first build fails")
+        return build_programme()
+
+
+@pytest.fixture
+def unbuilt(monkeypatch: pytest.MonkeyPatch) -> CountingBuilder:
+    """The process's programme not built yet, built by a CountingBuilder; the process's
+    own programme is back afterwards."""
+    builder = CountingBuilder()
+    monkeypatch.setattr(bootstrap, "_programme", None)
+    monkeypatch.setattr(bootstrap, "build_programme", builder)
+    return builder
+
+
+def race(threads: int) -> list[object]:
+    """What each of ``threads`` threads got from programme(), all called at once."""
+    start = threading.Barrier(threads)
+
+    def first_call() -> object:
+        start.wait()
+        try:
+            return programme()
+        except InvalidData as err:
+            return err
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(lambda _: first_call(), range(threads)))
+
+
+def test_threads_racing_the_first_call_share_one_build(unbuilt: CountingBuilder) -> None:
+    """Eight threads ask for the programme at the same moment: it is built once and
+    every thread gets that one programme, which later calls give too."""
+    got = race(8)
+
+    assert 1 == unbuilt.builds
+    assert 1 == len({id(built) for built in got})
+    assert isinstance(got[0], Ontwikkelkracht)
+    assert got[0] is programme()
+    assert 1 == unbuilt.builds
+
+
+def test_a_failed_build_keeps_nothing(unbuilt: CountingBuilder) -> None:
+    """When the build fails, the threads that waited for it build again: one of them
+    fails with the first build's error, the others share the second build."""
+    unbuilt.fail_first = True
+    got = race(4)
+
+    errors = [item for item in got if isinstance(item, InvalidData)]
+    programmes = {id(item) for item in got if isinstance(item, Ontwikkelkracht)}
+    assert (1, 1, 2) == (len(errors), len(programmes), unbuilt.builds)
+    assert "the first build fails" == errors[0].reason
+
+
+def test_a_build_that_asks_for_itself_is_a_definition_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A part of the definition that calls programme() while the programme is built
+    gets a DefinitionError, not a deadlock or a second build."""
+
+    def asks_for_itself() -> Ontwikkelkracht:
+        return programme()
+
+    monkeypatch.setattr(bootstrap, "_programme", None)
+    monkeypatch.setattr(bootstrap, "build_programme", asks_for_itself)
+    with pytest.raises(DefinitionError, match="asked for while it is being built"):
+        programme()
+    assert bootstrap._programme is None
 
 
 def test_the_public_names_are_the_programme_parts() -> None:

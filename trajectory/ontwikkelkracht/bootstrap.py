@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from trajectory.engine.conversion import make_converter
 from trajectory.engine.definition import Lifecycle
-from trajectory.engine.errors import InvalidData
+from trajectory.engine.errors import DefinitionError, InvalidData
 from trajectory.engine.programme import Programme
 from trajectory.engine.registry import Registry
 from trajectory.engine.serialization import Codec, standard_migrations
@@ -118,17 +118,36 @@ def build_programme() -> Ontwikkelkracht:
     return Ontwikkelkracht(leertraject, registry=registry, codec=codec)
 
 
-_building = threading.RLock()
+#: The process's programme, once built; guarded by ``_lock`` while it is built.
+_programme: Ontwikkelkracht | None = None
+_lock = threading.RLock()  # re-entrant, so that a build that asks for itself fails clearly
+_building = False
 
 
-@functools.cache
 def programme() -> Ontwikkelkracht:
     """The process's Ontwikkelkracht programme, built by :func:`build_programme` on
-    first use and kept (threads asking at once get the same one)."""
-    with _building:
-        return _the_programme()
+    first use and kept.
 
-
-@functools.cache
-def _the_programme() -> Ontwikkelkracht:
-    return build_programme()
+    It is built once: threads that ask for it at the same moment wait for the one
+    build and get the same programme. A build that fails keeps nothing, so the next
+    call builds again. For a programme of its own (a test that must not share the
+    process's rules book), call :func:`build_programme`.
+    """
+    global _programme, _building
+    built = _programme  # once built, read without the lock
+    if built is not None:
+        return built
+    with _lock:
+        if _programme is None:
+            if _building:  # only the building thread gets here: its build asked for itself
+                raise DefinitionError(
+                    "the programme was asked for while it is being built: a part of its "
+                    "definition calls programme() as it is loaded; give it the parts it "
+                    "needs instead"
+                )
+            _building = True
+            try:
+                _programme = build_programme()
+            finally:
+                _building = False
+        return _programme
