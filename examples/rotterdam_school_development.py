@@ -4,9 +4,10 @@ The definition is ``rotterdam_school_development.toml`` beside this file; this s
 registers the code it names (payload classes, guards, guard factories, effects and
 the creation) and walks four schools through it: an application for the municipal
 school-development budget through the school board (granted), one from a sector the
-budget is not for, one refused because the year's budget is spent, and a school of
-concern through 'Werken aan sterke scholen' (analysis, external experts matched,
-tailored support, result). Run with ``python examples/rotterdam_school_development.py``.
+budget is not for, one of a school for special secondary education (vso) refused
+because the year's budget is spent, and a school of concern through 'Werken aan sterke
+scholen' (analysis, external experts matched, tailored support, result). Run with
+``python examples/rotterdam_school_development.py``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ SECTOR_NOT_ELIGIBLE = REGISTRY.violations.define(
     "school.sector_not_eligible",
     nl="Het schoolontwikkelingsbudget is voor scholen in het {sectors}; {school} is {sector}.",
     en="The school-development budget is for schools in {sectors}; {school} is {sector}.",
-    description="apply_for_budget: the school is not in po, so or vo.",
+    description="apply_for_budget: the school is not in po, so, vso or vo.",
 )
 NO_INVESTMENTS = REGISTRY.violations.define(
     "application.no_investments",
@@ -457,12 +458,13 @@ def main() -> None:
     lifecycle = SCHOOL_DEVELOPMENT
     print(f"{lifecycle.name}: {len(lifecycle.states)} states, {len(lifecycle.events)} events")
     clock = ManualClock(dt.datetime(2025, 1, 13, 9, 0, tzinfo=dt.UTC))
-    board = "Stichting Openbaar Onderwijs Maasstad"
+    board = "Stichting Openbaar Onderwijs Maasstad"  # public schools: OBS, openbaar vso
+    catholic_board = "Stichting Katholiek Onderwijs Zuid"  # catholic schools: KBS
 
     print("\nExtra financial scope: an application through the school board")
     t = start(RequestSupport("OBS De Maasoever", "po", board), clock)
     step(t, "apply_for_budget")
-    step(t, "endorse", board="Stichting Katholiek Onderwijs Zuid")
+    step(t, "endorse", board=catholic_board)
     investments(t, [("coaching teachers", 45_000), ("extended learning time", 60_000)])
     step(t, "submit")
     step(t, "endorse", board=board)
@@ -477,11 +479,11 @@ def main() -> None:
     print(f"  {t.data.school}: {t.state}, EUR {t.data.granted:,} of EUR {t.data.requested:,}")
 
     print("\nA sector the budget is not for")
-    t = start(RequestSupport("Zuidrand College", "mbo", "Stichting Zuidrand"), clock)
+    t = start(RequestSupport("ROC Zuidrand", "mbo", "Stichting ROC Zuidrand"), clock)
     step(t, "apply_for_budget")
 
-    print("\nThe year's budget is spent")
-    t = start(RequestSupport("CBS De Wilgenhoek", "so", board), clock)
+    print("\nSpecial secondary education (vso); the year's budget is spent")
+    t = start(RequestSupport("VSO De Wilgenhoek", "vso", board), clock)
     step(t, "apply_for_budget")
     investments(t, [("a master's programme for teachers", 38_000)])
     step(t, "endorse", board=board)
@@ -495,7 +497,7 @@ def main() -> None:
     print("\nWerken aan sterke scholen")
     t = start(RequestSupport("OBS De Maasoever", "po", board), clock)
     step(t, "enter_strong_schools")
-    t = start(RequestSupport("KBS Het Anker", "po", board, judgement="onvoldoende"), clock)
+    t = start(RequestSupport("KBS Het Anker", "po", catholic_board, judgement="onvoldoende"), clock)
     step(t, "enter_strong_schools")
     step(t, "apply_for_budget")
     step(t, "record_analysis", challenges=("leiderschap", "planmatige aanpak", "urgentiebesef"))

@@ -53,10 +53,13 @@ EXPECTED = {
         "EUR 117,000 asked for.",
         "OBS De Maasoever: granted, EUR 117,000 of EUR 117,000",
         "refused apply_for_budget: school.sector_not_eligible: The school-development budget "
-        "is for schools in po, so, vo; Zuidrand College is mbo.",
+        "is for schools in po, so, vso, vo; ROC Zuidrand is mbo.",
         "refused grant: budget.exceeded: A grant of EUR 38,000 does not fit the yearly budget "
         "of EUR 28,000,000: EUR 27,990,000 is granted already this year.",
-        "CBS De Wilgenhoek: rejected: The school-development budget of this year is spent.",
+        "VSO De Wilgenhoek (vso, Stichting Openbaar Onderwijs Maasstad, judged 'voldoende')\n"
+        "  apply_for_budget: requested → drafting",
+        "VSO De Wilgenhoek: rejected: The school-development budget of this year is spent.",
+        "KBS Het Anker (po, Stichting Katholiek Onderwijs Zuid, judged 'onvoldoende')",
         "refused enter_strong_schools: strong_schools.no_concern",
         "enter_strong_schools: requested → selected",
         "refused apply_for_budget: transition.not_allowed",

@@ -14,6 +14,7 @@ from trajectory import (
     DefinitionError,
     InvalidData,
     ManualClock,
+    Sector,
     Trajectory,
     dump_lifecycle,
     load_lifecycle,
@@ -26,6 +27,15 @@ from . import load_example
 example = load_example("rotterdam_school_development")
 LIFECYCLE = example.SCHOOL_DEVELOPMENT
 BOARD = "Stichting Openbaar Onderwijs Maasstad"
+CATHOLIC_BOARD = "Stichting Katholiek Onderwijs Zuid"
+#: A school of each sector, with its board: a name that fits both.
+SCHOOLS = {
+    "po": ("OBS De Maasoever", BOARD),
+    "so": ("SO De Vlinder", BOARD),
+    "vso": ("VSO De Wilgenhoek", BOARD),
+    "vo": ("OSG Het Maasland", BOARD),
+    "mbo": ("ROC Zuidrand", "Stichting ROC Zuidrand"),
+}
 START = dt.datetime(2025, 1, 13, 9, 0, tzinfo=dt.UTC)
 
 
@@ -35,28 +45,31 @@ def found(violations: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def school(
-    sector: str = "po", judgement: str = "voldoende", name: str = "OBS De Maasoever"
+    sector: str = "po", judgement: str = "voldoende", name: str = "", board: str = ""
 ) -> Trajectory[Any]:
-    """A new request for support of a school of ``BOARD``."""
+    """A new request for support of a school in ``sector`` (by default the one of
+    ``SCHOOLS`` with its board)."""
     clock = ManualClock(START)
-    payload = example.RequestSupport(name, sector, BOARD, judgement=judgement)
+    name = name or SCHOOLS[sector][0]
+    board = board or SCHOOLS[sector][1]
+    payload = example.RequestSupport(name, sector, board, judgement=judgement)
     trajectory: Trajectory[Any] = LIFECYCLE.create(payload, clock=clock)
     return trajectory
 
 
-def drafting(*amounts: int) -> Trajectory[Any]:
+def drafting(*amounts: int, sector: str = "po") -> Trajectory[Any]:
     """An application being drafted, with an investment of each amount."""
-    t = school()
+    t = school(sector)
     t.fire("apply_for_budget")
     for number, amount in enumerate(amounts):
         t.fire("add_investment", purpose=f"investment {number}", amount=amount)
     return t
 
 
-def assessed(*amounts: int) -> Trajectory[Any]:
+def assessed(*amounts: int, sector: str = "po") -> Trajectory[Any]:
     """An application endorsed, submitted and assessed."""
-    t = drafting(*amounts)
-    t.fire("endorse", board=BOARD)
+    t = drafting(*amounts, sector=sector)
+    t.fire("endorse", board=t.data.board)
     t.fire("submit")
     t.fire("assess", assessment="Complete.")
     return t
@@ -64,7 +77,7 @@ def assessed(*amounts: int) -> Trajectory[Any]:
 
 def supporting(challenges: tuple[str, ...]) -> Trajectory[Any]:
     """A school of concern with experts matched to ``challenges``."""
-    t = school(judgement="onvoldoende", name="KBS Het Anker")
+    t = school(judgement="onvoldoende", name="KBS Het Anker", board=CATHOLIC_BOARD)
     t.fire("enter_strong_schools")
     t.fire("record_analysis", challenges=challenges)
     t.fire("match_experts", experts=tuple((c, f"expert {c}") for c in challenges))
@@ -129,10 +142,33 @@ def test_a_guard_factory_refuses_arguments_it_cannot_use(
 # -- the school-development budget ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("sector", ["po", "so", "vo"])
-def test_schools_in_po_so_and_vo_may_apply(sector: str) -> None:
-    """The budget is for primary, special and secondary schools."""
+def test_the_budget_is_for_primary_special_and_secondary_schools() -> None:
+    """Seed 000: "primair, speciaal en voortgezet onderwijs"; special education is both
+    so and vso, so the file names all four, and that is every sector a school has."""
+    data = tomllib.loads(example.DEFINITION.read_text(encoding="utf-8"))
+    event = next(e for e in data["events"] if e["name"] == "apply_for_budget")
+    assert [{"name": "sector_in", "args": ["po", "so", "vso", "vo"]}] == event["guards"]
+    assert {str(sector) for sector in Sector} == set(event["guards"][0]["args"])
+
+
+@pytest.mark.parametrize("sector", [str(sector) for sector in Sector])
+def test_schools_in_po_so_vso_and_vo_may_apply(sector: str) -> None:
+    """The budget is for primary, special (so and vso) and secondary schools."""
     assert [] == school(sector).check("apply_for_budget")
+
+
+def test_a_vso_school_is_granted_from_the_budget() -> None:
+    """A school for special secondary education is no longer refused with
+    school.sector_not_eligible: its application goes all the way to a grant."""
+    t = school("vso")
+    assert [] == found(t.check("apply_for_budget"))
+    t.fire("apply_for_budget")
+    t.fire("add_investment", purpose="coaching teachers", amount=38_000)
+    t.fire("endorse", board=BOARD)
+    t.fire("submit")
+    t.fire("assess", assessment="Complete.")
+    t.fire("grant", amount=38_000)
+    assert ("granted", "VSO De Wilgenhoek", 38_000) == (t.state, t.data.school, t.data.granted)
 
 
 def test_another_sector_may_not_apply() -> None:
@@ -140,7 +176,7 @@ def test_another_sector_may_not_apply() -> None:
     expected = [
         (
             "school.sector_not_eligible",
-            {"sectors": ["po", "so", "vo"], "school": "OBS De Maasoever", "sector": "mbo"},
+            {"sectors": ["po", "so", "vso", "vo"], "school": "ROC Zuidrand", "sector": "mbo"},
         )
     ]
     assert expected == found(school("mbo").check("apply_for_budget"))
