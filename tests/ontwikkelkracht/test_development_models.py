@@ -12,6 +12,7 @@ from trajectory.ontwikkelkracht import (
     Aspect,
     Descriptor,
     DevelopmentModel,
+    ExtraCell,
     development_model,
     development_models,
     load_development_models,
@@ -112,6 +113,49 @@ def test_descriptors_are_the_text_of_the_source() -> None:
     ) == feedback.description
 
 
+#: The sixth cell of the source's 'Lerende professional' row (seed 004), in the column
+#: after FASE 5 that has no heading.
+SIXTH_CELL = (
+    "Leerkrachten nemen deel aan en richten zelf externe netwerken in om zo het eigen leren "
+    "en dat van collega's te bevorderen. De schoolleiders wordt geïnteresseerd in een "
+    "leerprofiel waarbij externe partijen worden betrokken.",
+    "Nieuwe leerkrachten worden geïntroduceerd en begeleid op basis van de competentieplan "
+    "en volgen een introductieprogramma op maat.",
+    "Leerkrachten lossen in hun handelen dat zij bewijzen hoe belangrijk hun bijdrage is "
+    "binnen het collectief. Er is een individuele verantwoordelijkheid en wederzijdse "
+    "afhankelijkheid.",
+)
+
+
+def test_every_cell_of_the_source_is_kept() -> None:
+    """Seed 004: 'Lerende professional' has six cells for five phases, every other row
+    five. Each cell is in the data: a descriptor per phase, and the sixth cell kept as an
+    extra cell of phase 5; no other descriptor has one."""
+    cells = {
+        aspect.id: len(aspect.descriptors) + sum(len(d.extra_cells) for d in aspect.descriptors)
+        for model in development_models()
+        for aspect in model.aspects
+    }
+    expected = dict.fromkeys(cells, 5) | {"lerende_professional": 6}
+
+    assert expected == cells
+
+
+def test_the_sixth_cell_of_lerende_professional_is_under_phase_5_with_its_reason() -> None:
+    """The extra cell is the source's text, under phase 5, and says why: it stands in
+    the column after phase 5, without a heading, and speaks of what phase 5 is named for."""
+    phase_5 = development_model("samen-leren-inhoud-geven").descriptor("lerende_professional", 5)
+    (cell,) = phase_5.extra_cells
+
+    assert SIXTH_CELL == cell.paragraphs
+    assert "six cells for five phases" in cell.reason
+    assert "no heading" in cell.reason
+    assert "put under phase 5" in cell.reason
+    assert phase_5.paragraphs + SIXTH_CELL == phase_5.all_paragraphs
+    assert "\n".join(phase_5.all_paragraphs) == phase_5.text
+    assert phase_5.paragraphs[0].startswith("Professionaliteitsinhoud wordt bepaald")
+
+
 def test_model_aspect_level_descriptor() -> None:
     """model → aspect → level → descriptor, and the shortcut on the model."""
     model = development_model("lerende-organisatie")
@@ -206,6 +250,35 @@ def test_a_well_formed_model_loads() -> None:
     assert expected == load_development_models(model_toml((2, 1)))
 
 
+EXTRA_CELL = """
+[[models.aspects.descriptors.extra_cells]]
+paragraphs = ["Nog een cel."]
+reason = "It follows the column of level 2."
+"""
+
+
+def test_an_extra_cell_loads_under_its_level() -> None:
+    """A file may keep a cell beyond the level columns under a level, with its reason."""
+    (model,) = load_development_models(model_toml() + EXTRA_CELL)
+    descriptor = model.descriptor("koers", 2)
+
+    assert (ExtraCell(("Nog een cel.",), "It follows the column of level 2."),) == (
+        descriptor.extra_cells
+    )
+    assert ("Op niveau 2.", "Nog een cel.") == descriptor.all_paragraphs
+    assert () == model.descriptor("koers", 1).extra_cells
+
+
+def test_extra_cells_from_python_are_extra_cells() -> None:
+    """A list of ExtraCell becomes a tuple; anything else is InvalidData naming the field."""
+    cell = ExtraCell(["Nog een cel."], "It follows the column of level 1.")  # type: ignore[arg-type]
+
+    assert (cell,) == Descriptor(1, ("Op niveau 1.",), [cell]).extra_cells  # type: ignore[arg-type]
+    with pytest.raises(InvalidData) as refused:
+        Descriptor(1, ("Op niveau 1.",), [{"paragraphs": ["Nog een cel."]}])  # type: ignore[list-item]
+    assert "extra_cells" == refused.value.field
+
+
 @pytest.mark.parametrize(
     ("text", "field", "reason"),
     [
@@ -280,6 +353,24 @@ def test_a_well_formed_model_loads() -> None:
             "$.models",
             "model ids listed twice: m",
             id="model-twice",
+        ),
+        pytest.param(
+            model_toml() + EXTRA_CELL.replace('reason = "It follows the column of level 2."', ""),
+            "$.models[0].aspects[0].descriptors[1].extra_cells[0].reason",
+            "required field missing",
+            id="extra-cell-without-reason",
+        ),
+        pytest.param(
+            model_toml() + EXTRA_CELL.replace('"It follows the column of level 2."', '" "'),
+            "$.models[0].aspects[0].descriptors[1].extra_cells[0].reason",
+            "expected a non-empty text, got ' '",
+            id="extra-cell-blank-reason",
+        ),
+        pytest.param(
+            model_toml() + EXTRA_CELL.replace('["Nog een cel."]', "[]"),
+            "$.models[0].aspects[0].descriptors[1].extra_cells[0].paragraphs",
+            "expected at least one paragraph, got ()",
+            id="extra-cell-without-paragraphs",
         ),
         pytest.param(
             model_toml().replace('levels = ["Een", "Twee"]', "levels = []"),

@@ -396,6 +396,24 @@ def test_text_names_the_phases_of_samen_leren_inhoud_geven() -> None:
     assert "Koers: phase 1 → 3 (+2)\n" in english
 
 
+def test_phase_5_of_lerende_professional_shows_the_source_s_sixth_cell() -> None:
+    """The cell the source has beyond phase 5 of 'Lerende professional' is part of phase
+    5's descriptor: in the text and, with its reason, in the data, which reads back."""
+    walker = scanned([(SLIG, SLIG_SCORES)], [(SLIG, {**SLIG_SCORES, "lerende_professional": 5})])
+    report = growth_report(walker.trajectory)
+
+    dutch = report.to_text()
+    data = report.to_dict()
+    growth = data["aspects"][2]
+
+    assert "Lerende professional: fase 2 → 5 (+3)" in dutch
+    assert "    Leerkrachten nemen deel aan en richten zelf externe netwerken in" in dutch
+    assert "extra_cells" not in growth["baseline_descriptor"]
+    assert 1 == len(growth["result_descriptor"]["extra_cells"])
+    assert {"paragraphs", "reason"} == set(growth["result_descriptor"]["extra_cells"][0])
+    assert report == GrowthReport.from_dict(json.loads(json.dumps(data)))
+
+
 @pytest.mark.parametrize("lang", ["de", "NL", ""])
 def test_unknown_language(report: GrowthReport, lang: str) -> None:
     """A language other than nl or en is InvalidData naming 'lang'."""

@@ -40,6 +40,7 @@ from trajectory.engine.serialization import Codec, standard_migrations
 from trajectory.ontwikkelkracht import documents
 from trajectory.ontwikkelkracht.catalog import Catalog, shipped_catalog
 from trajectory.ontwikkelkracht.development_models import (
+    Descriptor,
     DevelopmentModel,
     shipped_development_models,
 )
@@ -101,10 +102,17 @@ def _structure_school_year(value: Any, _: type) -> SchoolYear:
 
 def build_converter() -> cattrs.Converter:
     """A new converter for the programme's data: the engine's strict base converter
-    with a school year read from and written as its text (``"2024-2025"``)."""
+    with a school year read from and written as its text (``"2024-2025"``), and a
+    development model's descriptor written without ``extra_cells`` when it has none."""
+    from cattrs.gen import make_dict_unstructure_fn
+
     made = make_converter()
     made.register_structure_hook(SchoolYear, _structure_school_year)
     made.register_unstructure_hook(SchoolYear, str)
+    # a descriptor without extra cells (nearly all of them) is written without the field
+    made.register_unstructure_hook(
+        Descriptor, make_dict_unstructure_fn(Descriptor, made, _cattrs_omit_if_default=True)
+    )
     return made
 
 

@@ -4,7 +4,8 @@ Two rubrics (ontwikkelmodellen) ship with the package, 'Samen Leren Inhoud Geven
 (five phases) and 'Lerende Organisatie' (five levels). Each has five aspects; each
 aspect has a description (the extent it measures, "De mate waarin...") and a
 descriptor per level: the text that describes the aspect at that level, in Dutch as
-in the source.
+in the source. Where the source has a cell beyond the level columns, the data keeps it
+under a level and says why (:class:`ExtraCell`).
 
 A school scores itself (a self-scan) at the intake and again at the closing talk.
 
@@ -34,6 +35,7 @@ __all__ = [
     "Aspect",
     "Descriptor",
     "DevelopmentModel",
+    "ExtraCell",
     "development_model",
     "development_models",
     "load_development_models",
@@ -67,23 +69,52 @@ def _as_tuple(value: object) -> object:
 
 
 @attrs.frozen
+class ExtraCell:
+    """A cell of the source that has no level column of its own, kept under the level
+    of the :class:`Descriptor` that holds it.
+
+    ``paragraphs`` are its paragraphs, as in the source; ``reason`` says why it is put
+    under that level (where it stands in the source, and what it says).
+    """
+
+    paragraphs: tuple[str, ...] = attrs.field(converter=_as_tuple, validator=_texts("paragraph"))
+    reason: str = attrs.field(validator=_text)
+
+
+@attrs.frozen
 class Descriptor:
     """The text that describes an aspect at one level (1 is the lowest).
 
-    ``paragraphs`` are the paragraphs or points of the source, in order.
+    ``paragraphs`` are the paragraphs or points of the source's cell in the column of
+    this level, in order. ``extra_cells`` are cells of the source beyond its level
+    columns that are put under this level, each with the reason why (the source's
+    'Lerende professional' row has six cells for five phases); usually there are none.
     """
 
     level: int
     paragraphs: tuple[str, ...] = attrs.field(converter=_as_tuple, validator=_texts("paragraph"))
+    extra_cells: tuple[ExtraCell, ...] = attrs.field(default=(), converter=_as_tuple)
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.level, bool) or not isinstance(self.level, int) or self.level < 1:
             raise InvalidData("level", f"expected a level of 1 or more, got {self.level!r}")
+        if not isinstance(self.extra_cells, tuple) or not all(
+            isinstance(cell, ExtraCell) for cell in self.extra_cells
+        ):
+            raise InvalidData(
+                "extra_cells", f"expected a list of extra cells, got {self.extra_cells!r}"
+            )
+
+    @property
+    def all_paragraphs(self) -> tuple[str, ...]:
+        """The paragraphs of the level's cell, then those of each extra cell."""
+        return self.paragraphs + tuple(p for cell in self.extra_cells for p in cell.paragraphs)
 
     @property
     def text(self) -> str:
-        """The paragraphs as one text, a paragraph a line."""
-        return "\n".join(self.paragraphs)
+        """Every paragraph that describes the level (:attr:`all_paragraphs`) as one
+        text, a paragraph a line."""
+        return "\n".join(self.all_paragraphs)
 
 
 @attrs.frozen

@@ -174,7 +174,7 @@ class GrowthReport:
                 plain = f"{self.scale} {descriptor.level}".lower()
                 named = "" if name.lower() == plain else f" ({name})"
                 lines.append(f"  {label}, {level}{named}:")
-                lines.extend(f"    {paragraph}" for paragraph in descriptor.paragraphs)
+                lines.extend(f"    {paragraph}" for paragraph in descriptor.all_paragraphs)
         lines.append("")
         lines.append(
             words["total"].format(
