@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -9,7 +11,19 @@ from typing import Any
 import pytest
 
 from tests.builders import new
-from trajectory import Catalog, InvalidData, Offer, SchoolYear, catalog, load_catalog
+from trajectory import (
+    Catalog,
+    InvalidData,
+    ManualClock,
+    Offer,
+    SchoolYear,
+    Trajectory,
+    catalog,
+    load_catalog,
+)
+from trajectory.ontwikkelkracht import Leertraject
+from trajectory.ontwikkelkracht.school import NETHERLANDS
+from trajectory.ontwikkelkracht.violations import VIOLATIONS
 
 SPEC_OFFERS = [
     ("leven-lang-lezen", "Een leven lang lezen", "OBS Het Klokhuis", "Beek en Donk"),
@@ -129,6 +143,64 @@ def test_load_catalog_from_path(tmp_path: Path) -> None:
     assert 4 == len(loaded.for_year("2025-2026"))
     t = new(offer="effectieve-lessen", offers=loaded)
     assert loaded.get("effectieve-lessen") is t.data.offer
+
+
+def applying_in_2025_2026(**overrides: Any) -> Trajectory[Leertraject]:
+    """A 2025-2026 leertraject of the shipped offer 'leven-lang-lezen', registered, in
+    the 2025/2026 application window."""
+    clock = ManualClock(dt.datetime(2025, 4, 1, 10, 0, tzinfo=NETHERLANDS))
+    t = new(clock=clock, school_year="2025-2026", **overrides)
+    t.fire("record_talk", kind="exploratory_talk", date=dt.date(2025, 3, 20))
+    t.fire(
+        "hold_orientation",
+        date=dt.date(2025, 3, 25),
+        learning_question="How do we raise reading motivation?",
+        conclusion="positive",
+        report="It fits.",
+    )
+    t.fire("register")
+    return t
+
+
+def test_the_shipped_catalog_offers_2024_2025_only() -> None:
+    """The offer.unavailable message says the shipped catalog holds the offers of
+    2024-2025 only: that is true of the shipped file (update the message with it)."""
+    shipped_years = {str(year) for offer in catalog() for year in offer.school_years}
+    unavailable = VIOLATIONS["offer.unavailable"]
+
+    assert {"2024-2025"} == shipped_years
+    assert "2024-2025" in unavailable.template("nl")
+    assert "2024-2025" in unavailable.template("en")
+
+
+def test_a_later_year_is_refused_with_how_to_load_a_catalog() -> None:
+    """A 2025-2026 application for a shipped offer is refused with offer.unavailable;
+    the message says the shipped catalog has 2024-2025 only and what to do, in words
+    (no code names)."""
+    t = applying_in_2025_2026()
+    (violation,) = [v for v in t.check("submit_application") if v.code == "offer.unavailable"]
+    dutch, english = violation.message("nl"), violation.message("en")
+
+    assert {"offer": "leven-lang-lezen", "school_year": "2025-2026"} == dict(violation.details)
+    assert dutch.startswith(
+        "Het leertraject 'leven-lang-lezen' wordt in 2025-2026 niet aangeboden."
+    )
+    assert "meegeleverd, bevat alleen het aanbod van 2024-2025" in dutch
+    assert "leest u een eigen catalogus in met het aanbod van dat jaar" in dutch
+    assert english.startswith("The learning trajectory 'leven-lang-lezen' is not offered in")
+    assert "comes with the library holds the offers of 2024-2025 only" in english
+    assert "load a catalog of your own with that year's offers" in english
+    for message in (dutch, english):
+        assert re.search(r"\w_\w|\w\(|=|`", message) is None, message  # no code names
+
+
+def test_a_catalog_of_one_s_own_offers_the_later_year() -> None:
+    """Started from a loaded catalog that offers 2025-2026, the same application is not
+    refused for its offer."""
+    own = load_catalog(shipped_text().replace('["2024-2025"]', '["2024-2025", "2025-2026"]'))
+    t = applying_in_2025_2026(offers=own)
+
+    assert "offer.unavailable" not in {v.code for v in t.check("submit_application")}
 
 
 def test_load_catalog_missing_path(tmp_path: Path) -> None:

@@ -94,9 +94,16 @@ SECTOR_INELIGIBLE: Final = _define(
 )
 OFFER_UNAVAILABLE: Final = _define(
     "offer.unavailable",
-    nl="Het leertraject '{offer}' wordt in {school_year} niet aangeboden.",
-    en="The learning trajectory '{offer}' is not offered in {school_year}.",
-    description="submit_application: the offer is not in the catalog for that year.",
+    nl="Het leertraject '{offer}' wordt in {school_year} niet aangeboden. De catalogus "
+    "die met de bibliotheek wordt meegeleverd, bevat alleen het aanbod van 2024-2025; "
+    "voor een later schooljaar leest u een eigen catalogus in met het aanbod van dat "
+    "jaar en begint u het leertraject vanuit die catalogus.",
+    en="The learning trajectory '{offer}' is not offered in {school_year}. The catalog "
+    "that comes with the library holds the offers of 2024-2025 only; for a later school "
+    "year, load a catalog of your own with that year's offers and start the learning "
+    "trajectory from that catalog.",
+    description="submit_application: the offer is not in the catalog for that year "
+    "(the shipped catalog has 2024-2025 only).",
 )
 COMPLETION_DEADLINE_PASSED: Final = _define(
     "completion.deadline_passed",
