@@ -133,7 +133,11 @@ LEERTRAJECT_TRANSITIONS: list[dict[str, Any]] = [
         "source": ["application_in_preparation", "application_incomplete"],
         "dest": None,
     },
-    {"trigger": "form_core_group", "source": ["granted", "preparing"], "dest": None},
+    {
+        "trigger": "form_core_group",
+        "source": ["granted", "preparing", "intake", "in_progress"],
+        "dest": None,
+    },
     {"trigger": "plan_calendar", "source": "preparing", "dest": None},
     {"trigger": "write_development_plan", "source": "intake", "dest": None},
     {
@@ -423,7 +427,7 @@ class LeertrajectChart(StateChart[Any]):
         | in_progress.to(None)
     )
     write_activity_plan = application_in_preparation.to(None) | application_incomplete.to(None)
-    form_core_group = granted.to(None) | preparing.to(None)
+    form_core_group = granted.to(None) | preparing.to(None) | intake.to(None) | in_progress.to(None)
     plan_calendar = preparing.to(None)
     write_development_plan = intake.to(None)
     log_hours = preparing.to(None) | intake.to(None) | in_progress.to(None) | closing.to(None)

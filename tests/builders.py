@@ -104,6 +104,12 @@ def _moments(t: Trajectory[Leertraject]) -> None:
     t.fire("hold_guidance_moment", date=dt.date(2024, 11, 13))
     for name, _, hours in TEAM:
         t.fire("log_hours", participant=name, date=dt.date(2025, 1, 31), hours=min(hours, 24))
+    t.fire(
+        "record_knowledge_sharing",
+        date=dt.date(2025, 1, 29),
+        form="school_visit",
+        with_whom="CBS De Regenboog",
+    )
 
 
 #: How to reach each state from the one before it on the main path.
@@ -136,15 +142,18 @@ _SIDE: Final[dict[str, tuple[str, Callable[[Trajectory[Leertraject]], None]]]] =
 }
 
 
-def at_state(state: str, clock: ManualClock | None = None) -> Trajectory[Leertraject]:
-    """A trajectory that reached ``state`` along a valid path."""
+def at_state(
+    state: str, clock: ManualClock | None = None, **creation: Any
+) -> Trajectory[Leertraject]:
+    """A trajectory that reached ``state`` along a valid path (created with ``creation``
+    as overrides of :func:`new`, such as ``rules=``)."""
     if state in _SIDE:
         before, step = _SIDE[state]
-        t = at_state(before, clock)
+        t = at_state(before, clock, **creation)
         step(t)
         assert t.state == state, (t.state, state)
         return t
-    t = new(clock)
+    t = new(clock, **creation)
     for reached, step in _PATH.items():
         if t.state == state:
             break

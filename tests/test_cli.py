@@ -70,7 +70,7 @@ def test_demo_saves_the_trajectory_in_the_default_store(database: Path) -> None:
     with open_store(f"sqlite:///{database}") as store:
         (summary,) = store.list()
         assert "settled" == summary.state
-        assert 78 == store.load(summary.id).version
+        assert 79 == store.load(summary.id).version
 
 
 def test_demo_takes_another_database(tmp_path: Path) -> None:

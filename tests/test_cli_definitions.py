@@ -34,6 +34,8 @@ def test_rules_of_a_year_as_json_and_text() -> None:
     text = run("rules", "2024-2025")
     assert "minimum_participants        5" in text
     assert "application_windows" in text
+    assert "hourly_cost                 53.00  (assumed)" in text.splitlines()
+    assert "  - hourly_cost: Not in the regulation" in text
 
 
 def test_catalog_as_json_and_text() -> None:

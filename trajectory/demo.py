@@ -175,6 +175,11 @@ def walk(
         (dt.date(2024, 11, 13), "hold_guidance_moment", {}),
         (dt.date(2025, 1, 22), "hold_study_moment", {"form": "expert_school_visit"}),
         (dt.date(2025, 3, 12), "hold_guidance_moment", {}),
+        (
+            dt.date(2025, 4, 9),
+            "record_knowledge_sharing",
+            {"form": "school_visit", "with_whom": "CBS De Regenboog and KBS Sint Jozef"},
+        ),
     ]
     w.attempt("hold_closing_talk", evaluation="Too early?")
     agenda += [(month_end, "log_hours", {}) for month_end in _MONTH_ENDS]
@@ -214,6 +219,11 @@ def walk(
     say(f"  hours logged        {settlement.hours_logged} (minimum {settlement.hours_required})")
     say(f"  subsidy granted     EUR {settlement.amount_granted}")
     say(f"  subsidy settled     EUR {settlement.amount_settled} ({settlement.policy})")
+    if settlement.hourly_cost is not None and settlement.reimbursed_share is not None:
+        say(
+            f"  settled with        {settlement.reimbursed_share} of the hours reimbursed "
+            f"at EUR {settlement.hourly_cost} an hour"
+        )
     say(f"  events in history   {len(t.history)}")
     if store is not None:
         stored = store.load(t.id)

@@ -493,11 +493,19 @@ def test_without_timed_guards_no_state_is_time_dependent() -> None:
 
 def test_the_leertrajects_time_dependent_states() -> None:
     """The leertraject's states left by submit_application (application window),
-    request_completion (deadline after today) and complete_application (in time)."""
+    request_completion (deadline after today), complete_application (in time) and
+    hold_intake (a day given for the intake is not in the future)."""
     from trajectory.ontwikkelkracht import LIFECYCLE
 
     assert (
-        frozenset({"application_in_preparation", "application_submitted", "application_incomplete"})
+        frozenset(
+            {
+                "application_in_preparation",
+                "application_submitted",
+                "application_incomplete",
+                "preparing",
+            }
+        )
         == LIFECYCLE.time_dependent_states
     )
 

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 import pytest
 
-from tests.builders import IN_WINDOW, PLAN_PARTS, SCHOOL, TEAM, at_state, new
+from tests.builders import DEVELOPMENT_PARTS, IN_WINDOW, PLAN_PARTS, SCHOOL, TEAM, at_state, new
 from trajectory import (
     InvalidData,
     ManualClock,
@@ -26,7 +27,14 @@ from trajectory import (
     Violation,
     new_trajectory,
 )
-from trajectory.ontwikkelkracht import LIFECYCLE, VIOLATIONS, Catalog, Leertraject, Offer
+from trajectory.ontwikkelkracht import (
+    LIFECYCLE,
+    VIOLATIONS,
+    Catalog,
+    Leertraject,
+    Offer,
+    rules_for,
+)
 from trajectory.ontwikkelkracht.guards import NETHERLANDS
 from trajectory.ontwikkelkracht.school import SchoolYear
 
@@ -89,13 +97,15 @@ def rendered(value: Any) -> str:
     return str(value)
 
 
-def assert_messages_show(violation: Violation) -> None:
-    """Both messages are filled in and show every figure of the violation."""
+def assert_messages_show(violation: Violation, *, besides: Iterable[str] = ()) -> None:
+    """Both messages are filled in and show every figure of the violation (``besides``:
+    details for integrators that a sentence does not show, such as the payload field)."""
     for lang in ("nl", "en"):
         message = violation.message(lang)
         assert "{" not in message, message
-        for value in violation.details.values():
-            assert rendered(value) in message, (lang, message, value)
+        for key, value in violation.details.items():
+            if key not in besides:
+                assert rendered(value) in message, (lang, message, value)
     assert violation.message("nl") != violation.message("en")
 
 
@@ -435,6 +445,162 @@ def test_date_in_future_cleared_once_the_day_comes(
     assert "date.in_future" not in codes(t.check(event, **fields))
     t.fire(event, **fields)
     assert t.history[-1].name == event
+
+
+# -- dates against the trajectory: the school year and the intake ------------------------
+
+#: The events whose date must lie inside the school year, with the state to fire them in
+#: (the builders hold the intake on 2024-09-10) and the rest of their payload.
+IN_SCHOOL_YEAR_EVENTS: list[tuple[str, str, dict[str, Any]]] = [
+    ("in_progress", "hold_study_moment", {"form": "own_school"}),
+    ("in_progress", "hold_guidance_moment", {}),
+    ("preparing", "log_hours", {"participant": "Anna", "hours": 4}),
+    ("in_progress", "log_hours", {"participant": "Anna", "hours": 4}),
+    ("in_progress", "record_knowledge_sharing", {"form": "presentation", "with_whom": "Us"}),
+    ("closing", "record_knowledge_sharing", {"form": "publication", "with_whom": "All"}),
+]
+
+
+@raises("date.outside_school_year")
+@pytest.mark.parametrize(("state", "event", "payload"), IN_SCHOOL_YEAR_EVENTS)
+@pytest.mark.parametrize("day", [dt.date(2025, 8, 1), dt.date(2026, 3, 1)])
+def test_date_after_the_school_year(
+    state: str, event: str, payload: dict[str, Any], day: dt.date
+) -> None:
+    """A moment, hours or knowledge sharing dated after the school year (1 August 2024 –
+    31 July 2025) is refused with one date.outside_school_year violation that gives the
+    date and the year's bounds."""
+    clock = ManualClock(IN_WINDOW)
+    t = at_state(state, clock)
+    clock.set(nl_time(2026, 3, 2, 10))  # the date is not in the future
+    fields = {**payload, "date": day}
+    found = assert_refused(t, event, **fields)
+    assert ["date.outside_school_year"] == codes(found)
+    assert {
+        "field": "date",
+        "date": day.isoformat(),
+        "school_year": "2024-2025",
+        "start": "2024-08-01",
+        "end": "2025-07-31",
+    } == dict(found[0].details)
+    assert_messages_show(found[0], besides=["field"])
+
+
+@raises("date.outside_school_year")
+def test_hours_before_the_school_year() -> None:
+    """Hours dated before the school year (31 July 2024) are refused, even in preparing."""
+    clock = ManualClock(IN_WINDOW)
+    t = at_state("preparing", clock)
+    found = assert_refused(t, "log_hours", participant="Anna", date=dt.date(2024, 7, 31), hours=2)
+    assert ["date.outside_school_year"] == codes(found)
+
+
+@clears("date.outside_school_year")
+@pytest.mark.parametrize(("state", "event", "payload"), IN_SCHOOL_YEAR_EVENTS)
+def test_date_on_the_last_day_of_the_school_year(
+    state: str, event: str, payload: dict[str, Any]
+) -> None:
+    """The last day of the school year (31 July 2025) lies inside it."""
+    clock = ManualClock(IN_WINDOW)
+    t = at_state(state, clock)
+    clock.set(nl_time(2025, 8, 15, 10))
+    fields = {**payload, "date": dt.date(2025, 7, 31)}
+    assert [] == t.check(event, **fields)
+    t.fire(event, **fields)
+    assert event == t.history[-1].name
+
+
+@clears("date.outside_school_year")
+def test_hours_on_the_first_day_of_the_school_year() -> None:
+    """Hours dated on 1 August 2024, the first day of the school year, are accepted."""
+    clock = ManualClock(IN_WINDOW)
+    t = at_state("preparing", clock)
+    t.fire("log_hours", participant="Anna", date=dt.date(2024, 8, 1), hours=2)
+    assert Decimal(2) == t.data.logged_hours
+
+
+@raises("date.before_intake")
+@pytest.mark.parametrize(
+    ("event", "payload"),
+    [("hold_study_moment", {"form": "own_school"}), ("hold_guidance_moment", {})],
+)
+def test_moment_before_the_intake(event: str, payload: dict[str, Any]) -> None:
+    """A study or guidance moment dated before the intake (held on 10 September 2024),
+    though inside the school year, is refused with one date.before_intake violation that
+    gives the date and the intake's."""
+    t = at_state("in_progress")
+    assert dt.date(2024, 9, 10) == t.data.intake_date
+    fields = {**payload, "date": dt.date(2024, 9, 9)}
+    found = assert_refused(t, event, **fields)
+    assert ["date.before_intake"] == codes(found)
+    assert {"field": "date", "date": "2024-09-09", "intake": "2024-09-10"} == dict(found[0].details)
+    assert_messages_show(found[0], besides=["field"])
+
+
+@raises("date.before_intake", "date.outside_school_year")
+def test_moment_before_the_school_year_is_before_the_intake_too() -> None:
+    """A study moment dated before the school year breaks both rules: one violation each."""
+    t = at_state("in_progress")
+    found = assert_refused(t, "hold_study_moment", date=dt.date(2024, 7, 1), form="own_school")
+    assert ["date.outside_school_year", "date.before_intake"] == codes(found)
+
+
+@clears("date.before_intake")
+@pytest.mark.parametrize(
+    ("event", "payload"),
+    [("hold_study_moment", {"form": "own_school"}), ("hold_guidance_moment", {})],
+)
+def test_moment_on_the_day_of_the_intake(event: str, payload: dict[str, Any]) -> None:
+    """A moment on the day of the intake is accepted; hours need not wait for it."""
+    t = at_state("in_progress")
+    t.fire(event, date=dt.date(2024, 9, 10), **payload)
+    t.fire("log_hours", participant="Anna", date=dt.date(2024, 9, 2), hours=3)
+    assert (event, "log_hours") == (t.history[-2].name, t.history[-1].name)
+
+
+def test_the_intake_date_is_planned_in_the_calendar() -> None:
+    """Without a day given, the intake's date is the day the annual calendar planned
+    for it; before a calendar, there is none."""
+    clock = ManualClock(IN_WINDOW)
+    t = preparing_without_group(clock)
+    assert t.data.intake_date is None
+    t.fire("plan_calendar", **VALID_CALENDAR)
+    t.fire("form_core_group", members=["Anna", "Bram"])
+    clock.set(nl_time(2024, 9, 12, 10))
+    t.fire("hold_intake")
+    assert (dt.date(2024, 9, 10), None) == (t.data.intake_date, t.data.intake_held_on)
+
+
+def test_the_intake_date_is_the_day_given() -> None:
+    """hold_intake given the day it was held keeps that day; moments are judged by it."""
+    clock = ManualClock(IN_WINDOW)
+    t = preparing_without_group(clock)
+    t.fire("plan_calendar", **VALID_CALENDAR)
+    t.fire("form_core_group", members=["Anna", "Bram"])
+    clock.set(nl_time(2024, 9, 20, 10))
+    t.fire("hold_intake", date=dt.date(2024, 9, 17))
+    assert dt.date(2024, 9, 17) == t.data.intake_date
+    t.fire("write_development_plan", **DEVELOPMENT_PARTS)
+    t.fire("start_execution")
+    found = t.check("hold_guidance_moment", date=dt.date(2024, 9, 16))
+    assert [{"field": "date", "date": "2024-09-16", "intake": "2024-09-17"}] == details(
+        found, "date.before_intake"
+    )
+
+
+@raises("date.in_future", "date.outside_school_year")
+@pytest.mark.parametrize(
+    ("day", "code"),
+    [(dt.date(2024, 9, 21), "date.in_future"), (dt.date(2024, 7, 20), "date.outside_school_year")],
+)
+def test_the_intake_day_given_is_checked(day: dt.date, code: str) -> None:
+    """The day given for the intake is not in the future and lies inside the school year."""
+    clock = ManualClock(IN_WINDOW)
+    t = preparing_without_group(clock)
+    t.fire("plan_calendar", **VALID_CALENDAR)
+    t.fire("form_core_group", members=["Anna", "Bram"])
+    clock.set(nl_time(2024, 9, 20, 10))
+    assert [code] == codes(assert_refused(t, "hold_intake", date=day))
 
 
 # -- reasons ---------------------------------------------------------------------------
@@ -828,6 +994,29 @@ def test_completion_in_time(moment: dt.datetime) -> None:
     assert t.data.completion_deadline is None
 
 
+@clears("window.closed")
+def test_completion_after_the_window_closed_is_judged_on_content_only() -> None:
+    """An application received on the last day of the window and asked to be completed
+    is completed after the window closed: the window was judged on receipt and is not
+    judged again; the content rules are (here the participants and their hours, until
+    the participant is added again)."""
+    clock = ManualClock(nl_time(2024, 6, 28, 10))
+    t = application(clock=clock)
+    t.fire("submit_application")
+    t.fire("request_completion")
+    assert dt.date(2024, 7, 12) == t.data.completion_deadline
+    t.fire("remove_participant", name="Eva")
+    clock.set(nl_time(2024, 7, 8, 10))
+    assert t.data.rules.window_at(clock()) is None  # every window has closed
+    assert ["participants.minimum", "hours.minimum"] == codes(
+        assert_refused(t, "complete_application")
+    )
+    t.fire("add_participant", name="Eva", role="teacher", planned_hours=140)
+    assert [] == t.check("complete_application")
+    t.fire("complete_application")
+    assert "application_submitted" == t.state
+
+
 def test_completion_checks_submit_preconditions_again() -> None:
     """complete_application re-checks the submit preconditions."""
     t = at_state("application_incomplete")
@@ -952,6 +1141,56 @@ def test_core_group_formed() -> None:
     t.fire("form_core_group", members=["anna", "Bram"])
     assert ("Anna", "Bram") == t.data.core_group
     assert [] == t.check("hold_intake")
+
+
+def _in_progress_with_moments() -> T:
+    """In progress, with the moments the closing talk needs held, and a second school
+    leader (Fenna) among the participants."""
+    t = at_state("in_progress")
+    t.fire("hold_study_moment", date=dt.date(2024, 9, 10), form="own_school")
+    t.fire("hold_study_moment", date=dt.date(2024, 9, 10), form="joint_session")
+    t.fire("hold_guidance_moment", date=dt.date(2024, 9, 10))
+    t.fire("add_participant", name="Fenna", role="school_leader", planned_hours=100)
+    return t
+
+
+@raises("core_group.school_leader")
+def test_closing_talk_needs_a_school_leader_who_still_takes_part() -> None:
+    """The school leader of the core group (Anna) leaves the trajectory: she no longer
+    counts, although another school leader takes part outside the core group, so the
+    closing talk is refused with core_group.school_leader."""
+    t = _in_progress_with_moments()
+    assert [] == t.check("hold_closing_talk")
+    t.fire("remove_participant", name="Anna")
+    assert ("Bram",) == t.data.core_group
+    found = assert_refused(t, "hold_closing_talk")
+    assert [("core_group.school_leader", {"required": 1, "actual": 0})] == [
+        (v.code, dict(v.details)) for v in found
+    ]
+    assert_messages_show(found[0])
+
+
+@clears("core_group.school_leader")
+@pytest.mark.parametrize("state", ["intake", "in_progress"])
+def test_core_group_changes_until_the_closing_talk(state: str) -> None:
+    """The core group may be formed again after the intake (a school leader leaves,
+    another joins); with the new school leader the closing talk is held."""
+    t = _in_progress_with_moments()
+    if state == "intake":
+        t = at_state("intake")
+        t.fire("add_participant", name="Fenna", role="school_leader", planned_hours=100)
+    t.fire("remove_participant", name="Anna")
+    t.fire("form_core_group", members=["Bram", "fenna"])
+    assert ("Bram", "Fenna") == t.data.core_group
+    if state == "intake":
+        t.fire("write_development_plan", **DEVELOPMENT_PARTS)
+        t.fire("start_execution")
+        t.fire("hold_study_moment", date=dt.date(2024, 9, 10), form="own_school")
+        t.fire("hold_study_moment", date=dt.date(2024, 9, 10), form="joint_session")
+        t.fire("hold_guidance_moment", date=dt.date(2024, 9, 10))
+    assert [] == t.check("hold_closing_talk")
+    t.fire("hold_closing_talk")
+    assert "closing" == t.state
 
 
 @raises("core_group.missing")
@@ -1189,10 +1428,11 @@ def test_implementation_plan_given() -> None:
     assert "Secured by the reading coordinator." == t.data.implementation_plan
 
 
-def _completed(*, log_hours: bool) -> T:
-    """A completed trajectory whose moments were held, with or without hours logged."""
+def _completed(*, log_hours: bool, share_knowledge: bool = True, **creation: Any) -> T:
+    """A completed trajectory whose moments were held, with or without hours logged and
+    knowledge sharing recorded (both in the closing state)."""
     clock = ManualClock(IN_WINDOW)
-    t = at_state("in_progress", clock)
+    t = at_state("in_progress", clock, **creation)
     clock.set(nl_time(2025, 2, 1, 10))
     t.fire("hold_study_moment", date=dt.date(2024, 10, 9), form="own_school")
     t.fire("hold_study_moment", date=dt.date(2025, 1, 22), form="joint_session")
@@ -1200,6 +1440,13 @@ def _completed(*, log_hours: bool) -> T:
     t.fire("hold_closing_talk")
     if log_hours:
         t.fire("log_hours", participant="Anna", date=dt.date(2025, 1, 31), hours=8)
+    if share_knowledge:
+        t.fire(
+            "record_knowledge_sharing",
+            date=dt.date(2025, 1, 15),
+            form="network_meeting",
+            with_whom="The reading network of the region",
+        )
     t.fire("deliver_implementation_plan", plan="Secured.")
     clock.set(nl_time(2025, 9, 1, 10))
     return t
@@ -1223,6 +1470,66 @@ def test_hours_logged_allows_settle() -> None:
     assert [] == t.check("settle")
     t.fire("settle")
     assert "settled" == t.state
+
+
+@raises("knowledge_sharing.missing")
+def test_knowledge_sharing_missing() -> None:
+    """2024-2025 requires the school to share its knowledge with other schools: a
+    completed trajectory without any knowledge sharing recorded is not settled, and it
+    can no longer be recorded once completed."""
+    t = _completed(log_hours=True, share_knowledge=False)
+    found = assert_refused(t, "settle")
+    assert [
+        ("knowledge_sharing.missing", {"school_year": "2024-2025", "required": 1, "actual": 0})
+    ] == [(v.code, dict(v.details)) for v in found]
+    assert_messages_show(found[0])
+    assert "kennis" in found[0].message("nl")
+    with pytest.raises(TransitionNotAllowed):
+        t.fire("record_knowledge_sharing", date=dt.date(2025, 8, 1), form="other", with_whom="X")
+
+
+@clears("knowledge_sharing.missing")
+def test_knowledge_sharing_recorded_allows_settle() -> None:
+    """With knowledge sharing recorded the trajectory is settled; the record keeps the
+    date, the form and with whom."""
+    t = _completed(log_hours=True)
+    shared = t.data.knowledge_sharing
+    assert [(dt.date(2025, 1, 15), "network_meeting", "The reading network of the region")] == [
+        (entry.date, str(entry.form), entry.with_whom) for entry in shared
+    ]
+    t.fire("settle")
+    assert "settled" == t.state
+
+
+@clears("knowledge_sharing.missing")
+def test_knowledge_sharing_not_required_by_the_rules() -> None:
+    """Rules that do not require knowledge sharing settle without it."""
+    rules = attrs.evolve(rules_for("2024-2025"), knowledge_sharing_required=False)
+    t = _completed(log_hours=True, share_knowledge=False, rules=rules)
+    assert [] == t.check("settle")
+    t.fire("settle")
+    assert "settled" == t.state
+
+
+@clears("knowledge_sharing.missing")
+def test_a_stopped_trajectory_settles_without_knowledge_sharing() -> None:
+    """A trajectory that stopped early is settled on its hours, whether or not it shared
+    its knowledge."""
+    t = at_state("stopped")
+    assert not t.data.knowledge_sharing
+    t.fire("settle")
+    assert "settled" == t.state
+
+
+@pytest.mark.parametrize("with_whom", ["", "   "])
+def test_knowledge_sharing_names_with_whom(with_whom: str) -> None:
+    """Knowledge sharing without saying with whom is refused as invalid data."""
+    t = at_state("in_progress")
+    with pytest.raises(InvalidData) as info:
+        t.fire(
+            "record_knowledge_sharing", date=dt.date(2024, 9, 10), form="other", with_whom=with_whom
+        )
+    assert "with_whom" == info.value.field
 
 
 # -- the registry itself -------------------------------------------------------------------

@@ -78,10 +78,11 @@ SPEC_RECORDING = {
         "in_progress",
     ),
     "write_activity_plan": ("application_in_preparation", "application_incomplete"),
-    "form_core_group": ("granted", "preparing"),
+    "form_core_group": ("granted", "preparing", "intake", "in_progress"),
     "plan_calendar": ("preparing",),
     "write_development_plan": ("intake",),
     "log_hours": ("preparing", "intake", "in_progress", "closing"),
+    "record_knowledge_sharing": ("in_progress", "closing"),
     "record_self_scan": ("intake", "closing"),
 }
 
@@ -224,6 +225,11 @@ RECORDING_PAYLOADS: dict[str, dict[str, Any]] = {
     },
     "write_development_plan": {"needs": "Time to read."},
     "log_hours": {"participant": "Anna", "date": dt.date(2024, 8, 20), "hours": 2},
+    "record_knowledge_sharing": {
+        "date": dt.date(2024, 9, 10),
+        "form": "presentation",
+        "with_whom": "The schools of the reading network",
+    },
 }
 
 

@@ -51,9 +51,10 @@ def test_shipped_school_years() -> None:
 
 
 def test_rules_2024_2025_figures() -> None:
-    """2024-2025 (seed 003, confirmed): EUR 21,200.00; 800 hours, half reimbursed; 5
-    participants incl. 1 school leader; 2–3 study moments; po and vo; an exploratory talk;
-    2 weeks to complete; decision in 13 weeks; pro rata settlement."""
+    """2024-2025 (seed 003, confirmed): EUR 21,200.00; 800 hours, half reimbursed at an
+    assumed EUR 53 an hour; 5 participants incl. 1 school leader; 2–3 study moments; po
+    and vo; knowledge shared with other schools; an exploratory talk; 2 weeks to
+    complete; decision in 13 weeks; pro rata settlement (assumed)."""
     rules = rules_for("2024-2025")
     assert SchoolYear(2024) == rules.school_year
     assert rules.confirmed is True
@@ -72,7 +73,124 @@ def test_rules_2024_2025_figures() -> None:
     assert 14 == rules.completion_period_days
     assert 13 == rules.decision_period_weeks
     assert "pro_rata" == rules.settlement_policy
-    assert Decimal("26.5") == rules.hourly_rate
+    assert Decimal("53.00") == rules.hourly_cost
+    assert rules.knowledge_sharing_required is True
+    assert {"hourly_cost", "settlement_policy"} == set(rules.assumed)
+    assert rules.is_assumed("hourly_cost")
+    assert not rules.is_assumed("subsidy_amount")
+    assert not hasattr(rules, "hourly_rate")  # the subsidy per hour named no figure of the file
+
+
+@pytest.mark.parametrize("year", ["2024-2025", "2025-2026", "2026-2027"])
+def test_the_shipped_figures_agree(year: str) -> None:
+    """In every shipped year the fixed amount is the minimum hours × the reimbursed share
+    × the hourly staff cost: EUR 21,200 = 800 × 0.5 × EUR 53; the hourly cost is an
+    assumption in each (the later years are not confirmed at all)."""
+    rules = rules_for(year)
+    assert rules.subsidy_amount == rules.minimum_hours * rules.reimbursed_share * rules.hourly_cost
+    assert rules.disagreement() is None
+    assert rules.is_assumed("hourly_cost")
+    assert rules.knowledge_sharing_required is True
+    assert rules.is_assumed("subsidy_amount") is (not rules.confirmed)
+
+
+@pytest.mark.parametrize(
+    ("old", "new_text"),
+    [
+        ('subsidy_amount = "21200.00"', 'subsidy_amount = "22000.00"'),
+        ('hourly_cost = "53.00"', 'hourly_cost = "26.50"'),
+        ('reimbursed_share = "0.5"', 'reimbursed_share = "1"'),
+        ("minimum_hours = 800", "minimum_hours = 700"),
+    ],
+)
+def test_a_file_whose_figures_disagree_is_refused(old: str, new_text: str) -> None:
+    """A rules file whose amount is not its minimum hours × share × hourly cost is
+    refused with InvalidData at the hourly cost, showing the figures and the hourly cost
+    the amount implies."""
+    with pytest.raises(InvalidData) as info:
+        load_rules(edited(old, new_text))
+    assert "$.hourly_cost" == info.value.field
+    assert "the figures disagree" in info.value.reason
+    rules = attrs.evolve(rules_for("2024-2025"), **_figures(new_text))
+    assert f"EUR {rules.subsidy_amount:,.2f}" in info.value.reason
+    implied = rules.subsidy_amount / (rules.minimum_hours * rules.reimbursed_share)
+    assert f"an hourly cost of EUR {implied:,.2f}" in info.value.reason
+
+
+def _figures(line: str) -> dict[str, Any]:
+    """A file's line ``name = value`` as evolve's keyword argument."""
+    name, value = (part.strip() for part in line.split("=", 1))
+    return {name: Decimal(value.strip('"'))}
+
+
+@pytest.mark.parametrize(("cost", "agrees"), [("60.57", True), ("60.5714", True), ("60.58", False)])
+def test_the_hourly_cost_agrees_to_the_cent(cost: str, agrees: bool) -> None:
+    """With 700 hours the amount implies EUR 60.5714… an hour: a cost stated to the cent
+    (60.57) agrees, one a cent off (60.58) does not."""
+    text = edited("minimum_hours = 800", "minimum_hours = 700").replace(
+        'hourly_cost = "53.00"', f'hourly_cost = "{cost}"'
+    )
+    if agrees:
+        assert Decimal(cost) == load_rules(text).hourly_cost
+    else:
+        with pytest.raises(InvalidData, match=r"EUR 60\.57"):
+            load_rules(text)
+
+
+def test_rules_whose_figures_disagree_are_refused_where_they_are_taken_into_use() -> None:
+    """Rules built in Python whose figures disagree can be built (a stored trajectory
+    made with them still loads) but are refused by register_rules and new_trajectory."""
+    rules = attrs.evolve(rules_for("2024-2025"), subsidy_amount=Decimal("20000.00"))
+    assert rules.disagreement() is not None
+    with pytest.raises(InvalidData) as info:
+        register_rules(rules)
+    assert "$.hourly_cost" == info.value.field
+    with pytest.raises(InvalidData):
+        new(rules=rules)
+    assert Decimal("21200.00") == rules_for("2024-2025").subsidy_amount
+
+
+@pytest.mark.parametrize("field", ["hourly_cost", "knowledge_sharing_required"])
+def test_a_file_states_every_figure(field: str) -> None:
+    """A rules file without the hourly cost or without saying whether knowledge sharing
+    is required is refused, naming the field (only stored rules may lack them)."""
+    text = "\n".join(
+        line for line in shipped_text().splitlines() if not line.startswith(f"{field} =")
+    )
+    with pytest.raises(InvalidData) as info:
+        load_rules(text)
+    assert f"$.{field}" == info.value.field
+    assert "required field missing" in info.value.reason
+
+
+def test_stored_rules_without_the_later_fields_read_as_before() -> None:
+    """Rules stored in a trajectory before the hourly cost and knowledge sharing were
+    kept read back with the hourly cost their figures imply and no knowledge sharing
+    required, so they settle as before."""
+    from trajectory.engine.conversion import structure
+    from trajectory.ontwikkelkracht import programme
+
+    converter = programme().converter
+    document = converter.unstructure(rules_for("2024-2025"))
+    for field in ("hourly_cost", "knowledge_sharing_required", "assumed"):
+        del document[field]
+    document["subsidy_amount"] = "20000.00"
+    stored = structure(document, Rules, converter=converter)
+    assert Decimal("50.00") == stored.hourly_cost
+    assert stored.knowledge_sharing_required is False
+    assert {} == dict(stored.assumed)
+    assert stored.disagreement() is None
+
+
+@pytest.mark.parametrize(
+    ("assumed", "field"),
+    [({"colour": "blue"}, "assumed.colour"), ({"hourly_cost": None}, "assumed.hourly_cost")],
+)
+def test_assumed_names_figures_of_the_rules(assumed: dict[str, Any], field: str) -> None:
+    """``assumed`` names fields of the rules, each with a text saying where it comes from."""
+    with pytest.raises(InvalidData) as info:
+        attrs.evolve(rules_for("2024-2025"), assumed=assumed)
+    assert field == info.value.field
 
 
 @pytest.mark.parametrize(
@@ -412,6 +530,11 @@ def test_new_trajectory_rules_of_the_wrong_year(year: str) -> None:
         ({"minimum_participants": 10**5000}, "minimum_participants"),
         ({"completion_period_days": 10**9}, "completion_period_days"),
         ({"decision_period_weeks": 10**9}, "decision_period_weeks"),
+        ({"hourly_cost": Decimal("NaN")}, "hourly_cost"),
+        ({"hourly_cost": -53}, "hourly_cost"),
+        ({"hourly_cost": "dear"}, "hourly_cost"),
+        ({"knowledge_sharing_required": "yes"}, "knowledge_sharing_required"),
+        ({"assumed": ["hourly_cost"]}, "assumed"),
         ({"confirmed": "yes"}, "confirmed"),
         ({"school_year": "2024/2025"}, "school_year"),
         ({"source": None}, "source"),

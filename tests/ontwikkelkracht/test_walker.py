@@ -34,6 +34,40 @@ def test_the_main_path_is_a_whole_year() -> None:
     assert sorted(times) == times
 
 
+def test_the_walker_records_knowledge_sharing_before_the_settlement() -> None:
+    """2024-2025 requires knowledge sharing to settle: the walker records one occasion
+    in the closing state, dated inside the school year; the settlement reports the
+    hourly cost and the share it used."""
+    trajectory = Walker.start(seed=4).walk()
+    assert "settled" == trajectory.state
+    (shared,) = trajectory.data.knowledge_sharing
+    assert shared.date in trajectory.data.school_year
+    recorded = [e for e in trajectory.history if e.name == "record_knowledge_sharing"]
+    assert ["closing"] == [event.from_state for event in recorded]
+    settlement = trajectory.data.settlement
+    assert settlement is not None
+    assert (settlement.hourly_cost, settlement.reimbursed_share) == (
+        trajectory.data.rules.hourly_cost,
+        trajectory.data.rules.reimbursed_share,
+    )
+
+
+def test_the_walker_forms_the_core_group_again_when_its_leader_left() -> None:
+    """The school leader of the core group leaves during the year: before the closing
+    talk the walker forms the core group again with a school leader who takes part."""
+    walker = Walker.start(seed=2)
+    walker.walk_to("in_progress")
+    leader = walker.data.core_group[0]
+    walker.fire("remove_participant", name=leader)
+    assert "core_group.school_leader" in [
+        v.code for v in walker.trajectory.check("hold_closing_talk")
+    ]
+    trajectory = walker.walk_to("closing")
+    leaders = {p.name for p in trajectory.data.school_leaders}
+    assert leaders & set(trajectory.data.core_group)
+    assert leader not in trajectory.data.core_group
+
+
 def test_the_same_seed_gives_the_same_trajectory() -> None:
     """Names, hours and dates repeat with the seed; another seed differs."""
     first = Walker.start(seed=5).walk_to("in_progress").data

@@ -321,7 +321,9 @@ def test_a_budget_is_decided_exactly_however_small_the_grant() -> None:
     from trajectory import register_rules
     from trajectory.ontwikkelkracht import unregister_rules
 
-    register_rules(attrs.evolve(rules_for("2024-2025"), subsidy_amount=Decimal("1E-30")))
+    # 800 hours × 0.5 × 2.5E-33 an hour = 1E-30: the figures agree.
+    tiny_grant = {"subsidy_amount": Decimal("1E-30"), "hourly_cost": Decimal("2.5E-33")}
+    register_rules(attrs.evolve(rules_for("2024-2025"), **tiny_grant))
     try:
         tiny = simulate(40, seed=5, budget=1)
         unlimited = simulate(40, seed=5)

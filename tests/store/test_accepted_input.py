@@ -98,6 +98,7 @@ def test_rules_built_in_python_are_saved_and_loaded_equal(store: Store) -> None:
         shipped,
         subsidy_amount=20000,
         minimum_hours=Decimal("750.5"),
+        hourly_cost=Decimal("53.30"),  # 750.5 × 0.5 × 53.30 = 20,000.83: to the cent an hour
         eligible_sectors={"po", "so"},
         application_windows=[window],
         notes=["Zelf opgesteld.\nTwee regels."],

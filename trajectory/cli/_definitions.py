@@ -27,7 +27,7 @@ def rules(
     """Show the rules of a school year, or list the years that have rules.
 
     Amount, minimums, application windows (in Dutch time), required talks, settlement
-    policy."""
+    policy; the figures a confirmed year assumes all the same are marked (assumed)."""
     from trajectory.ontwikkelkracht.rules import shipped_school_years
 
     built = the_programme()
@@ -63,8 +63,14 @@ def rules(
             typer.echo(key)
             for note in value:
                 typer.echo(f"  - {note}")
+        elif key == "assumed":
+            if value:
+                typer.echo("assumed, although the year is confirmed")
+                for name, why in value.items():
+                    typer.echo(f"  - {name}: {why}")
         else:
-            typer.echo(f"{key:<28}{_plain(value)}")
+            assumed = "  (assumed)" if found.confirmed and found.is_assumed(key) else ""
+            typer.echo(f"{key:<28}{_plain(value)}{assumed}")
 
 
 def _plain(value: Any) -> str:

@@ -40,9 +40,15 @@ FIELD_MEANINGS: Final[Mapping[tuple[str, str], str]] = {
     ("decline", "reason"): "Why the school does not pursue the trajectory (not blank).",
     ("reject", "reason"): "Why the application is rejected (not blank).",
     ("withdraw", "reason"): "Why the school withdraws or stops (not blank).",
-    ("hold_study_moment", "date"): "When the study moment was held (not in the future).",
+    ("hold_study_moment", "date"): (
+        "When the study moment was held: not in the future, inside the school year, "
+        "not before the intake."
+    ),
     ("hold_study_moment", "topic"): "What the team studied.",
-    ("hold_guidance_moment", "date"): "When the guidance moment was held (not in the future).",
+    ("hold_guidance_moment", "date"): (
+        "When the guidance moment was held: not in the future, inside the school year, "
+        "not before the intake."
+    ),
     ("hold_guidance_moment", "notes"): "Notes of the guidance moment.",
     ("hold_closing_talk", "evaluation"): "The evaluation of the trajectory.",
     ("deliver_implementation_plan", "plan"): (
@@ -71,7 +77,9 @@ FIELD_MEANINGS: Final[Mapping[tuple[str, str], str]] = {
     ("write_development_plan", "core_team"): "Who from the school takes part in the core team.",
     ("write_development_plan", "hours_deployment"): "How the subsidised hours are deployed.",
     ("log_hours", "participant"): "The name of a participant.",
-    ("log_hours", "date"): "The day the hours were invested (not in the future).",
+    ("log_hours", "date"): (
+        "The day the hours were invested: not in the future, inside the school year."
+    ),
     ("record_self_scan", "date"): "The day the school made the self-scan (not in the future).",
 }
 

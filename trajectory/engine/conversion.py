@@ -52,6 +52,7 @@ __all__ = [
     "no_duplicates",
     "read_json",
     "read_toml",
+    "read_toml_source",
     "structure",
 ]
 
@@ -400,6 +401,14 @@ def structure(
 def load_toml(source: str | Path, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:
     """Read ``cls`` from a TOML file (a :class:`~pathlib.Path`) or TOML text, with
     ``converter`` (default: the engine's base converter)."""
+    document, name = read_toml_source(source)
+    return structure(document, cls, source=name, converter=converter)
+
+
+def read_toml_source(source: str | Path) -> tuple[dict[str, Any], str]:
+    """Parse a TOML file (a :class:`~pathlib.Path`) or TOML text (see
+    :func:`read_toml`); returns the document and the name to report it by (the
+    path, or ``<text>``)."""
     if isinstance(source, Path):
         try:
             text = source.read_text(encoding="utf-8")
@@ -410,7 +419,7 @@ def load_toml(source: str | Path, cls: type[T], *, converter: cattrs.Converter |
         text, name = source, "<text>"
     else:
         raise InvalidData("source", f"expected a Path or TOML text, got {describe(source)}")
-    return structure(read_toml(text, source=name), cls, source=name, converter=converter)
+    return read_toml(text, source=name), name
 
 
 def read_toml(text: str, *, source: str = "<text>") -> dict[str, Any]:

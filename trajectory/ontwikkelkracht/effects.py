@@ -23,6 +23,7 @@ from trajectory.ontwikkelkracht.model import (
     Grant,
     GuidanceMoment,
     HoursEntry,
+    KnowledgeSharing,
     Orientation,
     Participant,
     SelfScan,
@@ -137,6 +138,14 @@ def plan_calendar(data: Leertraject, payload: p.PlanCalendar, context: Context) 
     return evolve(data, calendar=calendar)
 
 
+def hold_intake(data: Leertraject, payload: p.HoldIntake, context: Context) -> Leertraject:
+    """Keep the day the intake was held, where given (else the calendar's day counts):
+    study and guidance moments come after it."""
+    if payload.date is None:
+        return data
+    return evolve(data, intake_held_on=payload.date)
+
+
 def hold_study_moment(
     data: Leertraject, payload: p.HoldStudyMoment, context: Context
 ) -> Leertraject:
@@ -163,6 +172,13 @@ def log_hours(data: Leertraject, payload: p.LogHours, context: Context) -> Leert
     return data.with_hours(HoursEntry(name, payload.date, payload.hours))
 
 
+def record_knowledge_sharing(
+    data: Leertraject, payload: p.RecordKnowledgeSharing, context: Context
+) -> Leertraject:
+    shared = KnowledgeSharing(payload.date, payload.form, payload.with_whom)
+    return evolve(data, knowledge_sharing=appended(data.knowledge_sharing, shared))
+
+
 def record_self_scan(data: Leertraject, payload: p.RecordSelfScan, context: Context) -> Leertraject:
     scan = SelfScan(context.target, payload.model, payload.date, payload.scores)
     return evolve(data, self_scans=(*data.self_scans, scan))
@@ -175,12 +191,17 @@ def deliver_implementation_plan(
 
 
 def settle(data: Leertraject, payload: Any, context: Context) -> Leertraject:
-    """Settle the granted amount against the hours logged, by the rules' policy."""
+    """Settle the granted amount against the hours logged, by the rules' policy, with
+    the rules' hourly staff cost and reimbursed share (kept in the settlement)."""
     rules = data.rules
     granted = Decimal(0) if data.grant is None else data.grant.amount
     policy = settlement_policy(rules.settlement_policy)
     amount = policy(
-        granted=granted, hours_required=rules.minimum_hours, hours_logged=data.logged_hours
+        granted=granted,
+        hours_required=rules.minimum_hours,
+        hours_logged=data.logged_hours,
+        hourly_cost=rules.hourly_cost,
+        reimbursed_share=rules.reimbursed_share,
     )
     settlement = Settlement(
         policy=rules.settlement_policy,
@@ -191,5 +212,7 @@ def settle(data: Leertraject, payload: Any, context: Context) -> Leertraject:
         participants=len(data.participants),
         participants_required=rules.minimum_participants,
         date=today(context),
+        hourly_cost=rules.hourly_cost,
+        reimbursed_share=rules.reimbursed_share,
     )
     return evolve(data, settlement=settlement)

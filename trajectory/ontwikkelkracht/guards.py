@@ -86,6 +86,51 @@ def not_in_future(*fields: str) -> LeertrajectGuard:
     return guard
 
 
+def in_school_year(*fields: str) -> LeertrajectGuard:
+    """A guard: the payload's date ``fields`` lie inside the trajectory's school year."""
+
+    def guard(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+        year = data.school_year
+        found: list[Violation] = []
+        for field in fields:
+            day = getattr(payload, field)
+            if day is not None and day not in year:
+                found.append(
+                    v.DATE_OUTSIDE_SCHOOL_YEAR(
+                        field=field,
+                        date=day.isoformat(),
+                        school_year=str(year),
+                        start=year.start.isoformat(),
+                        end=year.end.isoformat(),
+                    )
+                )
+        return found
+
+    return guard
+
+
+def not_before_intake(*fields: str) -> LeertrajectGuard:
+    """A guard: the payload's date ``fields`` are not before the intake (its day held,
+    else planned: :attr:`Leertraject.intake_date`; nothing to judge without either)."""
+
+    def guard(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+        intake = data.intake_date
+        if intake is None:
+            return []
+        found: list[Violation] = []
+        for field in fields:
+            day = getattr(payload, field)
+            if day is not None and day < intake:
+                found.append(
+                    v.DATE_BEFORE_INTAKE(
+                        field=field, date=day.isoformat(), intake=intake.isoformat()
+                    )
+                )
+        return found
+
+    return guard
+
+
 def reason_given(event: str) -> LeertrajectGuard:
     """A guard: the payload's ``reason`` is not blank."""
 
@@ -202,7 +247,8 @@ def offer_available(data: Leertraject, payload: Any, context: Context) -> list[V
     return [v.OFFER_UNAVAILABLE(offer=data.offer.id, school_year=str(data.school_year))]
 
 
-#: The preconditions of submit_application (and of complete_application).
+#: The preconditions of submit_application (complete_application: all but window_open,
+#: since the window is judged once, on receipt).
 SUBMIT_GUARDS: Final[tuple[LeertrajectGuard, ...]] = (
     talks_required,
     activity_plan_complete,
@@ -276,13 +322,18 @@ def core_group_formed(data: Leertraject, payload: Any, context: Context) -> list
     found: list[Violation] = []
     if len(members) < rules.core_group_minimum:
         found.append(v.CORE_GROUP_MISSING(required=rules.core_group_minimum, actual=len(members)))
+    return found + core_group_school_leader(data, payload, context)
+
+
+def core_group_school_leader(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """The core group still holds the scheme's minimum of school leaders who are
+    current participants (one who left the trajectory no longer counts)."""
+    required = data.rules.core_group_school_leaders
     leaders = {name_key(p.name) for p in data.school_leaders}
-    in_group = sum(1 for member in members if name_key(member) in leaders)
-    if in_group < rules.core_group_school_leaders:
-        found.append(
-            v.CORE_GROUP_SCHOOL_LEADER(required=rules.core_group_school_leaders, actual=in_group)
-        )
-    return found
+    in_group = sum(1 for member in data.core_group if name_key(member) in leaders)
+    if in_group < required:
+        return [v.CORE_GROUP_SCHOOL_LEADER(required=required, actual=in_group)]
+    return []
 
 
 def calendar_planned(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
@@ -357,6 +408,16 @@ def hours_logged(data: Leertraject, payload: Any, context: Context) -> list[Viol
     if context.state == "completed" and not data.hours:
         return [v.HOURS_NOT_LOGGED()]
     return []
+
+
+def knowledge_shared(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """A completed trajectory is settled once its knowledge sharing with other schools
+    is recorded, where the year's rules require it (a stopped one need not have any)."""
+    if context.state != "completed" or not data.rules.knowledge_sharing_required:
+        return []
+    if data.knowledge_sharing:
+        return []
+    return [v.KNOWLEDGE_SHARING_MISSING(school_year=str(data.school_year), required=1, actual=0)]
 
 
 def hours_loggable(data: Leertraject, payload: Any, context: Context) -> list[Violation]:

@@ -97,15 +97,23 @@ def leertraject_registry() -> Registry:
         g.completion_in_time,
         g.grant_amount,
         g.core_group_formed,
+        g.core_group_school_leader,
         g.calendar_planned,
         g.development_plan_complete,
         g.implementation_plan_given,
         g.hours_logged,
+        g.knowledge_shared,
         g.participant_is_new,
         g.hours_loggable,
     ):
         registry.register_guard(guard.__name__, guard)
-    for factory in (g.not_in_future, g.reason_given, g.participants_known):
+    for factory in (
+        g.not_in_future,
+        g.in_school_year,
+        g.not_before_intake,
+        g.reason_given,
+        g.participants_known,
+    ):
         registry.register_guard_factory(factory.__name__, factory)
     for effect in (
         effects.hold_orientation,
@@ -114,6 +122,7 @@ def leertraject_registry() -> Registry:
         effects.request_completion,
         effects.complete_application,
         effects.grant,
+        effects.hold_intake,
         effects.hold_study_moment,
         effects.hold_guidance_moment,
         effects.hold_closing_talk,
@@ -127,6 +136,7 @@ def leertraject_registry() -> Registry:
         effects.plan_calendar,
         effects.write_development_plan,
         effects.log_hours,
+        effects.record_knowledge_sharing,
         effects.record_self_scan,
     ):
         registry.register_effect(effect.__name__, effect)
@@ -138,6 +148,7 @@ def leertraject_registry() -> Registry:
         p.Withdraw,
         p.RequestCompletion,
         p.GrantSubsidy,
+        p.HoldIntake,
         p.HoldStudyMoment,
         p.HoldGuidanceMoment,
         p.HoldClosingTalk,
@@ -150,6 +161,7 @@ def leertraject_registry() -> Registry:
         p.PlanCalendar,
         p.WriteDevelopmentPlan,
         p.LogHours,
+        p.RecordKnowledgeSharing,
         p.RecordSelfScan,
     )
     for payload in payloads:

@@ -23,6 +23,8 @@ __all__ = [
     "Grant",
     "GuidanceMoment",
     "HoursEntry",
+    "KnowledgeSharing",
+    "KnowledgeSharingForm",
     "Orientation",
     "Participant",
     "Role",
@@ -72,6 +74,23 @@ class StudyMomentForm(enum.StrEnum):
     """A visit to the expert school."""
     JOINT_SESSION = "joint_session"
     """A joint session with other participating schools."""
+
+
+class KnowledgeSharingForm(enum.StrEnum):
+    """How the school shared its knowledge with other schools (seed 003: "De school
+    deelt actief zijn kennis met andere scholen")."""
+
+    SCHOOL_VISIT = "school_visit"
+    """Other schools visited the school."""
+    PRESENTATION = "presentation"
+    """A presentation or workshop for other schools."""
+    NETWORK_MEETING = "network_meeting"
+    """A meeting of a network of schools."""
+    JOINT_SESSION = "joint_session"
+    """A joint session with other participating schools."""
+    PUBLICATION = "publication"
+    """A written publication: an article, a blog, a report."""
+    OTHER = "other"
 
 
 class ActivityPlanPart(enum.StrEnum):
@@ -204,6 +223,15 @@ class GuidanceMoment:
 
 
 @attrs.frozen
+class KnowledgeSharing:
+    """The school shared its knowledge with other schools: when, how, with whom."""
+
+    date: dt.date
+    form: KnowledgeSharingForm
+    with_whom: Text
+
+
+@attrs.frozen
 class HoursEntry:
     """Hours a participant invested on a date."""
 
@@ -242,7 +270,11 @@ class Grant:
 
 @attrs.frozen
 class Settlement:
-    """The subsidy settled (vaststelling) against the hours actually invested."""
+    """The subsidy settled (vaststelling) against the hours actually invested.
+
+    ``hourly_cost`` and ``reimbursed_share`` are the figures the policy settled with
+    (from the rules); they are ``None`` in a settlement recorded before they were kept.
+    """
 
     policy: Identifier
     amount_granted: Decimal
@@ -252,3 +284,5 @@ class Settlement:
     participants: int
     participants_required: int
     date: dt.date
+    hourly_cost: Decimal | None = None
+    reimbursed_share: Decimal | None = None

@@ -29,6 +29,7 @@ from trajectory.engine.fields import (
     decimal_amount,
     describe,
     names,
+    non_blank,
     optional,
     person_name,
     text,
@@ -36,7 +37,13 @@ from trajectory.engine.fields import (
 )
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.development_models import development_model
-from trajectory.ontwikkelkracht.model import Conclusion, Role, StudyMomentForm, TalkKind
+from trajectory.ontwikkelkracht.model import (
+    Conclusion,
+    KnowledgeSharingForm,
+    Role,
+    StudyMomentForm,
+    TalkKind,
+)
 from trajectory.ontwikkelkracht.rules import MAX_AMOUNT, Rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
 
@@ -50,10 +57,12 @@ __all__ = [
     "GrantSubsidy",
     "HoldClosingTalk",
     "HoldGuidanceMoment",
+    "HoldIntake",
     "HoldOrientation",
     "HoldStudyMoment",
     "LogHours",
     "PlanCalendar",
+    "RecordKnowledgeSharing",
     "RecordSelfScan",
     "RecordTalk",
     "Reject",
@@ -159,6 +168,15 @@ class GrantSubsidy:
     """The amount in euro; default: the scheme's fixed amount."""
     override_reason: Text | None = attrs.field(default=None, validator=optional(text))
     """Required when ``amount`` differs from the scheme's fixed amount."""
+
+
+@attrs.frozen
+class HoldIntake:
+    """``hold_intake``: the intake talk and work visit are held."""
+
+    date: dt.date | None = attrs.field(default=None, validator=optional(calendar_date))
+    """The day they were held (not in the future, inside the school year); default: the
+    day planned for the intake in the annual calendar."""
 
 
 @attrs.frozen
@@ -277,6 +295,19 @@ class LogHours:
         )
     )
     """More than 0 and at most 24."""
+
+
+@attrs.frozen
+class RecordKnowledgeSharing:
+    """``record_knowledge_sharing``: the school shared its knowledge with other schools."""
+
+    date: dt.date = attrs.field(validator=calendar_date)
+    """When (not in the future, inside the school year)."""
+    form: KnowledgeSharingForm = attrs.field(converter=choice(KnowledgeSharingForm))  # type: ignore[misc]
+    """``school_visit``, ``presentation``, ``network_meeting``, ``joint_session``,
+    ``publication`` or ``other``."""
+    with_whom: Text = attrs.field(validator=[text, non_blank])
+    """The schools (or network) the knowledge was shared with."""
 
 
 def _known_model(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

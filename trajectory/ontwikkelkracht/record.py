@@ -2,13 +2,14 @@
 
 The record is immutable in fact: every field is an immutable value, and every event
 that changes it produces a new record. The collections that grow as events arrive
-(talks, participants, moments, hours) are :class:`~trajectory.engine.records.Entries`,
-which grow in constant time and share what they hold with the record they grew
-from; they read as sequences and equal the tuples of the same entries, so the JSON
-documents and the schema are those of tuples. The participants and the hours also
-carry the figures the guards ask for on every event, kept as they grow (the hours
-per participant and date and in all, the participants by name, their planned hours
-and the number of school leaders), so that no event sums or scans them again.
+(talks, participants, moments, hours, knowledge shared) are
+:class:`~trajectory.engine.records.Entries`, which grow in constant time and share
+what they hold with the record they grew from; they read as sequences and equal the
+tuples of the same entries, so the JSON documents and the schema are those of tuples.
+The participants and the hours also carry the figures the guards ask for on every
+event, kept as they grow (the hours per participant and date and in all, the
+participants by name, their planned hours and the number of school leaders), so that
+no event sums or scans them again.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from trajectory.ontwikkelkracht.model import (
     Grant,
     GuidanceMoment,
     HoursEntry,
+    KnowledgeSharing,
     Orientation,
     Participant,
     Role,
@@ -222,16 +224,28 @@ class Leertraject:
     grant: Grant | None = None
     core_group: tuple[Name, ...] = ()
     calendar: Calendar | None = None
+    intake_held_on: dt.date | None = None
+    """The day the intake was held, where ``hold_intake`` gave one (see :attr:`intake_date`)."""
     development_plan: DevelopmentPlan = EMPTY_DEVELOPMENT_PLAN
     study_moments: Sequence[StudyMoment] = attrs.field(default=(), converter=_entries)
     guidance_moments: Sequence[GuidanceMoment] = attrs.field(default=(), converter=_entries)
     hours: Sequence[HoursEntry] = attrs.field(default=(), converter=_hours)
+    knowledge_sharing: Sequence[KnowledgeSharing] = attrs.field(default=(), converter=_entries)
+    """How the school shared its knowledge with other schools."""
     self_scans: tuple[SelfScan, ...] = ()
     evaluation: Text | None = None
     implementation_plan: Text | None = None
     reason: Text | None = None
     """Why the trajectory was declined, rejected, withdrawn or stopped."""
     settlement: Settlement | None = None
+
+    @property
+    def intake_date(self) -> dt.date | None:
+        """The date of the intake: the day ``hold_intake`` gave, else the day planned
+        for it in the annual calendar (``None`` without either)."""
+        if self.intake_held_on is not None:
+            return self.intake_held_on
+        return None if self.calendar is None else self.calendar.intake
 
     @property
     def planned_hours(self) -> Decimal:

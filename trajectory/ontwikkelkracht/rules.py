@@ -11,24 +11,36 @@ each is read on first use. The programme's :class:`RulesBook`
 >>> rules.subsidy_amount, rules.minimum_participants, rules.minimum_hours
 (Decimal('21200.00'), 5, Decimal('800'))
 
+The figures agree with each other: the fixed amount is the minimum hours × the
+reimbursed share × the hourly staff cost (EUR 21,200 = 800 × 0.5 × EUR 53).
+
+>>> rules.minimum_hours * rules.reimbursed_share * rules.hourly_cost
+Decimal('21200.000')
+
 :class:`Rules` and :class:`ApplicationWindow` validate themselves, so rules built in
 Python are held to what a rules file is: finite amounts within bounds, aware
 datetimes, whole numbers within bounds, texts within the library's limits; and
-their collections are made immutable (tuples, frozensets).
+their collections are made immutable (tuples, frozensets, frozendicts). Where rules
+are taken into use (:func:`load_rules`, :func:`register_rules`,
+:func:`~trajectory.new_trajectory` with ``rules=``) they are checked further
+(:func:`check_rules`): their figures agree and their settlement policy is
+registered. A trajectory read from a store keeps the rules it was made with.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
+from frozendict import frozendict
 
-from trajectory.engine.conversion import load_toml
+from trajectory.engine.conversion import read_toml_source, structure
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.fields import (
     Identifier,
@@ -36,6 +48,7 @@ from trajectory.engine.fields import (
     Text,
     aware_datetime,
     check_choice,
+    check_identifier,
     check_text,
     decimal_amount,
     describe,
@@ -53,6 +66,7 @@ __all__ = [
     "ApplicationWindow",
     "Rules",
     "RulesBook",
+    "check_rules",
     "load_rules",
     "register_rules",
     "rules_for",
@@ -69,6 +83,11 @@ MAX_AMOUNT: Final = Decimal(10_000_000)
 MAX_MINIMUM_HOURS: Final = Decimal(1_000_000)
 #: A ceiling for the counts in the rules (participants, moments, school leaders).
 MAX_COUNT: Final = 10_000
+#: A ceiling for the hourly staff cost, in euro.
+MAX_HOURLY_COST: Final = Decimal(10_000)
+#: The fields a rules file must state although :class:`Rules` has a default for them
+#: (the default serves trajectories stored before the field existed).
+FILE_FIELDS: Final = ("hourly_cost", "knowledge_sharing_required")
 #: Ceilings for the periods in the rules: ten years.
 MAX_PERIOD_DAYS: Final = 3_660
 MAX_PERIOD_WEEKS: Final = 520
@@ -151,6 +170,33 @@ def _windows(value: object, field: attrs.Attribute[Any]) -> tuple[ApplicationWin
     return windows
 
 
+def _assumed(value: object, field: attrs.Attribute[Any]) -> frozendict[str, str]:
+    """Field name → where the assumed figure comes from (field names checked by
+    :class:`Rules`)."""
+    if not isinstance(value, Mapping):
+        raise InvalidData(field.name, f"expected a table of field = source, got {describe(value)}")
+    return frozendict(
+        {
+            check_identifier(name, f"{field.name}"): check_text(source, f"{field.name}.{name}")
+            for name, source in value.items()
+        }
+    )
+
+
+_CENT: Final = Decimal("0.01")
+_HALF_CENT: Final = Decimal("0.005")
+
+
+def _implied_hourly_cost(rules: Rules) -> Decimal:
+    """The hourly staff cost the amount, the hours and the share imply (amount /
+    (hours × share), to the cent; 0 without a share): the default of rules stored
+    before the hourly cost was kept, which agrees with their figures."""
+    reimbursed = rules.minimum_hours * rules.reimbursed_share
+    if reimbursed == 0:
+        return Decimal("0.00")
+    return min(rules.subsidy_amount / reimbursed, MAX_HOURLY_COST).quantize(_CENT, ROUND_HALF_UP)
+
+
 def _notes(value: object, field: attrs.Attribute[Any]) -> tuple[str, ...]:
     return tuple(
         check_text(note, f"{field.name}[{index}]")
@@ -164,7 +210,16 @@ class Rules:
 
     Amounts are in euro; hours are hours of staff time (personele ruimte).
     ``confirmed`` is ``False`` where the figures are assumed rather than taken
-    from a published source; ``source`` says where they come from.
+    from a published source; ``source`` says where they come from. In a confirmed
+    file, ``assumed`` names the figures that are assumed all the same, each with
+    where it comes from (the hourly staff cost: the regulation names none).
+
+    ``hourly_cost`` is the staff cost of an hour that the fixed amount assumes:
+    ``subsidy_amount`` = ``minimum_hours`` × ``reimbursed_share`` × ``hourly_cost``
+    (checked by :func:`check_rules`); left out (rules stored before it was kept), it
+    is the cost those figures imply. A rules file must state it.
+    ``knowledge_sharing_required``: ``settle`` needs the school to have shared its
+    knowledge with other schools.
     """
 
     school_year: SchoolYear = attrs.field(converter=_school_year)
@@ -197,21 +252,38 @@ class Rules:
     application_windows: tuple[ApplicationWindow, ...] = attrs.field(
         converter=attrs.Converter(_windows, takes_field=True)  # type: ignore[misc]
     )
+    hourly_cost: Decimal = attrs.field(
+        default=None,
+        converter=decimal_amount(  # type: ignore[misc]
+            minimum=Decimal(0), maximum=MAX_HOURLY_COST, unit="euro", allow_none=True
+        ),
+    )
+    knowledge_sharing_required: bool = attrs.field(default=False, validator=_boolean)
     completion_period_days: int = attrs.field(default=14, validator=_whole(1, MAX_PERIOD_DAYS))
     decision_period_weeks: int = attrs.field(default=13, validator=_whole(1, MAX_PERIOD_WEEKS))
     settlement_policy: Identifier = attrs.field(default="pro_rata", validator=identifier)
+    assumed: Mapping[str, Text] = attrs.field(
+        factory=frozendict,
+        converter=attrs.Converter(_assumed, takes_field=True),  # type: ignore[misc]
+    )
     notes: tuple[Text, ...] = attrs.field(
         default=(),
         converter=attrs.Converter(_notes, takes_field=True),  # type: ignore[misc]
     )
 
     def __attrs_post_init__(self) -> None:
+        if cast("Decimal | None", self.hourly_cost) is None:  # stored before it was kept
+            object.__setattr__(self, "hourly_cost", _implied_hourly_cost(self))
         if self.study_moments_maximum < self.study_moments_minimum:
             raise InvalidData(
                 "study_moments_maximum",
                 f"expected at least study_moments_minimum ({self.study_moments_minimum}), "
                 f"got {self.study_moments_maximum}",
             )
+        known = _field_names()
+        for name in self.assumed:
+            if name not in known:
+                raise InvalidData(f"assumed.{name}", f"{name!r} is no field of the rules")
 
     def window_at(self, moment: dt.datetime) -> ApplicationWindow | None:
         """The application window open at ``moment``, if any."""
@@ -220,10 +292,46 @@ class Rules:
                 return window
         return None
 
-    @property
-    def hourly_rate(self) -> Decimal:
-        """The subsidy per hour of the minimum (amount / minimum hours)."""
-        return self.subsidy_amount / self.minimum_hours
+    def is_assumed(self, field: str) -> bool:
+        """Whether the figure ``field`` is assumed rather than published: in a file
+        that is not confirmed, every figure is; in a confirmed one, those ``assumed``
+        names."""
+        return not self.confirmed or field in self.assumed
+
+    def disagreement(self) -> str | None:
+        """What is wrong when the fixed amount is not the minimum hours × the
+        reimbursed share × the hourly cost (to the cent an hour), else ``None``."""
+        reimbursed = self.minimum_hours * self.reimbursed_share
+        product = reimbursed * self.hourly_cost
+        if abs(product - self.subsidy_amount) <= reimbursed * _HALF_CENT:
+            return None
+        figures = (
+            f"{_figure(self.minimum_hours)} hours × {_figure(self.reimbursed_share)} "
+            f"reimbursed × EUR {_euro(self.hourly_cost)} an hour = EUR {_euro(product)}, "
+            f"not the subsidy amount EUR {_euro(self.subsidy_amount)}"
+        )
+        if reimbursed == 0:
+            return f"{figures}; a share of 0 reimburses nothing"
+        implied = (self.subsidy_amount / reimbursed).quantize(_CENT, ROUND_HALF_UP)
+        return (
+            f"{figures}; that amount implies an hourly cost of EUR {_euro(implied)} "
+            "(or change the amount, the minimum hours or the share)"
+        )
+
+
+def _figure(number: Decimal) -> str:
+    """``number`` as written, without trailing zeros (800, 0.5)."""
+    return f"{number.normalize():f}"
+
+
+def _euro(amount: Decimal) -> str:
+    """An amount in euro with cents and thousands (21,200.00)."""
+    return f"{amount.quantize(_CENT, ROUND_HALF_UP):,}"
+
+
+@functools.cache
+def _field_names() -> frozenset[str]:
+    return frozenset(field.name for field in attrs.fields(Rules))
 
 
 def load_rules(source: str | Path) -> Rules:
@@ -238,11 +346,18 @@ def load_rules(source: str | Path) -> Rules:
 
 
 def check_rules(rules: Rules) -> None:
-    """Refuse rules that cannot be used here: their settlement policy must be registered."""
+    """Refuse rules that cannot be used here with :class:`~trajectory.InvalidData`:
+    their figures must agree (``subsidy_amount`` = ``minimum_hours`` ×
+    ``reimbursed_share`` × ``hourly_cost``, to the cent an hour) and their settlement
+    policy must be registered."""
     # Checked where rules are taken into use, not when a stored trajectory is read:
-    # a process without a custom policy can still load trajectories that name it.
+    # a process without a custom policy can still load trajectories that name it,
+    # and a trajectory made before the figures were checked keeps its rules.
     from trajectory.ontwikkelkracht.settlement import settlement_policy
 
+    disagreement = rules.disagreement()
+    if disagreement is not None:
+        raise InvalidData("$.hourly_cost", f"the figures disagree: {disagreement}")
     try:
         settlement_policy(rules.settlement_policy)
     except InvalidData as err:
@@ -274,8 +389,17 @@ class RulesBook:
 
     def load(self, source: str | Path) -> Rules:
         """Read a rules file (a path, or TOML text), validated, without registering it
-        (see :func:`load_rules`)."""
-        rules = load_toml(source, Rules, converter=self.converter)
+        (see :func:`load_rules`). A file states every figure, :data:`FILE_FIELDS`
+        too (:class:`Rules` has defaults for them only for rules stored earlier)."""
+        document, name = read_toml_source(source)
+        rules = structure(document, Rules, source=name, converter=self.converter)
+        missing = [field for field in FILE_FIELDS if field not in document]
+        if missing:
+            raise InvalidData(
+                f"$.{missing[0]}",
+                f"required field missing: {', '.join(missing)} (in {name}); "
+                "a rules file states every figure it assumes",
+            )
         check_rules(rules)
         return rules
 

@@ -38,6 +38,19 @@ DATE_IN_FUTURE: Final = _define(
     en="The date {date} ({field}) is after today ({today}).",
     description="Something that happened is dated in the future.",
 )
+DATE_OUTSIDE_SCHOOL_YEAR: Final = _define(
+    "date.outside_school_year",
+    nl="De datum {date} valt buiten schooljaar {school_year} ({start} – {end}).",
+    en="The date {date} falls outside school year {school_year} ({start} – {end}).",
+    description="hold_study_moment, hold_guidance_moment, log_hours, "
+    "record_knowledge_sharing: dated outside the trajectory's school year.",
+)
+DATE_BEFORE_INTAKE: Final = _define(
+    "date.before_intake",
+    nl="De datum {date} ligt vóór het intakegesprek van {intake}.",
+    en="The date {date} is before the intake, held on {intake}.",
+    description="hold_study_moment, hold_guidance_moment: dated before the intake.",
+)
 REASON_MISSING: Final = _define(
     "reason.missing",
     nl="Geef een reden op voor '{event}'.",
@@ -140,7 +153,8 @@ CORE_GROUP_SCHOOL_LEADER: Final = _define(
     "core_group.school_leader",
     nl="De kerngroep moet minimaal {required} schoolleider(s) bevatten; er zijn er {actual}.",
     en="The core group must include at least {required} school leader(s); it has {actual}.",
-    description="hold_intake: no school leader in the core group.",
+    description="hold_intake, hold_closing_talk: no current participant who is a school "
+    "leader in the core group.",
 )
 CALENDAR_INCOMPLETE: Final = _define(
     "calendar.incomplete",
@@ -191,6 +205,16 @@ HOURS_NOT_LOGGED: Final = _define(
     nl="Er zijn geen uren verantwoord; vaststellen kan pas als de uren zijn vastgelegd.",
     en="No hours have been logged; settling needs the hours invested.",
     description="settle (from completed): no hours logged.",
+)
+KNOWLEDGE_SHARING_MISSING: Final = _define(
+    "knowledge_sharing.missing",
+    nl="In {school_year} deelt de school haar kennis actief met andere scholen. Voor de "
+    "vaststelling moet minstens {required} keer zijn vastgelegd hoe dat gebeurde; "
+    "vastgelegd: {actual}.",
+    en="In {school_year} the school actively shares its knowledge with other schools. "
+    "Settling needs at least {required} record of how it did so; recorded: {actual}.",
+    description="settle (from completed): the year's rules require knowledge sharing "
+    "with other schools and none is recorded.",
 )
 
 HOURS_DAY_MAXIMUM: Final = _define(

@@ -319,6 +319,33 @@ class Walker:
             guidance_moments=spread(guidance, 0.3),
         )
 
+    def keep_a_leader_in_the_core_group(self) -> None:
+        """Form the core group again where it no longer holds a school leader who takes
+        part (one who left no longer counts), adding a school leader if none takes part."""
+        rules = self.data.rules
+        leaders = {p.name for p in self.data.school_leaders}
+        in_group = [name for name in self.data.core_group if name in leaders]
+        if len(in_group) >= rules.core_group_school_leaders:
+            return
+        while len(self.data.school_leaders) < max(rules.core_group_school_leaders, 1):
+            self._add(Role.SCHOOL_LEADER)
+        wanted = [p.name for p in self.data.school_leaders][: rules.core_group_school_leaders]
+        members = [*dict.fromkeys([*self.data.core_group, *wanted])]
+        self.fire("form_core_group", members=members)
+
+    def share_knowledge(self) -> None:
+        """Record how the school shared its knowledge with other schools, where the
+        year's rules require it and nothing is recorded yet (dated today, at the
+        latest on the last day of the school year)."""
+        if not self.data.rules.knowledge_sharing_required or self.data.knowledge_sharing:
+            return
+        self.fire(
+            "record_knowledge_sharing",
+            date=min(self.today(), self.data.school_year.end),
+            form=self.rng.choice(("school_visit", "presentation", "network_meeting")),
+            with_whom=f"{self.rng.choice(SCHOOL_NAMES)} and other schools in the region",
+        )
+
     def hold_moments(self) -> None:
         """Hold the study and guidance moments the rules require, on their planned
         dates, moving the clock along."""
@@ -397,10 +424,16 @@ def _execution(walker: Walker) -> dict[str, Any]:
 
 
 def _closing(walker: Walker) -> dict[str, Any]:
+    walker.keep_a_leader_in_the_core_group()
     walker.hold_moments()
     walker.move_to(walker.data.school_year.end - dt.timedelta(days=40))
     walker.log_hours()
     return {"evaluation": "The team evaluated the year with the trainers."}
+
+
+def _implementation_plan(walker: Walker) -> dict[str, Any]:
+    walker.share_knowledge()  # settle needs it, and it cannot be recorded once completed
+    return {"plan": "The core group secures the learning next year without the expert school."}
 
 
 def _settle(walker: Walker) -> dict[str, Any]:
@@ -436,9 +469,7 @@ PREPARATIONS: Final[Mapping[str, Preparation]] = {
     "hold_study_moment": _moment("hold_study_moment"),
     "hold_guidance_moment": _moment("hold_guidance_moment"),
     "hold_closing_talk": _closing,
-    "deliver_implementation_plan": lambda walker: {
-        "plan": "The core group secures the learning next year without the expert school."
-    },
+    "deliver_implementation_plan": _implementation_plan,
     "settle": _settle,
     "withdraw": _reason("The school could not free the staff hours."),
 }

@@ -41,11 +41,11 @@ True
 >>> report.covered_codes
 ('transition.not_allowed',)
 >>> print(report.render())  # doctest: +ELLIPSIS
-Coverage of ontwikkelkracht.leertraject: 9.3% (8 of 86)
-  transitions      7 of 57 (12.3%)
-  violation codes  1 of 29 (3.4%)
+Coverage of ontwikkelkracht.leertraject: 8.6% (8 of 93)
+  transitions      7 of 61 (11.5%)
+  violation codes  1 of 32 (3.1%)
 <BLANKLINE>
-Transitions not taken (50):
+Transitions not taken (54):
   orientation_held --decline--> not_pursued
 ...
 """

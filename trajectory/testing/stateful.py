@@ -335,7 +335,9 @@ class LeertrajectMachine(RuleBasedStateMachine):
         talked = {str(talk.kind) for talk in data.talks}
         if any(not talked & {str(kind) for kind in kinds} for kinds in rules.required_talks):
             failing.add("talks.required_missing")
-        if not any(w.opens <= now <= w.closes for w in rules.application_windows):
+        # The window is judged once, on receipt: a completion is not held to it.
+        in_window = any(w.opens <= now <= w.closes for w in rules.application_windows)
+        if event == "submit_application" and not in_window:
             failing.add("window.closed")
         if str(data.school.sector) not in {str(sector) for sector in rules.eligible_sectors}:
             failing.add("sector.ineligible")
@@ -532,6 +534,16 @@ class LeertrajectMachine(RuleBasedStateMachine):
                 return "hold_study_moment", self.payload_for("hold_study_moment", data)
             if len(facts.guidance_moments) < max(rules.guidance_moments_minimum, 1):
                 return "hold_guidance_moment", self.payload_for("hold_guidance_moment", data)
+            leaders = [p.name for p in facts.participants if str(p.role) == "school_leader"]
+            if leaders and not set(leaders) & set(facts.core_group):
+                return "form_core_group", {"members": [*facts.core_group, leaders[0]]}
+        if (
+            state in {"in_progress", "closing"}
+            and facts.rules.knowledge_sharing_required
+            and not facts.knowledge_sharing
+            and draw(st.booleans(), label="share knowledge")
+        ):
+            return "record_knowledge_sharing", self.payload_for("record_knowledge_sharing", data)
         forward = {
             "orientation_held": "register",
             "application_incomplete": "complete_application",

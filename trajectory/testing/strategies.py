@@ -22,7 +22,8 @@ knows, hours that fit the day), a hint for that payload class draws them:
   trajectory knows (a new name for ``add_participant``), a completion deadline within
   the scheme's period, the granted amount of the year's rules (or another with a
   reason), hours that still fit in the participant's day, planned dates inside the
-  school year.
+  school year, moments, hours and knowledge sharing dated inside the school year (and
+  moments not before the intake).
 - ``valid=False``: the payload class refuses them, so ``fire`` raises
   :class:`~trajectory.InvalidData` and changes nothing: a field of the wrong type,
   a text too long or with a control character, hours or an amount out of range, a
@@ -284,6 +285,19 @@ class _Scope:
         if self.data is None:
             return st.dates(EARLIEST, LATEST)
         return st.dates(self.data.school_year.start, self.data.school_year.end)
+
+    def so_far(self, *, after_intake: bool = False) -> st.SearchStrategy[dt.date]:
+        """A date inside the trajectory's school year, not after ``today`` and (with
+        ``after_intake``) not before the intake where one is recorded; where no such
+        date exists (or without data), as :meth:`past`."""
+        if self.data is None:
+            return self.past()
+        year, intake = self.data.school_year, self.data.intake_date
+        low = max(year.start, intake) if after_intake and intake is not None else year.start
+        high = year.end if self.today is None else min(self.today, year.end)
+        if high < low:
+            return self.past()
+        return st.dates(low, high)
 
     def known(self) -> tuple[str, ...]:
         return () if self.data is None else tuple(person.name for person in self.data.participants)
@@ -558,15 +572,26 @@ def _plan_calendar(scope: _Scope) -> st.SearchStrategy[Payload]:
 
 @st.composite
 def _log_hours_within_day(draw: st.DrawFn, scope: _Scope, data: Leertraject) -> Payload:
-    """A participant, a date and hours that still fit in that participant's day."""
+    """A participant, a date inside the school year up to today, and hours that still
+    fit in that participant's day."""
     name = draw(scope.participant())
-    day = draw(scope.past())
+    day = draw(scope.so_far())
     found = data.participant(name)
     registered = name if found is None else found.name
     room = MAX_HOURS_PER_DAY - data.hours_on(registered, day)
-    while room <= 0:  # that day is full: the day before
-        day -= dt.timedelta(days=1)
-        room = MAX_HOURS_PER_DAY - data.hours_on(registered, day)
+    if room <= 0:  # that day is full: the nearest day with room, the year's first
+        year = data.school_year
+        latest = year.end if scope.today is None else min(scope.today, year.end)
+        earlier = (day - dt.timedelta(days=n) for n in range(1, (day - year.start).days + 1))
+        later = (day + dt.timedelta(days=n) for n in range(1, (latest - day).days + 1))
+        for candidate in (*earlier, *later):
+            room = MAX_HOURS_PER_DAY - data.hours_on(registered, candidate)
+            if room > 0:
+                day = candidate
+                break
+        while room <= 0:  # every day of the year is full: the day before
+            day -= dt.timedelta(days=1)
+            room = MAX_HOURS_PER_DAY - data.hours_on(registered, day)
     hours = draw(_amounts(Decimal("0.01"), room))
     return {"participant": name, "date": day, "hours": hours}
 
@@ -581,6 +606,23 @@ def _log_hours(scope: _Scope) -> st.SearchStrategy[Payload]:
             "hours": _amounts(Decimal("0.01"), MAX_HOURS_PER_DAY),
         }
     )
+
+
+def _dated(
+    payload_class: type, *, after_intake: bool = False
+) -> Callable[[_Scope], st.SearchStrategy[Payload]]:
+    """A hint: payloads derived from ``payload_class`` whose ``date`` lies inside the
+    school year, up to today (and, with ``after_intake``, not before the intake)."""
+
+    def dated(drawn: tuple[Payload, dt.date]) -> Payload:
+        payload, day = drawn
+        return payload if payload.get("date") is None else {**payload, "date": day}
+
+    def hint(scope: _Scope) -> st.SearchStrategy[Payload]:
+        dates = scope.so_far(after_intake=after_intake)
+        return st.tuples(_derived(payload_class, scope), dates).map(dated)
+
+    return hint
 
 
 def _scores(aspects: Sequence[str], levels: int) -> st.SearchStrategy[dict[str, int]]:
@@ -614,6 +656,10 @@ _HINTS: Final[dict[type, Callable[[_Scope], st.SearchStrategy[Payload]]]] = {
     p.FormCoreGroup: _form_core_group,
     p.PlanCalendar: _plan_calendar,
     p.LogHours: _log_hours,
+    p.HoldIntake: _dated(p.HoldIntake),
+    p.HoldStudyMoment: _dated(p.HoldStudyMoment, after_intake=True),
+    p.HoldGuidanceMoment: _dated(p.HoldGuidanceMoment, after_intake=True),
+    p.RecordKnowledgeSharing: _dated(p.RecordKnowledgeSharing),
     p.RecordSelfScan: _record_self_scan,
 }
 
