@@ -17,8 +17,8 @@ instead of counting the history, which they see as a read-only view.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Final, Generic, TypeVar, overload
+from collections.abc import Iterable, Iterator
+from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
@@ -47,6 +47,8 @@ from trajectory.engine.history import (
     _ZONES,
     Clock,
     Event,
+    History,
+    _Lazy,
     check_moment,
     new_event_id,
     new_id,
@@ -87,7 +89,10 @@ class Trajectory(Generic[D]):
     _counts: tuple[int, ...] = ()
     # The read-only view of _events that guards and effects are given as
     # Context.history; made on first use (creating a trajectory makes none).
-    _past: _Past | None = attrs.field(default=None, init=False)
+    _past: History | None = attrs.field(default=None, init=False)
+    # How the events of a loaded history that were not read yet are read: in
+    # _events they are None, below the last (see History and stored_history).
+    _lazy: _Lazy | None = attrs.field(default=None, init=False)
 
     # -- construction -----------------------------------------------------------
 
@@ -239,6 +244,12 @@ class Trajectory(Generic[D]):
         data_type = lifecycle.data_type
         if data_type is not None and not isinstance(data, data_type):
             raise wrong_type("data", f"a {data_type.__name__}", data)
+        lazy = history._lazy if isinstance(history, History) else None
+        if lazy is not None and lazy.lifecycle is lifecycle and lazy.trajectory_id == id:
+            assert isinstance(history, History)  # a stored history: its rows were verified
+            return cls._resumed(
+                lifecycle, id, state, data, history, lazy, version, checked_clock, exact=exact
+            )
         events = list(verify_history(history, lifecycle, trajectory_id=id))
         if len(events) < version or (exact and len(events) != version):
             raise InvalidData(
@@ -258,6 +269,54 @@ class Trajectory(Generic[D]):
             trajectory._reapply(event)
         return trajectory
 
+    @classmethod
+    def _resumed(
+        cls,
+        lifecycle: Lifecycle[D],
+        id: str,
+        state: str,
+        data: D,
+        history: History,
+        lazy: _Lazy,
+        version: int,
+        clock: Clock,
+        *,
+        exact: bool,
+    ) -> Trajectory[D]:
+        """:meth:`resume` (or, ``exact``, :meth:`restore`) of a stored history (its
+        rows verified, see :func:`~trajectory.engine.history.stored_history`): the
+        events up to ``version`` are not read (but the last of them), those after it
+        are read and
+        applied again."""
+        size = len(history)
+        if size < version or (exact and size != version):
+            raise InvalidData(
+                "version", f"the snapshot is at version {version}, the history has {size}"
+            )
+        states, rows = lazy.states, lazy.rows
+        if states[version - 1] != state:
+            raise InvalidData(
+                "state",
+                f"the snapshot is in {state!r}, the history ends in {states[version - 1]!r}",
+            )
+        counts = lifecycle.first_counts
+        counted, counting = lifecycle.counted, lifecycle._counting
+        for index in range(1, version):  # counted once, as replaying them would
+            name = rows[index][2]
+            if name in counting:
+                counts = counted(counts, name, states[index - 1])
+        events = history._events[:version]
+        own = lazy.bound(events)
+        if events[-1] is None:
+            own.event(version - 1)  # the last event is always read
+        later = [lazy.read(index) for index in range(version, size)]
+        # The entries not read yet are None (below the last): _lazy reads them.
+        trajectory = cls(lifecycle, id, state, data, events, clock, counts=counts)  # type: ignore[arg-type]
+        trajectory._lazy = own if own.left else None
+        for event in later:
+            trajectory._reapply(event)
+        return trajectory
+
     def extend(self, events: Iterable[Event]) -> None:
         """Apply already-accepted events again after the current version (loading a
         snapshot and the events after it); guards are not re-run. Nothing changes if
@@ -270,7 +329,7 @@ class Trajectory(Generic[D]):
             raise wrong_type("events", "an iterable of Event", events) from err
         if not added:
             return
-        verify_history((*self._events, *added), self._lifecycle)
+        verify_history((*self.history, *added), self._lifecycle)
         state, data, counts = self._state, self._data, self._counts
         try:
             for event in added:
@@ -289,12 +348,12 @@ class Trajectory(Generic[D]):
         )
         self._commit(event, _effect(definition, self._data, event.payload, context, state))
 
-    def _history_view(self) -> _Past:
+    def _history_view(self) -> History:
         """The read-only view of the history (the events so far: before the commit,
         those before the event being applied)."""
         past = self._past
         if past is None or past._events is not self._events:
-            past = self._past = _Past(self._events)
+            past = self._past = History._view(self._events, self._lazy, None)
         return past
 
     def _commit(self, event: Event, data: D) -> None:
@@ -323,9 +382,13 @@ class Trajectory(Generic[D]):
         return self._data
 
     @property
-    def history(self) -> tuple[Event, ...]:
-        """Every accepted event, the creation first (a snapshot: it does not change)."""
-        return tuple(self._events)
+    def history(self) -> History:
+        """Every accepted event, the creation first: a read-only sequence that does not
+        change as the trajectory goes on (a slice of it is a tuple; it equals the
+        tuple of its events). Of a trajectory loaded from a store, the events before
+        its snapshot are read when they are first asked for (see
+        :func:`~trajectory.engine.history.stored_history`)."""
+        return History._view(self._events, self._lazy, len(self._events))
 
     @property
     def counts(self) -> tuple[int, ...]:
@@ -364,7 +427,7 @@ class Trajectory(Generic[D]):
 
     def unsaved_events(self) -> tuple[Event, ...]:
         """The events recorded since the trajectory was last saved or loaded."""
-        return tuple(self._events[self._saved :])
+        return self.history[self._saved :]
 
     @property
     def saved_generation(self) -> int:
@@ -618,7 +681,7 @@ class Trajectory(Generic[D]):
             and self._id == other._id
             and self._state == other._state
             and self._data == other._data
-            and self._events == other._events
+            and self.history == other.history
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -631,48 +694,7 @@ class Trajectory(Generic[D]):
 
     def __iter__(self) -> Iterator[Event]:
         """Iterate over the history."""
-        return iter(tuple(self._events))
-
-
-class _Past(Sequence[Event]):
-    """A trajectory's history, read-only (what :attr:`Context.history` holds): a view
-    of the events recorded so far, which the trajectory appends to as it goes; made
-    once per trajectory, whatever the length."""
-
-    __slots__ = ("_events",)
-
-    def __init__(self, events: list[Event]) -> None:
-        self._events = events
-
-    def __len__(self) -> int:
-        return len(self._events)
-
-    @overload
-    def __getitem__(self, index: int) -> Event: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Event, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
-        if isinstance(index, slice):
-            return tuple(self._events[index])
-        return self._events[index.__index__()]
-
-    def __iter__(self) -> Iterator[Event]:
-        return iter(self._events)
-
-    def __reversed__(self) -> Iterator[Event]:
-        return reversed(self._events)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, _Past | tuple | list):
-            return tuple(self) == tuple(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"<history of {len(self._events)} events>"
+        return iter(self.history)
 
 
 def _name(function: object) -> str:

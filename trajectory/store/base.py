@@ -173,14 +173,15 @@ class Store(Queries, Integration, Erasure):
         found = self._guarded(trajectory_id, self._read, checked_id(trajectory_id))
         if found is None:
             raise TrajectoryNotFound(trajectory_id)
-        record, bodies = found
-        trajectory = self._restored(trajectory_id, record, bodies)
+        record, events = found
+        trajectory = self._restored(trajectory_id, record, events)
         trajectory.mark_saved(trajectory.version, record.generation)
         return trajectory
 
     def history(self, trajectory_id: str) -> tuple[Event, ...]:
-        """Every event of the trajectory, the creation first."""
-        return self.load(trajectory_id).history
+        """Every event of the trajectory, the creation first, each read and checked
+        now (:class:`CorruptRecord` for one that cannot be read, as :meth:`load`)."""
+        return tuple(self.load(trajectory_id).history)
 
     def record_of(self, trajectory: Trajectory[Any], *, snapshot: bool = True) -> TrajectoryRecord:
         """The record a save writes for ``trajectory`` (index values, blockers and,
