@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from structlog.testing import capture_logs
 
 import trajectory
-from tests.builders import IN_WINDOW, SCHOOL, at_state, new
+from tests.builders import IN_WINDOW, SCHOOL, _on, at_state, new
 from tests.store.aggregates import BUDGET, budget_round
 from trajectory import (
     ConcurrencyConflict,
@@ -167,6 +167,27 @@ class StoreContract:
         assert t.history == loaded.history
         assert tuple(t.history) == tuple(loaded.history)
         assert [5, 6, 7, 8, 2, 1, 3, 4] == read
+
+    def test_snapshots_written_in_parts_load_back_equal(self, store: Store) -> None:
+        """A trajectory saved after each of many events writes a snapshot every 25
+        (the second and later in parts: see encode_snapshot); each loads back as the
+        trajectory saved, and so does a loaded one saved on."""
+        t = at_state("in_progress")
+        _on(t, dt.date(2025, 2, 1))
+        names = [str(p.name) for p in t.data.participants]
+        for number in range(80):
+            t.fire("log_hours", participant=names[number % 5], date=dt.date(2025, 1, 31), hours=1)
+            store.save(t)
+            if t.version % 25 == 0:  # a snapshot was written: loaded from it
+                loaded = store.load(t.id)
+                assert t == loaded
+                assert dump_snapshot(t) == dump_snapshot(loaded)
+        loaded = store.load(t.id)
+        for _ in range(30):
+            loaded.fire("log_hours", participant=names[0], date=dt.date(2025, 1, 30), hours=0.5)
+            store.save(loaded)
+        assert loaded == store.load(loaded.id)
+        assert 110 == len(store.load(loaded.id).data.hours)
 
     def test_save_marks_the_trajectory_saved(self, store: Store) -> None:
         """After a save, the trajectory has no unsaved events left."""

@@ -686,6 +686,18 @@ class History(Sequence[Event]):
             return len(self) == len(other) and tuple(self) == tuple(other)
         return NotImplemented
 
+    def __add__(self, other: object) -> tuple[Event, ...]:
+        """This history's events and ``other``'s (a history, a tuple or a list), as a
+        tuple (as a tuple's ``+`` gives one)."""
+        if isinstance(other, History | tuple | list):
+            return (*self, *other)
+        return NotImplemented
+
+    def __radd__(self, other: object) -> tuple[Event, ...]:
+        if isinstance(other, tuple | list):
+            return (*other, *self)
+        return NotImplemented
+
     def __hash__(self) -> int:
         if self._stop is None:
             raise TypeError("the history a trajectory is still adding to is not hashable")

@@ -93,6 +93,11 @@ class Trajectory(Generic[D]):
     # How the events of a loaded history that were not read yet are read: in
     # _events they are None, below the last (see History and stored_history).
     _lazy: _Lazy | None = attrs.field(default=None, init=False)
+    # The JSON of the chunks of entries of this trajectory's last snapshot, by the
+    # chunk's id (with the chunk): what encode_snapshot writes again as it was.
+    _encoded: dict[int, tuple[tuple[Any, ...], bytes]] | None = attrs.field(
+        default=None, init=False
+    )
 
     # -- construction -----------------------------------------------------------
 

@@ -32,7 +32,7 @@ from typing import Any, Final
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.history import Event
 from trajectory.engine.runtime import Trajectory
-from trajectory.engine.serialization import dump_event, dump_snapshot
+from trajectory.engine.serialization import dump_event, encode_snapshot
 from trajectory.store.core import Subscriber
 from trajectory.store.erasure import Erasure
 from trajectory.store.errors import TrajectoryNotFound
@@ -201,7 +201,7 @@ class Store(Queries, Integration, Erasure):
             updated_at=trajectory.last_event.timestamp,
             index=_index_values(described),
             blocked=encode(blocked),
-            snapshot=encode(dump_snapshot(trajectory)) if snapshot else None,
+            snapshot=encode_snapshot(trajectory) if snapshot else None,
             generation=trajectory.saved_generation,
         )
 
