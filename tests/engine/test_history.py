@@ -581,3 +581,24 @@ def test_a_stored_history_refuses_what_read_gives_that_is_no_event() -> None:
     )
     with pytest.raises(StoreSaysNo, match=r"events\[2\]"):
         refusing[2]
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        slice(None),
+        slice(2, 5),
+        slice(-3, None),
+        slice(None, None, -1),
+        slice(6, 1, -2),
+        slice(50, 60),
+    ],
+    ids=repr,
+)
+def test_a_slice_of_a_history_is_the_tuple_of_those_events(part: slice) -> None:
+    """A slice of a history, read or stored (read as it is sliced), is the tuple of the
+    events a list would give for it."""
+    history = _history()
+    stored, _ = _stored(history, history)
+
+    assert tuple(history[part]) == History(history)[part] == stored[part]

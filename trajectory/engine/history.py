@@ -655,9 +655,10 @@ class History(Sequence[Event]):
     def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
         size = len(self)
         if isinstance(index, slice):
-            if self._read_all():
-                return tuple(self._events[:size][index])  # type: ignore[arg-type]
-            return tuple(self._at(position) for position in range(*index.indices(size)))
+            start, stop, step = index.indices(size)
+            if step == 1 and self._read_all():  # only the part asked for is copied
+                return tuple(self._events[start:stop])  # type: ignore[arg-type]
+            return tuple(map(self._at, range(start, stop, step)))
         position = operator.index(index)
         if position < 0:
             position += size

@@ -17,6 +17,8 @@ instead of counting the history, which they see as a read-only view.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Iterable, Iterator
 from typing import Any, Final, Generic, TypeVar
 
@@ -221,7 +223,12 @@ class Trajectory(Generic[D]):
         history, which may go on after the snapshot: the history is verified once (see
         :func:`~trajectory.engine.history.verify_history`), the snapshot must match it,
         and the events after ``version`` are applied again (guards are not re-run).
-        This is what loading a stored trajectory does."""
+        This is what loading a stored trajectory does.
+
+        A stored history (:func:`~trajectory.engine.history.stored_history`: its
+        rows verified when it was made) is not read whole: only the event at
+        ``version`` and those after it are read now; the trajectory's
+        :attr:`history` reads the others when they are asked for."""
         return cls._from_snapshot(lifecycle, id, state, data, history, version, clock, exact=False)
 
     @classmethod
@@ -305,11 +312,14 @@ class Trajectory(Generic[D]):
                 f"the snapshot is in {state!r}, the history ends in {states[version - 1]!r}",
             )
         counts = lifecycle.first_counts
-        counted, counting = lifecycle.counted, lifecycle._counting
-        for index in range(1, version):  # counted once, as replaying them would
-            name = rows[index][2]
-            if name in counting:
-                counts = counted(counts, name, states[index - 1])
+        counting = lifecycle._counting
+        names = list(map(operator.itemgetter(2), itertools.islice(rows, 1, version)))
+        # Counted once, as replaying them would: only the events a rule counts reach
+        # the loop's body (the others are passed over by the interpreter's own loops).
+        for name, source in itertools.compress(
+            zip(names, states), map(counting.__contains__, names)
+        ):
+            counts = lifecycle.counted(counts, name, source)
         events = history._events[:version]
         own = lazy.bound(events)
         if events[-1] is None:

@@ -574,7 +574,7 @@ def _entries_json(
     if tail:
         encoded = msgspec.json.encode([element(entry) for entry in tail], enc_hook=encode_part)
         parts.append(encoded[1:-1])
-    return b"[" + b",".join(parts) + b"]"
+    return b",".join(parts).join((b"[", b"]"))
 
 
 def _snapshot_converter(codec: Codec) -> cattrs.Converter:
@@ -659,7 +659,9 @@ def from_snapshot(
 ) -> Trajectory[Any]:
     """The trajectory at the snapshot ``head`` (not replayed) with the events of
     ``history`` after its version applied again; :class:`InvalidData` when the
-    history is shorter than the snapshot or does not agree with it."""
+    history is shorter than the snapshot or does not agree with it. A stored history
+    (:func:`~trajectory.engine.history.stored_history`) is read from the snapshot's
+    version on (see :meth:`Trajectory.resume`)."""
     if head.version > len(history):
         raise InvalidData(
             "$.version",
