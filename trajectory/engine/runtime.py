@@ -317,7 +317,7 @@ class Trajectory(Generic[D]):
         # Counted once, as replaying them would: only the events a rule counts reach
         # the loop's body (the others are passed over by the interpreter's own loops).
         for name, source in itertools.compress(
-            zip(names, states), map(counting.__contains__, names)
+            zip(names, states, strict=False), map(counting.__contains__, names)
         ):
             counts = lifecycle.counted(counts, name, source)
         events = history._events[:version]

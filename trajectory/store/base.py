@@ -20,9 +20,9 @@ type, every JSON document is parsed and validated when it is read, and a loaded
 history must chain (the engine's :func:`~trajectory.engine.history.verify_rows`
 over the events' columns, at once; each event's document is checked against its
 row when it is read, see :func:`~trajectory.engine.history.stored_history`) and
-agree with its row (version, state, time of the last change). Whatever does not is a :class:`CorruptRecord` naming the
-trajectory, with the underlying error as its cause; a driver's error is a
-:class:`StoreError`. No other error escapes a store's methods.
+agree with its row (version, state, time of the last change). Whatever does not
+is a :class:`CorruptRecord` naming the trajectory, with the underlying error as its
+cause; a driver's error is a :class:`StoreError`. No other error escapes a store's methods.
 """
 
 from __future__ import annotations
