@@ -255,7 +255,7 @@ def _migrate(
     if version > SCHEMA_VERSION or version < 1:
         raise InvalidData(
             "$.schema_version",
-            f"this release reads versions 1 to {SCHEMA_VERSION}, got {version}",
+            f"this release reads versions 1 to {SCHEMA_VERSION}, got {describe(version)}",
         )
     found_kind = document.get("kind", kind)
     if found_kind != kind:
