@@ -65,6 +65,7 @@ JUDGED = (
     "check",
     "blockers",
     "save",
+    "save_memory",
     "snapshot",
     "load",
     "load_cold",
@@ -391,6 +392,21 @@ def _save_one(grower: Grower, store: Store) -> Callable[[], object]:
     return functools.partial(store.save, grower.t)
 
 
+#: A store in memory for the save without I/O: what a save costs the process.
+_memory: list[Store] = []
+
+
+def _save_in_memory(grower: Grower, store: Store) -> Callable[[], object]:
+    """As :func:`_save_one`, into a ``memory://`` store: a save without I/O (a
+    trajectory saved in the SQLite store before is saved whole into it first)."""
+    if not _memory:
+        _memory.append(open_store("memory://"))
+    memory = _memory[0]
+    if grower.t.id not in {summary.id for summary in memory.list()}:
+        grower.t.mark_saved(0)
+    return _save_one(grower, memory)
+
+
 def _snapshot_record(grower: Grower, store: Store) -> Callable[[], object]:
     """Log one hour (not timed) and return the making of the record a save with a
     snapshot writes (index values, blockers, the snapshot's JSON)."""
@@ -437,6 +453,7 @@ SUBJECTS: tuple[Subject, ...] = (
     Subject("load", "SQLite store.load, again", False, _load),
     Subject("load_cold", "SQLite store.load, by a store opened anew", False, _load_cold),
     Subject("save", "SQLite store.save of one new event", True, _save_one),
+    Subject("save_memory", "memory:// store.save of one new event", True, _save_in_memory),
     Subject(
         "snapshot", "store.record_of: the record of a save with a snapshot", True, _snapshot_record
     ),

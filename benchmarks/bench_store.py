@@ -1153,9 +1153,10 @@ def bench_driver(ctx: Context) -> Section:
         "driver (sqlite3, or psycopg) replays exactly those, one commit per save, on "
         "tables the store created; then the store runs the same fire + save loop on a "
         "copy of the trajectory. The ratio is the store's throughput over the driver's.",
-        "Load: the bare driver reads the trajectory's row and its event bodies and "
-        "decodes the snapshot and every body (msgspec); store.load reads the same and "
-        "checks and restores the trajectory (events validated, history verified).",
+        "Load: the bare driver reads the trajectory's row and its events' columns and "
+        "bodies, and decodes the snapshot and the bodies a load parses (from the "
+        "snapshot's version on) with msgspec; store.load reads the same, checks every "
+        "event's columns, validates those events and restores the trajectory.",
     ]
     return section
 
