@@ -16,8 +16,10 @@ median of several rounds, see :func:`harness.alternate`):
    as a function of the number of models already attached to the machine (and of
    trajectories alive);
 3. the growth table: ``fire("log_hours")``, ``fire("hold_guidance_moment")``,
-   ``check("hold_closing_talk")``, ``blockers()`` and an SQLite ``store.save`` of
-   one new event against the length of a history of logged hours, and
+   ``check("hold_closing_talk")``, ``blockers()``, an SQLite ``store.save`` of
+   one new event, the record a save with a snapshot writes (``store.record_of``),
+   and SQLite ``store.load`` (by the store that loaded it before, and by a store
+   opened anew) against the length of a history of logged hours, and
    ``fire("add_participant")`` against the length of a history of added
    participants, each as a ratio to its cost at 100 events.
 
@@ -52,11 +54,22 @@ Leer = Trajectory[Leertraject]
 
 #: The history length every growth figure is divided by.
 BASE_LENGTH = 100
-#: ``fire``, ``check`` and ``blockers()`` at 10,000 events cost at most this much
-#: their cost at 100.
+#: ``fire``, ``check``, ``blockers()``, a save and a load at 10,000 events cost at
+#: most this much their cost at 100.
 GROWTH_TARGET = 1.2
 #: The figures the target judges.
-JUDGED = ("log_hours", "guidance", "participant", "check", "blockers")
+JUDGED = (
+    "log_hours",
+    "guidance",
+    "participant",
+    "check",
+    "blockers",
+    "save",
+    "save_memory",
+    "snapshot",
+    "load",
+    "load_cold",
+)
 #: Up to this length a mutating figure gets a new trajectory per sample (exactly
 #: this long); longer ones are reused and grow by one event per sample.
 FRESH_LIMIT = 1_000
@@ -379,6 +392,46 @@ def _save_one(grower: Grower, store: Store) -> Callable[[], object]:
     return functools.partial(store.save, grower.t)
 
 
+#: A store in memory for the save without I/O: what a save costs the process.
+_memory: list[Store] = []
+
+
+def _save_in_memory(grower: Grower, store: Store) -> Callable[[], object]:
+    """As :func:`_save_one`, into a ``memory://`` store: a save without I/O (a
+    trajectory saved in the SQLite store before is saved whole into it first)."""
+    if not _memory:
+        _memory.append(open_store("memory://"))
+    memory = _memory[0]
+    if grower.t.id not in {summary.id for summary in memory.list()}:
+        grower.t.mark_saved(0)
+    return _save_one(grower, memory)
+
+
+def _snapshot_record(grower: Grower, store: Store) -> Callable[[], object]:
+    """Log one hour (not timed) and return the making of the record a save with a
+    snapshot writes (index values, blockers, the snapshot's JSON)."""
+    grower.log_hours()
+    return functools.partial(store.record_of, grower.t)
+
+
+def _load(grower: Grower, store: Store) -> Callable[[], object]:
+    """The load of the saved trajectory by the store that saved (and loaded) it."""
+    return functools.partial(store.load, grower.t.id)
+
+
+#: The stores opened by _load_cold, closed when the growth table is done.
+_opened: list[Store] = []
+
+
+def _load_cold(grower: Grower, store: Store) -> Callable[[], object]:
+    """The load of the saved trajectory by a store opened anew on the same file
+    (opened outside the timing): nothing read before is kept."""
+    path = getattr(store, "engine").url.database  # noqa: B009 - an SqlStore
+    fresh = open_store(str(path))
+    _opened.append(fresh)
+    return functools.partial(fresh.load, grower.t.id)
+
+
 SUBJECTS: tuple[Subject, ...] = (
     Subject("log_hours", "fire('log_hours', …)", True, lambda g, _: g.next_log()),
     Subject("guidance", "fire('hold_guidance_moment', …)", True, lambda g, _: g.next_guidance()),
@@ -396,7 +449,14 @@ SUBJECTS: tuple[Subject, ...] = (
         lambda g, _: functools.partial(g.t.check, "hold_closing_talk"),
     ),
     Subject("blockers", "blockers()", False, lambda g, _: g.t.blockers),
+    # The loads first: the kept trajectories then hold the snapshot of their first save.
+    Subject("load", "SQLite store.load, again", False, _load),
+    Subject("load_cold", "SQLite store.load, by a store opened anew", False, _load_cold),
     Subject("save", "SQLite store.save of one new event", True, _save_one),
+    Subject("save_memory", "memory:// store.save of one new event", True, _save_in_memory),
+    Subject(
+        "snapshot", "store.record_of: the record of a save with a snapshot", True, _snapshot_record
+    ),
 )
 
 
@@ -441,6 +501,8 @@ def bench_growth(s: Settings, store: Store) -> Section:
             {str(n): functools.partial(sample, subject, n) for n in lengths}, s.samples
         )
         medians.update({(subject.key, int(n)): value for n, value in figures.items()})
+        while _opened:
+            _opened.pop().close()
 
     for subject in SUBJECTS:
         base = medians[subject.key, BASE_LENGTH]
@@ -478,8 +540,19 @@ def bench_growth(s: Settings, store: Store) -> Section:
         "from make_trajectory, then one add_participant per hour of its clock): at 10,000 "
         "events the trajectory has nearly 10,000 participants.",
         "check and blockers do not change the trajectory. The save is of a trajectory "
-        "saved before, after one more log_hours: one event and the snapshot, in an SQLite "
-        "file (default synchronous) in a temporary folder.",
+        "saved before, after one more log_hours: one event and the row, and a snapshot "
+        "where the save passes into another bucket (store.base.snapshot_bucket: never at "
+        "these lengths once warmed), in an SQLite file (default synchronous) in a "
+        "temporary folder. The record of a save with a snapshot (store.record_of) is "
+        "made after one more log_hours, on the trajectory kept (whose last snapshot was "
+        "encoded by the warm-up call, as a save's would be).",
+        "The loads are of the kept trajectories, saved once (the snapshot at their last "
+        "event, so a load applies no event again) before any save figure: by the store "
+        "that saved them (what it read before is reused: the snapshot's data), and by a "
+        "store opened anew on the same file outside the timing (the snapshot parsed and "
+        "validated). A load reads the row and the columns of every event (sequence, id, "
+        "name, timestamp) and their bodies as text, and parses the bodies after the "
+        "snapshot only.",
     ]
     return section
 

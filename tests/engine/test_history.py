@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +15,14 @@ import pytest
 from tests.builders import TEAM, at_state
 from trajectory import Event, InvalidData, ManualClock, NoPayload, system_clock
 from trajectory.engine import new_id, verify_history
-from trajectory.engine.history import FIRST_MOMENT, LAST_MOMENT, new_event_id
+from trajectory.engine.history import (
+    FIRST_MOMENT,
+    LAST_MOMENT,
+    History,
+    new_event_id,
+    stored_history,
+    verify_rows,
+)
 from trajectory.ontwikkelkracht import LIFECYCLE
 
 START = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
@@ -385,3 +393,212 @@ def test_the_participants_of_the_verified_history_are_the_team() -> None:
     names = [event.payload.name for event in _history() if event.name == "add_participant"]
 
     assert [name for name, _, _ in TEAM] == names
+
+
+# -- stored histories, read lazily -------------------------------------------------------
+
+
+def _rows(events: list[Event]) -> list[tuple[Any, ...]]:
+    """The rows a store keeps beside the events' documents."""
+    return [(e.sequence, e.id, e.name, e.timestamp) for e in events]
+
+
+def _rows_wrong(rows: Any) -> InvalidData:
+    with pytest.raises(InvalidData) as refused:
+        verify_rows(rows, LIFECYCLE)
+    return refused.value
+
+
+class Reads:
+    """A store's reading of event documents, counted: ``read(i)`` gives ``events[i]``."""
+
+    def __init__(self, events: list[Any]) -> None:
+        self.events = events
+        self.read: list[int] = []
+
+    def __call__(self, index: int) -> Any:
+        self.read.append(index)
+        return self.events[index]
+
+
+def _stored(events: list[Any], history: list[Event]) -> tuple[History, Reads]:
+    """A stored history with the rows of ``history`` that reads ``events``."""
+    reads = Reads(events)
+    owner = history[0].trajectory_id
+    return stored_history(_rows(history), reads, LIFECYCLE, trajectory_id=owner), reads
+
+
+def test_verify_rows_gives_the_state_each_event_leads_to() -> None:
+    """The states of a good history's rows are those its events reached."""
+    history = _history()
+
+    assert tuple(e.to_state for e in history) == verify_rows(_rows(history), LIFECYCLE)
+
+
+def test_verify_rows_reads_timestamps_stored_as_iso_text() -> None:
+    """A store that keeps timestamps as ISO text gives them so; they are read as moments."""
+    history = _history()
+    rows = [(s, i, n, t.astimezone(dt.UTC).isoformat()) for s, i, n, t in _rows(history)]
+
+    assert tuple(e.to_state for e in history) == verify_rows(rows, LIFECYCLE)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "field"),
+    [
+        (0, 7, "events[4].sequence"),
+        (0, True, "events[4].sequence"),
+        (0, "5", "events[4].sequence"),
+        (1, None, "events[4].id"),
+        (1, " ", "events[4].id"),
+        (2, "no_such_event", "events[4].name"),
+        (2, "register", "events[4].name"),  # does not leave the state before
+        (2, None, "events[4].name"),
+        (3, "soon", "events[4].timestamp"),
+        (3, "2024-05-02T10:00:00", "events[4].timestamp"),
+        (3, dt.datetime(2024, 5, 2, 10, 0), "events[4].timestamp"),
+        (3, START - dt.timedelta(days=400), "events[4].timestamp"),
+    ],
+)
+def test_verify_rows_names_what_is_wrong(column: int, value: object, field: str) -> None:
+    """A wrong column of a row is reported at that row and column, as verify_history
+    reports the event's field."""
+    rows = _rows(_history())
+    changed = list(rows[4])
+    changed[column] = value
+    rows[4] = tuple(changed)
+
+    assert field == _rows_wrong(rows).field
+
+
+def test_verify_rows_refuses_an_id_used_twice_and_a_missing_creation() -> None:
+    """An id taken by an earlier row, a history without its creation, and no rows at
+    all are refused, naming the position."""
+    rows = _rows(_history())
+    assert "events[3].id" == _rows_wrong([*rows[:3], (4, rows[1][1], *rows[3][2:])]).field
+    assert "events[0].name" == _rows_wrong([(1, "x", "register", START)]).field
+    assert "events[0]" == _rows_wrong([]).field
+    assert "events[2]" == _rows_wrong([*rows[:2], (3, "x")]).field
+
+
+def test_a_stored_history_reads_an_event_only_when_it_is_asked_for() -> None:
+    """Making a stored history reads no event; asking for one reads that one, once;
+    iterating reads the others; it then reads as the events, sliced and reversed."""
+    history = _history()
+    stored, reads = _stored(history, history)
+
+    assert ([], len(history)) == (reads.read, len(stored))
+    assert history[2] == stored[2]
+    assert history[-1] == stored[-1]
+    assert [2, len(history) - 1] == reads.read
+    assert tuple(history) == tuple(stored)
+    assert sorted(reads.read) == list(range(len(history)))
+    assert tuple(history[1:4]) == stored[1:4]
+    assert list(reversed(history)) == list(reversed(stored))
+    assert len(history) == len(reads.read)  # each read once
+
+
+def test_a_stored_history_equals_its_events_and_pickles_as_them() -> None:
+    """A history equals the tuple, the list and the history of the same events, hashes
+    as their tuple, and pickles (reading every event first) into an equal one."""
+    history = _history()
+    stored, _ = _stored(history, history)
+
+    assert stored == tuple(history)
+    assert tuple(history) == stored
+    assert stored == history
+    assert stored == History(history)
+    assert stored != tuple(history[:-1])
+    assert hash(tuple(history)) == hash(stored)
+    assert stored == pickle.loads(pickle.dumps(stored))
+    with pytest.raises(IndexError):
+        stored[len(history)]
+
+
+def test_a_history_holds_only_events() -> None:
+    """History(events) refuses what is no event, naming its position."""
+    assert "events[1]" == _refused_history([_history()[0], "event"]).field
+    assert "events" == _refused_history(5).field
+
+
+def _refused_history(events: Any) -> InvalidData:
+    with pytest.raises(InvalidData) as refused:
+        History(events)
+    return refused.value
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"sequence": 7}, "events[4].sequence"),
+        ({"id": "another"}, "events[4].id"),
+        ({"trajectory_id": "another"}, "events[4].trajectory_id"),
+        ({"from_state": "granted"}, "events[4].from_state"),
+        ({"to_state": "granted"}, "events[4].to_state"),
+        ({"timestamp": START}, "events[4].timestamp"),
+        ({"actor": 7}, "events[4].actor"),
+        ({"payload": NoPayload()}, "events[4].payload"),
+    ],
+)
+def test_a_stored_event_that_disagrees_with_its_row_is_refused_when_read(
+    change: dict[str, Any], field: str
+) -> None:
+    """An event read that is not the one its row and the states before it say is
+    refused when it is asked for, each time, naming the position and field; the
+    others read as before."""
+    history = _history()
+    events: list[Any] = [*history[:4], attrs.evolve(history[4], **change), *history[5:]]
+    stored, _ = _stored(events, history)
+
+    for _ in range(2):
+        with pytest.raises(InvalidData) as refused:
+            stored[4]
+        assert field == refused.value.field
+    assert history[3] == stored[3]
+    with pytest.raises(InvalidData):
+        tuple(stored)
+
+
+def test_a_stored_history_refuses_what_read_gives_that_is_no_event() -> None:
+    """What read gives for an event must be an Event; the store's own error for one
+    (refuse) is raised instead of InvalidData when given."""
+    history = _history()
+    stored, _ = _stored([*history[:2], "no event", *history[3:]], history)
+    with pytest.raises(InvalidData) as refused:
+        stored[2]
+    assert "events[2]" == refused.value.field
+
+    class StoreSaysNo(Exception):
+        pass
+
+    reads = Reads([*history[:2], "no event", *history[3:]])
+    refusing = stored_history(
+        _rows(history),
+        reads,
+        LIFECYCLE,
+        trajectory_id=history[0].trajectory_id,
+        refuse=lambda error: StoreSaysNo(str(error)),
+    )
+    with pytest.raises(StoreSaysNo, match=r"events\[2\]"):
+        refusing[2]
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        slice(None),
+        slice(2, 5),
+        slice(-3, None),
+        slice(None, None, -1),
+        slice(6, 1, -2),
+        slice(50, 60),
+    ],
+    ids=repr,
+)
+def test_a_slice_of_a_history_is_the_tuple_of_those_events(part: slice) -> None:
+    """A slice of a history, read or stored (read as it is sliced), is the tuple of the
+    events a list would give for it."""
+    history = _history()
+    stored, _ = _stored(history, history)
+
+    assert tuple(history[part]) == History(history)[part] == stored[part]

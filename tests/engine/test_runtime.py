@@ -38,6 +38,7 @@ from trajectory import (
 )
 from trajectory.engine import new_id
 from trajectory.engine.errors import ListenerVetoed
+from trajectory.engine.history import stored_history
 from trajectory.ontwikkelkracht import LIFECYCLE
 from trajectory.ontwikkelkracht.guards import NETHERLANDS, not_in_future
 
@@ -1139,3 +1140,72 @@ def test_fire_and_replay_keep_the_same_counts_and_history_view() -> None:
         ("effect", 1, "created"),
         ("effect", 2, "add_item"),
     ] == seen
+
+
+# -- resuming a stored history -----------------------------------------------------------
+
+
+def _stored_history(t: Trajectory[Any], reads: list[int]) -> Any:
+    """``t``'s history as a store gives it: rows now, each event read (and counted in
+    ``reads``) when asked for."""
+    events = list(t.history)
+
+    def read(index: int) -> Event:
+        reads.append(index)
+        return events[index]
+
+    rows = [(e.sequence, e.id, e.name, e.timestamp) for e in events]
+    return stored_history(rows, read, LIFECYCLE, trajectory_id=t.id)
+
+
+@pytest.mark.parametrize("version", [1, 9, 14, 15])
+def test_resume_reads_only_the_events_after_its_snapshot_and_the_last(version: int) -> None:
+    """Resuming from a snapshot at ``version`` with a stored history reads the event at
+    the snapshot's version and those after it, not those before; the trajectory equals
+    the live one, with its counts, and reads the others when its history is asked."""
+    t = at_state("closing")  # two study moments and a guidance moment: counted
+    at = LIFECYCLE.replay(list(t.history)[:version])
+    reads: list[int] = []
+
+    resumed = Trajectory.resume(
+        LIFECYCLE, t.id, at.state, at.data, _stored_history(t, reads), version=version
+    )
+
+    assert list(range(version - 1, t.version)) == reads
+    assert (t.state, t.data, t.counts, t.version) == (
+        resumed.state,
+        resumed.data,
+        resumed.counts,
+        resumed.version,
+    )
+    assert t.history[0] == resumed.history[0]
+    assert t == resumed
+    assert sorted(set(reads)) == list(range(t.version))
+
+
+def test_restore_of_a_stored_history_needs_the_snapshot_at_its_end() -> None:
+    """restore() of a stored history reads only its last event, and refuses a
+    snapshot that is not at the history's end, as it does a history of events."""
+    t = at_state("closing")
+    reads: list[int] = []
+
+    restored = Trajectory.restore(
+        LIFECYCLE, t.id, t.state, t.data, _stored_history(t, reads), version=t.version
+    )
+
+    assert ([t.version - 1], t) == (reads, restored)
+    with pytest.raises(InvalidData) as refused:
+        Trajectory.restore(
+            LIFECYCLE, t.id, t.state, t.data, _stored_history(t, []), version=t.version - 1
+        )
+    assert "version" == refused.value.field
+
+
+def test_resume_refuses_a_snapshot_in_another_state_than_its_stored_rows_lead_to() -> None:
+    """The state of the snapshot must be the one the rows lead to at its version."""
+    t = at_state("closing")
+    with pytest.raises(InvalidData) as refused:
+        Trajectory.resume(
+            LIFECYCLE, t.id, "granted", t.data, _stored_history(t, []), version=t.version
+        )
+    assert "state" == refused.value.field

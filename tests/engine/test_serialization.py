@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import pytest
 
-from tests.builders import at_state
+from tests.builders import _on, at_state
 from trajectory import InvalidData, UnknownEvent, replay
 from trajectory.engine.loader import load_lifecycle
 from trajectory.engine.registry import Registry
@@ -22,6 +22,7 @@ from trajectory.engine.serialization import (
     codec_of,
     dump_event,
     dump_snapshot,
+    encode_snapshot,
     load_event,
     load_payload,
     load_snapshot,
@@ -32,6 +33,8 @@ from trajectory.engine.serialization import (
     upgrade_document,
 )
 from trajectory.ontwikkelkracht import LIFECYCLE
+from trajectory.ontwikkelkracht.bootstrap import build_programme
+from trajectory.ontwikkelkracht.model import HoursEntry
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "documents"
 STATES = ["orientation_requested", "application_incomplete", "in_progress", "settled", "stopped"]
@@ -530,3 +533,81 @@ def test_parse_payload_refuses_a_huge_number_naming_the_field() -> None:
         parse_payload(fields, LIFECYCLE, "log_hours")
     assert "$.hours" == error.value.field
     assert len(error.value.reason) < 200
+
+
+# -- snapshots encoded in parts --------------------------------------------------------------
+
+
+def _with_hours(count: int, lifecycle: Any = None) -> Any:
+    """A trajectory in execution with ``count`` hours logged (on ``lifecycle``, when
+    given: the builders' history applied again there)."""
+    t = at_state("in_progress")
+    _on(t, dt.date(2025, 2, 1))
+    names = [str(p.name) for p in t.data.participants]
+    for number in range(count):
+        t.fire(
+            "log_hours", participant=names[number % len(names)], date=dt.date(2025, 1, 31), hours=1
+        )
+    if lifecycle is None:
+        return t
+    return lifecycle.replay(t.history, clock=t.clock)
+
+
+@pytest.mark.parametrize("hours", [0, 31, 32, 33, 100])
+def test_encode_snapshot_gives_the_document_of_dump_snapshot(hours: int) -> None:
+    """encode_snapshot writes dump_snapshot's document, first and after more events;
+    it reads back as the same trajectory."""
+    t = _with_hours(hours)
+    for _ in range(2):
+        assert through_json(dump_snapshot(t)) == json.loads(encode_snapshot(t))
+        events = [through_json(dump_event(e, LIFECYCLE)) for e in t.history]
+        assert t == load_trajectory(json.loads(encode_snapshot(t)), events, LIFECYCLE)
+        t.fire("hold_guidance_moment", date=dt.date(2025, 1, 31))
+
+
+def test_encode_snapshot_converts_only_the_entries_of_new_chunks_again() -> None:
+    """A trajectory's second snapshot converts only the entries not in a full chunk
+    of its first (32 entries a chunk): the converter's hook of an hours entry is
+    called for those, and the document is still the whole one."""
+    fresh = build_programme()  # a converter of its own, to spy on
+    converter = fresh.codec.converter
+    entry_hook = converter.get_unstructure_hook(HoursEntry)
+    converted: list[HoursEntry] = []
+
+    def spy(entry: HoursEntry) -> Any:
+        converted.append(entry)
+        return entry_hook(entry)
+
+    converter.register_unstructure_hook(HoursEntry, spy)
+    t = _with_hours(100, fresh.leertraject)
+    assert 100 == len(t.data.hours)
+
+    first = encode_snapshot(t)
+    assert 100 == len(converted)
+    for _ in range(30):  # 100 + 30 entries: the fourth chunk fills at 128
+        t.fire(
+            "log_hours",
+            participant=str(t.data.participants[0].name),
+            date=dt.date(2025, 1, 30),
+            hours=Decimal("0.5"),
+        )
+    converted.clear()
+    second = encode_snapshot(t)
+
+    assert 32 + 2 == len(converted)  # the fourth chunk (96 to 127), and 128, 129
+    assert json.loads(first)["data"]["hours"] == json.loads(second)["data"]["hours"][:100]
+    assert through_json(dump_snapshot(t)) == json.loads(second)
+    converted.clear()
+    encode_snapshot(t)
+    assert 2 == len(converted)  # only the tail: every full chunk as it was
+
+
+def test_encode_snapshot_keeps_nothing_between_trajectories() -> None:
+    """What a trajectory keeps of its last snapshot is its own: another trajectory
+    with equal entries, and a copy replayed from the history, start without it."""
+    t = _with_hours(40)
+    encode_snapshot(t)
+    copy = LIFECYCLE.replay(t.history, clock=t.clock)
+    assert None is copy._encoded
+    assert json.loads(encode_snapshot(t)) == json.loads(encode_snapshot(copy))
+    assert not set(t._encoded or {}) & set(copy._encoded or {})

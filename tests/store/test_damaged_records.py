@@ -49,6 +49,9 @@ NOW: Final = dt.datetime(2024, 5, 2, 10, 0, tzinfo=NETHERLANDS)
 #: The columns of ``trajectories`` that hold whole numbers; the others hold text.
 INTEGER_COLUMNS: Final = frozenset({"version", "generation"})
 
+#: The version of the victim's snapshot (its first save).
+SNAPSHOT_VERSION: Final = 3
+
 #: JSON nested deeper than the parser recurses.
 TOO_DEEP: Final = "[" * 100_000 + "]" * 100_000
 
@@ -86,7 +89,8 @@ class Damage:
 
     ``kind`` is ``"column"`` (a column of its row), ``"index"`` (the value it is
     listed by under the key ``column``), ``"body"`` (the body of its event
-    ``sequence``) or ``"delete"`` (its event ``sequence`` is deleted).
+    ``sequence``), ``"event_column"`` (the column ``column`` of its event
+    ``sequence``, beside the body) or ``"delete"`` (its event ``sequence`` is deleted).
     ``value`` computes the damaged value from the victim.
     """
 
@@ -105,6 +109,12 @@ class Damage:
     outbox: bool = True
     """Whether the outbox still reads (else: CorruptRecord for the victim)."""
 
+    def read_with_the_history(self) -> bool:
+        """Whether the damage is in the body of an event before the snapshot's own
+        event (which every load reads, as it reads those after it): load() does not
+        read it, the history does when that event is asked for."""
+        return self.kind == "body" and self.sequence < SNAPSHOT_VERSION
+
     def needs_loose_types(self) -> bool:
         """Whether the damaged value is of a type the column does not hold."""
         victim = victim_trajectory()
@@ -113,6 +123,8 @@ class Damage:
         if value is None:
             return False
         if self.kind == "column" and self.column in INTEGER_COLUMNS:
+            return not isinstance(value, int)
+        if self.kind == "event_column" and self.column == "sequence":
             return not isinstance(value, int)
         return not isinstance(value, str)
 
@@ -133,6 +145,14 @@ def event_body(
     """A damaged event body; the outbox cannot read it unless ``outbox`` says so."""
     expected.setdefault("outbox", False)
     return Damage(name, "body", value, sequence=sequence, **expected)
+
+
+def event_column(name: str, sequence: int, column: str, value: object, says: str) -> Damage:
+    """A damaged column of an event before the snapshot: load() refuses it from the
+    columns, without reading any event's body."""
+    return Damage(
+        name, "event_column", lambda _: value, column=column, sequence=sequence, says=says
+    )
 
 
 DAMAGES: Final = (
@@ -249,6 +269,25 @@ DAMAGES: Final = (
         outbox=True,
         says="timestamp",
     ),
+    # the columns beside the bodies of events before the snapshot
+    attrs.evolve(  # the outbox entry of event 2 finds no event 2
+        event_column("event-sequence-moved", 2, "sequence", 9, says="events[1].sequence"),
+        outbox=False,
+    ),
+    event_column("event-id-blank", 2, "id", " ", says="events[1].id"),
+    event_column("event-name-changed", 2, "name", "register", says="'register' does not leave"),
+    event_column("event-name-unknown", 2, "name", "fly", says="'fly' is not an event"),
+    event_column(
+        "event-timestamp-earlier",
+        3,
+        "timestamp",
+        "2020-01-01T00:00:00+00:00",
+        says="events[2].timestamp: expected no earlier",
+    ),
+    event_column("event-timestamp-garbage", 2, "timestamp", "soon", says="events[1].timestamp"),
+    event_column(
+        "event-timestamp-naive", 2, "timestamp", "2024-04-20T10:00:00", says="events[1].timestamp"
+    ),
     # events deleted
     Damage(
         "middle-event-deleted", "delete", lambda t: None, sequence=3, says="event", outbox=False
@@ -303,6 +342,12 @@ class DamageContract:
         """Delete one stored event (its outbox entry stays), behind the store's back."""
         raise NotImplementedError
 
+    def set_event_column(
+        self, store: Store, trajectory_id: str, sequence: int, column: str, value: object
+    ) -> None:
+        """Set a column of one stored event (not its body), behind the store's back."""
+        raise NotImplementedError
+
     def apply(self, store: Store, victim: Trajectory[Any], damage: Damage) -> None:
         value = damage.value(victim)
         if damage.kind == "column":
@@ -311,15 +356,19 @@ class DamageContract:
             self.set_index(store, victim.id, damage.column, value)
         elif damage.kind == "body":
             self.set_body(store, victim.id, damage.sequence, value)
+        elif damage.kind == "event_column":
+            self.set_event_column(store, victim.id, damage.sequence, damage.column, value)
         else:
             self.delete_event(store, victim.id, damage.sequence)
 
     def test_every_method_gives_only_library_errors(self, store: Store, damage: Damage) -> None:
         """After the damage: load() and history() of the victim raise CorruptRecord
         naming it and saying what is wrong (or still work, when the damage is in a
-        column they do not read); list() lists every trajectory or raises
-        CorruptRecord naming the victim; blocked() lists the other blocked
-        trajectory as before and the victim as corrupt when its row cannot be read;
+        column they do not read; a damaged body of an event before the snapshot's is
+        read, and raises, only when the loaded history is asked for that event);
+        list() lists every trajectory or raises CorruptRecord naming the victim;
+        blocked() lists the other blocked trajectory as before and the victim as
+        corrupt when its row cannot be read;
         (or, in its time-dependent state, when it does not load); the outbox reads
         or raises CorruptRecord naming the victim; an erasure, a
         save of an older copy and a purge raise nothing but TrajectoryErrors; the
@@ -337,7 +386,26 @@ class DamageContract:
         copy = store.load(victim.id)
         self.apply(store, victim, damage)
 
-        if damage.says:
+        if damage.says and damage.read_with_the_history():
+            loaded = store.load(victim.id)  # the damaged body is not read yet
+            assert (victim.state, victim.data, victim.version) == (
+                loaded.state,
+                loaded.data,
+                loaded.version,
+            )
+            position = damage.sequence - 1
+            for read_history in (
+                lambda: loaded.history[position],
+                lambda: tuple(loaded.history),
+                lambda: loaded == victim,
+                lambda: store.history(victim.id),
+            ):
+                with pytest.raises(CorruptRecord) as lazily:
+                    read_history()
+                assert victim.id == lazily.value.trajectory_id
+                assert damage.says in lazily.value.reason
+            assert victim.history[position + 1 :] == loaded.history[position + 1 :]
+        elif damage.says:
             for read in (store.load, store.history):
                 with pytest.raises(CorruptRecord) as caught:
                     read(victim.id)
@@ -418,6 +486,17 @@ class TestMemoryStore(DamageContract):
         assert isinstance(store, MemoryStore)
         del store._events[trajectory_id][sequence - 1]
 
+    def set_event_column(
+        self, store: Store, trajectory_id: str, sequence: int, column: str, value: object
+    ) -> None:
+        assert isinstance(store, MemoryStore)
+        events = store._events[trajectory_id]
+        if column == "timestamp":  # kept as a moment: as the SQL stores read it
+            value = dt.datetime.fromisoformat(value) if value != "soon" else value  # type: ignore[arg-type]
+        events[sequence - 1] = attrs.evolve(events[sequence - 1], **{column: value})
+        if column == "sequence":  # kept in order, as the SQL stores read them
+            events.sort(key=lambda event: (type(event.sequence) is not int, event.sequence))
+
 
 def _moment(value: object) -> dt.datetime | None:
     """A stored time of last change as the SQL stores read it (None if unreadable)."""
@@ -463,6 +542,19 @@ class SqlDamage(DamageContract):
             conn.execute(
                 sa.text(
                     "UPDATE trajectory_events SET body = :v "
+                    "WHERE trajectory_id = :id AND sequence = :n"
+                ),
+                {"v": value, "id": trajectory_id, "n": sequence},
+            )
+
+    def set_event_column(
+        self, store: Store, trajectory_id: str, sequence: int, column: str, value: object
+    ) -> None:
+        assert isinstance(store, SqlStore)
+        with store.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    f"UPDATE trajectory_events SET {column} = :v "
                     "WHERE trajectory_id = :id AND sequence = :n"
                 ),
                 {"v": value, "id": trajectory_id, "n": sequence},

@@ -17,8 +17,10 @@ instead of counting the history, which they see as a read-only view.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Final, Generic, TypeVar, overload
+import itertools
+import operator
+from collections.abc import Iterable, Iterator
+from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
@@ -47,6 +49,8 @@ from trajectory.engine.history import (
     _ZONES,
     Clock,
     Event,
+    History,
+    _Lazy,
     check_moment,
     new_event_id,
     new_id,
@@ -87,7 +91,15 @@ class Trajectory(Generic[D]):
     _counts: tuple[int, ...] = ()
     # The read-only view of _events that guards and effects are given as
     # Context.history; made on first use (creating a trajectory makes none).
-    _past: _Past | None = attrs.field(default=None, init=False)
+    _past: History | None = attrs.field(default=None, init=False)
+    # How the events of a loaded history that were not read yet are read: in
+    # _events they are None, below the last (see History and stored_history).
+    _lazy: _Lazy | None = attrs.field(default=None, init=False)
+    # The JSON of the chunks of entries of this trajectory's last snapshot, by the
+    # chunk's id (with the chunk): what encode_snapshot writes again as it was.
+    _encoded: dict[int, tuple[tuple[Any, ...], bytes]] | None = attrs.field(
+        default=None, init=False
+    )
 
     # -- construction -----------------------------------------------------------
 
@@ -211,7 +223,12 @@ class Trajectory(Generic[D]):
         history, which may go on after the snapshot: the history is verified once (see
         :func:`~trajectory.engine.history.verify_history`), the snapshot must match it,
         and the events after ``version`` are applied again (guards are not re-run).
-        This is what loading a stored trajectory does."""
+        This is what loading a stored trajectory does.
+
+        A stored history (:func:`~trajectory.engine.history.stored_history`: its
+        rows verified when it was made) is not read whole: only the event at
+        ``version`` and those after it are read now; the trajectory's
+        :attr:`history` reads the others when they are asked for."""
         return cls._from_snapshot(lifecycle, id, state, data, history, version, clock, exact=False)
 
     @classmethod
@@ -239,6 +256,12 @@ class Trajectory(Generic[D]):
         data_type = lifecycle.data_type
         if data_type is not None and not isinstance(data, data_type):
             raise wrong_type("data", f"a {data_type.__name__}", data)
+        lazy = history._lazy if isinstance(history, History) else None
+        if lazy is not None and lazy.lifecycle is lifecycle and lazy.trajectory_id == id:
+            assert isinstance(history, History)  # a stored history: its rows were verified
+            return cls._resumed(
+                lifecycle, id, state, data, history, lazy, version, checked_clock, exact=exact
+            )
         events = list(verify_history(history, lifecycle, trajectory_id=id))
         if len(events) < version or (exact and len(events) != version):
             raise InvalidData(
@@ -258,6 +281,57 @@ class Trajectory(Generic[D]):
             trajectory._reapply(event)
         return trajectory
 
+    @classmethod
+    def _resumed(
+        cls,
+        lifecycle: Lifecycle[D],
+        id: str,
+        state: str,
+        data: D,
+        history: History,
+        lazy: _Lazy,
+        version: int,
+        clock: Clock,
+        *,
+        exact: bool,
+    ) -> Trajectory[D]:
+        """:meth:`resume` (or, ``exact``, :meth:`restore`) of a stored history (its
+        rows verified, see :func:`~trajectory.engine.history.stored_history`): the
+        events up to ``version`` are not read (but the last of them), those after it
+        are read and
+        applied again."""
+        size = len(history)
+        if size < version or (exact and size != version):
+            raise InvalidData(
+                "version", f"the snapshot is at version {version}, the history has {size}"
+            )
+        states, rows = lazy.states, lazy.rows
+        if states[version - 1] != state:
+            raise InvalidData(
+                "state",
+                f"the snapshot is in {state!r}, the history ends in {states[version - 1]!r}",
+            )
+        counts = lifecycle.first_counts
+        counting = lifecycle._counting
+        names = list(map(operator.itemgetter(2), itertools.islice(rows, 1, version)))
+        # Counted once, as replaying them would: only the events a rule counts reach
+        # the loop's body (the others are passed over by the interpreter's own loops).
+        for name, source in itertools.compress(
+            zip(names, states, strict=False), map(counting.__contains__, names)
+        ):
+            counts = lifecycle.counted(counts, name, source)
+        events = history._events[:version]
+        own = lazy.bound(events)
+        if events[-1] is None:
+            own.event(version - 1)  # the last event is always read
+        later = [lazy.read(index) for index in range(version, size)]
+        # The entries not read yet are None (below the last): _lazy reads them.
+        trajectory = cls(lifecycle, id, state, data, events, clock, counts=counts)  # type: ignore[arg-type]
+        trajectory._lazy = own if own.left else None
+        for event in later:
+            trajectory._reapply(event)
+        return trajectory
+
     def extend(self, events: Iterable[Event]) -> None:
         """Apply already-accepted events again after the current version (loading a
         snapshot and the events after it); guards are not re-run. Nothing changes if
@@ -270,7 +344,7 @@ class Trajectory(Generic[D]):
             raise wrong_type("events", "an iterable of Event", events) from err
         if not added:
             return
-        verify_history((*self._events, *added), self._lifecycle)
+        verify_history((*self.history, *added), self._lifecycle)
         state, data, counts = self._state, self._data, self._counts
         try:
             for event in added:
@@ -289,12 +363,12 @@ class Trajectory(Generic[D]):
         )
         self._commit(event, _effect(definition, self._data, event.payload, context, state))
 
-    def _history_view(self) -> _Past:
+    def _history_view(self) -> History:
         """The read-only view of the history (the events so far: before the commit,
         those before the event being applied)."""
         past = self._past
         if past is None or past._events is not self._events:
-            past = self._past = _Past(self._events)
+            past = self._past = History._view(self._events, self._lazy, None)
         return past
 
     def _commit(self, event: Event, data: D) -> None:
@@ -323,9 +397,13 @@ class Trajectory(Generic[D]):
         return self._data
 
     @property
-    def history(self) -> tuple[Event, ...]:
-        """Every accepted event, the creation first (a snapshot: it does not change)."""
-        return tuple(self._events)
+    def history(self) -> History:
+        """Every accepted event, the creation first: a read-only sequence that does not
+        change as the trajectory goes on (a slice of it is a tuple; it equals the
+        tuple of its events). Of a trajectory loaded from a store, the events before
+        its snapshot are read when they are first asked for (see
+        :func:`~trajectory.engine.history.stored_history`)."""
+        return History._view(self._events, self._lazy, len(self._events))
 
     @property
     def counts(self) -> tuple[int, ...]:
@@ -364,7 +442,7 @@ class Trajectory(Generic[D]):
 
     def unsaved_events(self) -> tuple[Event, ...]:
         """The events recorded since the trajectory was last saved or loaded."""
-        return tuple(self._events[self._saved :])
+        return self.history[self._saved :]
 
     @property
     def saved_generation(self) -> int:
@@ -618,7 +696,7 @@ class Trajectory(Generic[D]):
             and self._id == other._id
             and self._state == other._state
             and self._data == other._data
-            and self._events == other._events
+            and self.history == other.history
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -631,48 +709,7 @@ class Trajectory(Generic[D]):
 
     def __iter__(self) -> Iterator[Event]:
         """Iterate over the history."""
-        return iter(tuple(self._events))
-
-
-class _Past(Sequence[Event]):
-    """A trajectory's history, read-only (what :attr:`Context.history` holds): a view
-    of the events recorded so far, which the trajectory appends to as it goes; made
-    once per trajectory, whatever the length."""
-
-    __slots__ = ("_events",)
-
-    def __init__(self, events: list[Event]) -> None:
-        self._events = events
-
-    def __len__(self) -> int:
-        return len(self._events)
-
-    @overload
-    def __getitem__(self, index: int) -> Event: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Event, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
-        if isinstance(index, slice):
-            return tuple(self._events[index])
-        return self._events[index.__index__()]
-
-    def __iter__(self) -> Iterator[Event]:
-        return iter(self._events)
-
-    def __reversed__(self) -> Iterator[Event]:
-        return reversed(self._events)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, _Past | tuple | list):
-            return tuple(self) == tuple(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"<history of {len(self._events)} events>"
+        return iter(self.history)
 
 
 def _name(function: object) -> str:

@@ -35,12 +35,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Final, TypeAlias, Union, get_args, get_origin
 
 import attrs
+import msgspec
 
 from trajectory.engine.conversion import MAX_DEPTH, base_converter, make_converter, structure
 from trajectory.engine.definition import Lifecycle, NoPayload
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.fields import describe, identifier, line, optional
 from trajectory.engine.history import Clock, Event
+from trajectory.engine.records import Entries
 from trajectory.engine.runtime import Trajectory
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ __all__ = [
     "codec_of",
     "dump_event",
     "dump_snapshot",
+    "encode_snapshot",
     "from_snapshot",
     "load_event",
     "load_payload",
@@ -195,6 +198,9 @@ class Codec:
     converter: cattrs.Converter = attrs.field(factory=make_converter)
     migrations: Migrations = attrs.field(factory=standard_migrations)
     schema_types: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    # The converter encode_snapshot uses, derived from ``converter`` on first use
+    # (with the converter it was derived from).
+    _snapshot_converter: tuple[Any, Any] | None = attrs.field(default=None, init=False)
 
     def register_schema_type(self, cls: type, schema: Mapping[str, Any]) -> None:
         """Describe how ``cls`` appears in JSON when that differs from its fields."""
@@ -249,7 +255,7 @@ def _migrate(
     if version > SCHEMA_VERSION or version < 1:
         raise InvalidData(
             "$.schema_version",
-            f"this release reads versions 1 to {SCHEMA_VERSION}, got {version}",
+            f"this release reads versions 1 to {SCHEMA_VERSION}, got {describe(version)}",
         )
     found_kind = document.get("kind", kind)
     if found_kind != kind:
@@ -485,6 +491,126 @@ def dump_snapshot(trajectory: Trajectory[Any]) -> Document:
     }
 
 
+def encode_snapshot(trajectory: Trajectory[Any]) -> str:
+    """:func:`dump_snapshot`'s document as compact JSON text, made incrementally.
+
+    The data's growing collections (:class:`~trajectory.engine.records.Entries`)
+    share their full chunks of entries with the versions they grew from; the JSON
+    of each full chunk written in this trajectory's last snapshot is written again
+    as it was, and only the new chunks and the last, partial one are converted and
+    encoded. What is kept for that is the trajectory object's own (the JSON of the
+    chunks of its last snapshot, no more): nothing is shared between trajectories,
+    and a trajectory loaded from a store starts without. The text is the same as
+    encoding :func:`dump_snapshot`'s document whole.
+
+    The converter that does it is derived from the codec's converter when the first
+    snapshot is encoded: register the converter's hooks before that. A value that
+    cannot be written as JSON raises :class:`InvalidData`.
+    """
+    lifecycle = trajectory.lifecycle
+    converter = _snapshot_converter(codec_of(lifecycle))
+    kept: dict[int, tuple[tuple[Any, ...], bytes]] = trajectory._encoded or {}
+    used: dict[int, tuple[tuple[Any, ...], bytes]] = {}
+
+    def encode_part(value: object) -> Any:
+        if type(value) is _Chunked:
+            return msgspec.Raw(_entries_json(value, kept, used, encode_part))
+        raise NotImplementedError(f"{type(value).__name__} is no JSON value")
+
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "snapshot",
+        "lifecycle": lifecycle.name,
+        "id": trajectory.id,
+        "state": trajectory.state,
+        "version": trajectory.version,
+        "data": converter.unstructure(trajectory.data),
+    }
+    try:
+        text = msgspec.json.encode(document, enc_hook=encode_part)
+    except (TypeError, msgspec.EncodeError) as err:
+        raise InvalidData("document", f"cannot be written as JSON: {err}") from err
+    trajectory._encoded = used
+    return text.decode("utf-8")
+
+
+class _Chunked:
+    """Entries of a snapshot's data, to be encoded chunk by chunk (see
+    :func:`encode_snapshot`): ``element`` unstructures one entry. (A plain class:
+    msgspec writes an attrs class's fields itself, and hands this to the hook.)"""
+
+    __slots__ = ("element", "entries")
+
+    def __init__(self, entries: Entries[Any], element: Callable[[Any], Any]) -> None:
+        self.entries = entries
+        self.element = element
+
+
+#: How many entries a full chunk of Entries holds (see trajectory.engine.records).
+_CHUNK: Final = 32
+
+
+def _entries_json(
+    chunked: _Chunked,
+    kept: dict[int, tuple[tuple[Any, ...], bytes]],
+    used: dict[int, tuple[tuple[Any, ...], bytes]],
+    encode_part: Callable[[object], Any],
+) -> bytes:
+    """The JSON array of ``chunked``: each full chunk's JSON from ``kept`` when it is
+    the same chunk (the same tuple: its entries are immutable), encoded otherwise;
+    every full chunk's JSON is put in ``used``."""
+    entries, element = chunked.entries, chunked.element
+    parts: list[bytes] = []
+    chunks = entries._chunks
+    for number in range(len(entries) // _CHUNK):
+        chunk = chunks[number]
+        found = kept.get(id(chunk))
+        if found is None or found[0] is not chunk:
+            encoded = msgspec.json.encode([element(entry) for entry in chunk], enc_hook=encode_part)
+            found = (chunk, encoded[1:-1])  # the entries, without the array's brackets
+        used[id(chunk)] = found
+        parts.append(found[1])
+    tail = entries._tail
+    if tail:
+        encoded = msgspec.json.encode([element(entry) for entry in tail], enc_hook=encode_part)
+        parts.append(encoded[1:-1])
+    return b",".join(parts).join((b"[", b"]"))
+
+
+def _snapshot_converter(codec: Codec) -> cattrs.Converter:
+    """The converter :func:`encode_snapshot` uses: the codec's, but for a sequence
+    that is Entries of at least one full chunk, which it gives as a :class:`_Chunked`."""
+    found = codec._snapshot_converter
+    original = codec.converter
+    if found is not None and found[0] is original:
+        derived: cattrs.Converter = found[1]
+        return derived
+    from cattrs.cols import is_sequence
+
+    derived = original.copy()
+
+    def chunked_hook(kind: Any) -> Callable[[Any], Any]:
+        whole = original.get_unstructure_hook(kind)
+        arguments = get_args(kind)
+        element = derived.get_unstructure_hook(arguments[0]) if arguments else _same
+
+        def unstructure(value: Any) -> Any:
+            if isinstance(value, Entries) and len(value) >= _CHUNK:
+                return _Chunked(value, element)
+            return whole(value)
+
+        return unstructure
+
+    derived.register_unstructure_hook_factory(is_sequence, chunked_hook)
+    with _codec_lock:
+        codec._snapshot_converter = (original, derived)
+    return derived
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
 def load_snapshot(document: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> Snapshot:
     """A snapshot from its JSON dict (migrated first if it is of an older version, by
     the migrations of the lifecycle's codec)."""
@@ -533,7 +659,9 @@ def from_snapshot(
 ) -> Trajectory[Any]:
     """The trajectory at the snapshot ``head`` (not replayed) with the events of
     ``history`` after its version applied again; :class:`InvalidData` when the
-    history is shorter than the snapshot or does not agree with it."""
+    history is shorter than the snapshot or does not agree with it. A stored history
+    (:func:`~trajectory.engine.history.stored_history`) is read from the snapshot's
+    version on (see :meth:`Trajectory.resume`)."""
     if head.version > len(history):
         raise InvalidData(
             "$.version",

@@ -16,12 +16,13 @@ The event history is append-only and is the source of truth; the snapshot (the
 state and data at the last version) only speeds up loading.
 
 What a backend gives back is never trusted: every stored value is checked for its
-type, every JSON document is parsed and validated, and a loaded history must chain
-(the engine's :func:`~trajectory.engine.history.verify_history`, which
-:meth:`Trajectory.restore` runs) and agree with its row (version, state, time of
-the last change). Whatever does not is a :class:`CorruptRecord` naming the
-trajectory, with the underlying error as its cause; a driver's error is a
-:class:`StoreError`. No other error escapes a store's methods.
+type, every JSON document is parsed and validated when it is read, and a loaded
+history must chain (the engine's :func:`~trajectory.engine.history.verify_rows`
+over the events' columns, at once; each event's document is checked against its
+row when it is read, see :func:`~trajectory.engine.history.stored_history`) and
+agree with its row (version, state, time of the last change). Whatever does not
+is a :class:`CorruptRecord` naming the trajectory, with the underlying error as its
+cause; a driver's error is a :class:`StoreError`. No other error escapes a store's methods.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Any, Final
 from trajectory.engine.errors import InvalidData
 from trajectory.engine.history import Event
 from trajectory.engine.runtime import Trajectory
-from trajectory.engine.serialization import dump_event, dump_snapshot
+from trajectory.engine.serialization import dump_event, encode_snapshot
 from trajectory.store.core import Subscriber
 from trajectory.store.erasure import Erasure
 from trajectory.store.errors import TrajectoryNotFound
@@ -162,25 +163,33 @@ class Store(Queries, Integration, Erasure):
     def load(self, trajectory_id: str) -> Trajectory[Any]:
         """The trajectory with ``trajectory_id`` (from its snapshot and history).
 
+        The documents of the events after the snapshot (and of the snapshot's own
+        event) are read now; those of the events before it when the trajectory's
+        :attr:`~trajectory.engine.runtime.Trajectory.history` is first asked for
+        them, each checked against its stored row then (a damaged one raises
+        :class:`CorruptRecord` there, each time it is asked for).
+
         Raises :class:`TrajectoryNotFound`, or :class:`CorruptRecord` naming the
         trajectory when its stored records cannot be read: a value of the wrong type,
-        a document that is not valid, a history that does not chain (sequence 1 to
-        n, each event leaving the state the one before reached, ids unique; see
-        :func:`~trajectory.engine.history.verify_history`), or a row that does not
+        a document that is not valid, a history whose events' columns do not chain
+        (sequence 1 to n, each event one the lifecycle routes from the state the one
+        before reached, ids unique, timestamps that never go back; see
+        :func:`~trajectory.engine.history.verify_rows`), or a row that does not
         agree with its history (its version is the number of events, its state and
         time of last change those of the last event).
         """
         found = self._guarded(trajectory_id, self._read, checked_id(trajectory_id))
         if found is None:
             raise TrajectoryNotFound(trajectory_id)
-        record, bodies = found
-        trajectory = self._restored(trajectory_id, record, bodies)
+        record, events = found
+        trajectory = self._restored(trajectory_id, record, events)
         trajectory.mark_saved(trajectory.version, record.generation)
         return trajectory
 
     def history(self, trajectory_id: str) -> tuple[Event, ...]:
-        """Every event of the trajectory, the creation first."""
-        return self.load(trajectory_id).history
+        """Every event of the trajectory, the creation first, each read and checked
+        now (:class:`CorruptRecord` for one that cannot be read, as :meth:`load`)."""
+        return tuple(self.load(trajectory_id).history)
 
     def record_of(self, trajectory: Trajectory[Any], *, snapshot: bool = True) -> TrajectoryRecord:
         """The record a save writes for ``trajectory`` (index values, blockers and,
@@ -200,7 +209,7 @@ class Store(Queries, Integration, Erasure):
             updated_at=trajectory.last_event.timestamp,
             index=_index_values(described),
             blocked=encode(blocked),
-            snapshot=encode(dump_snapshot(trajectory)) if snapshot else None,
+            snapshot=encode_snapshot(trajectory) if snapshot else None,
             generation=trajectory.saved_generation,
         )
 

@@ -12,10 +12,9 @@ from typing import Any, Final
 
 from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData, TrajectoryError
-from trajectory.engine.history import Clock, Event, system_clock
+from trajectory.engine.history import Clock, Event, History, stored_history, system_clock
 from trajectory.engine.runtime import Trajectory
 from trajectory.engine.serialization import (
-    Snapshot,
     from_snapshot,
     load_event,
     load_snapshot,
@@ -25,6 +24,7 @@ from trajectory.store.errors import CorruptRecord, StoreError
 from trajectory.store.records import (
     LOADED,
     UNREADABLE,
+    StoredEvent,
     TrajectoryRecord,
     Write,
     check_columns,
@@ -47,10 +47,10 @@ class StoreCore(abc.ABC):
         self._clock = system_clock if clock is None else clock
         self._subscribers: list[Subscriber] = []
         self._subscribers_lock = threading.Lock()
-        #: Events already read, by lifecycle and stored text (see :meth:`_history`).
-        self._events_read: dict[tuple[str, str], Event] = {}
-        self._snapshots_read: dict[tuple[str, str], Snapshot] = {}
-        self._events_read_lock = threading.Lock()
+        #: Events and snapshots already read, by lifecycle and stored text (see
+        #: :meth:`_restored`).
+        self._events_read = ReadBefore(EVENTS_KEPT)
+        self._snapshots_read = ReadBefore(SNAPSHOTS_KEPT)
         #: The (lifecycle, state) pairs whose blockers depend on the moment asked,
         #: and their states (see ``Lifecycle.time_dependent_states``).
         self._time_dependent = frozenset(
@@ -75,8 +75,10 @@ class StoreCore(abc.ABC):
         of them cannot be written."""
 
     @abc.abstractmethod
-    def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
-        """The record and its event bodies in order, read consistently; None if absent."""
+    def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[StoredEvent]] | None:
+        """The record and its events in order, as (sequence, id, name, timestamp,
+        body) (the timestamp as a moment or as the stored text), read consistently;
+        None if absent."""
 
     @abc.abstractmethod
     def _records(
@@ -157,63 +159,51 @@ class StoreCore(abc.ABC):
         return lifecycle, snapshot, events
 
     def _restored(
-        self, trajectory_id: str, record: TrajectoryRecord, bodies: Sequence[object]
+        self, trajectory_id: str, record: TrajectoryRecord, events: Sequence[StoredEvent]
     ) -> Trajectory[Any]:
-        """The trajectory of a stored row and its event bodies, checked as
-        :func:`rebuilt` checks it; :class:`CorruptRecord` otherwise.
+        """The trajectory of a stored row and its events, checked as :func:`rebuilt`
+        checks it (but for the documents of the events up to the snapshot, checked
+        when they are read: see :meth:`_history`); :class:`CorruptRecord` otherwise.
 
-        An event body or a snapshot read before (the same text, for the same
+        A snapshot or an event body read before (the same text, for the same
         lifecycle) is not parsed and validated again: what was read then is used
         (events and data are immutable, and the text is the whole document).
         """
         lifecycle = self._checked_row(trajectory_id, record)
-        history = self._history(trajectory_id, lifecycle, bodies)
+        history = self._history(trajectory_id, lifecycle, events)
         key = (lifecycle.name, record.snapshot)
         head = self._snapshots_read.get(key)  # type: ignore[arg-type]  # checked: str
         document = None if head is not None else decoded(trajectory_id, "its snapshot", key[1])
         try:
             if head is None:
                 head = load_snapshot(document or {}, lifecycle)
-                self._remember(self._snapshots_read, key, head, SNAPSHOTS_KEPT)  # type: ignore[arg-type]
+                self._snapshots_read.remember(key, head)  # type: ignore[arg-type]
             trajectory = from_snapshot(lifecycle, head, history, clock=self._clock)
         except UNREADABLE as err:
             raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
         return agreeing(trajectory_id, record, trajectory)
 
     def _history(
-        self, trajectory_id: str, lifecycle: Lifecycle[Any], bodies: Sequence[object]
-    ) -> builtins.list[Event]:
-        """The events of the stored bodies, in order (see :meth:`_restored`)."""
-        known = self._events_read
-        name = lifecycle.name
-        history: builtins.list[Event] = []
-        for number, body in enumerate(bodies, start=1):
-            event = known.get((name, body)) if type(body) is str else None
-            if event is None:
-                document = decoded(trajectory_id, f"event {number}", body)
-                try:
-                    event = load_event(document, lifecycle)
-                except UNREADABLE as err:
-                    raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
-                key = (name, body)
-                self._remember(known, key, event, EVENTS_KEPT)  # type: ignore[arg-type]
-            history.append(event)
-        return history
-
-    def _remember(
-        self, known: dict[tuple[str, str], Any], key: tuple[str, str], value: Any, most: int
-    ) -> None:
-        """Keep a document read in ``known``, forgetting the oldest beyond ``most``."""
-        with self._events_read_lock:
-            known[key] = value
-            while len(known) > most:
-                del known[next(iter(known))]
+        self, trajectory_id: str, lifecycle: Lifecycle[Any], events: Sequence[StoredEvent]
+    ) -> History:
+        """The history of the stored events, read lazily: their columns (sequence,
+        id, name, timestamp) are checked now (the engine's
+        :func:`~trajectory.engine.history.verify_rows`), an event's body is parsed
+        and checked against its columns when the event is first asked for
+        (:func:`~trajectory.engine.history.stored_history`); :class:`CorruptRecord`
+        naming the trajectory and the position for either."""
+        reader = _EventReader(trajectory_id, lifecycle, events, self._events_read)
+        try:
+            return stored_history(
+                events, reader.read, lifecycle, trajectory_id=trajectory_id, refuse=reader.refused
+            )
+        except InvalidData as err:
+            raise CorruptRecord(trajectory_id, f"cannot be read: {err}") from err
 
     def _forget_events_read(self) -> None:
         """Forget every event and snapshot read (an erasure rewrote some of them)."""
-        with self._events_read_lock:
-            self._events_read.clear()
-            self._snapshots_read.clear()
+        self._events_read.clear()
+        self._snapshots_read.clear()
 
     def _guarded(self, trajectory_id: str, operation: Callable[..., Any], *args: Any) -> Any:
         """Run a primitive; a driver error becomes a StoreError naming the trajectory
@@ -237,6 +227,62 @@ def index_keys_of(lifecycle: Lifecycle[Any]) -> tuple[str, ...]:
 EVENTS_KEPT: Final = 50_000
 #: How many snapshots read a store keeps (they are larger: the data at a version).
 SNAPSHOTS_KEPT: Final = 256
+
+
+class ReadBefore(dict[tuple[str, str], Any]):
+    """Documents a store read, by lifecycle and stored text: at most ``most``, the
+    oldest forgotten first (thread-safe)."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self._most = most
+        self._lock = threading.Lock()
+
+    def remember(self, key: tuple[str, str], value: Any) -> None:
+        """Keep what was read of ``key``."""
+        with self._lock:
+            self[key] = value
+            while len(self) > self._most:
+                del self[next(iter(self))]
+
+
+class _EventReader:
+    """Reads the stored bodies of one trajectory's events into events, when its
+    history asks for them (see :meth:`StoreCore._history`)."""
+
+    __slots__ = ("_events", "_lifecycle", "_read_before", "_trajectory_id")
+
+    def __init__(
+        self,
+        trajectory_id: str,
+        lifecycle: Lifecycle[Any],
+        events: Sequence[StoredEvent],
+        read_before: ReadBefore,
+    ) -> None:
+        self._trajectory_id = trajectory_id
+        self._lifecycle = lifecycle
+        self._events = events
+        self._read_before = read_before
+
+    def read(self, index: int) -> Event:
+        """The event of the body at ``index`` (from 0); :class:`CorruptRecord` if the
+        body is no event document of the lifecycle."""
+        body = self._events[index][4]
+        name = self._lifecycle.name
+        key = (name, body)
+        event: Event | None = self._read_before.get(key) if type(body) is str else None  # type: ignore[arg-type]
+        if event is None:
+            document = decoded(self._trajectory_id, f"event {index + 1}", body)
+            try:
+                event = load_event(document, self._lifecycle)
+            except UNREADABLE as err:
+                raise self.refused(err) from err
+            self._read_before.remember(key, event)  # type: ignore[arg-type]
+        return event
+
+    def refused(self, error: Exception) -> CorruptRecord:
+        """The error for an event that cannot be read (``error`` says why)."""
+        return CorruptRecord(self._trajectory_id, f"cannot be read: {error}")
 
 
 def agreeing(

@@ -70,7 +70,8 @@ class Erasure(StoreCore):
                 if trajectory_id is None:
                     continue  # removed since it was listed
                 raise TrajectoryNotFound(candidate)
-            record, bodies = found
+            record, stored = found
+            bodies = [event[-1] for event in stored]
             rewrite = self._erased(candidate, record, bodies, key, pseudonym, replaced)
             if rewrite is not None:
                 rewrites.append(rewrite)

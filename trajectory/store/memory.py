@@ -16,7 +16,7 @@ from trajectory.engine.definition import Lifecycle
 from trajectory.engine.history import Clock
 from trajectory.store.base import EventRecord, Store, TrajectoryRecord
 from trajectory.store.errors import ConcurrencyConflict
-from trajectory.store.records import Write
+from trajectory.store.records import StoredEvent, Write
 
 __all__ = ["MemoryStore"]
 
@@ -54,12 +54,15 @@ class MemoryStore(Store):
                     position = len(self._outbox_rows) + 1
                     self._outbox_rows.append((position, event.trajectory_id, event.sequence))
 
-    def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
+    def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[StoredEvent]] | None:
         with self._lock:
             record = self._rows.get(trajectory_id)
             if record is None:
                 return None
-            return record, [event.body for event in self._events[trajectory_id]]
+            return record, [
+                (event.sequence, event.id, event.name, event.timestamp, event.body)
+                for event in self._events[trajectory_id]
+            ]
 
     def _records(
         self, columns: Mapping[str, str], index: Mapping[str, str]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import reprlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, TypeAlias
 
 import attrs
 import msgspec
@@ -101,6 +101,11 @@ class EventRecord:
     name: str
     timestamp: dt.datetime
     body: str
+
+
+#: One stored event as a backend reads it: (sequence, id, name, timestamp, body), the
+#: timestamp as a moment or as its stored ISO text; nothing in it is trusted yet.
+StoredEvent: TypeAlias = tuple[object, object, object, object, object]
 
 
 @attrs.frozen

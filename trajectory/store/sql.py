@@ -51,7 +51,7 @@ from trajectory.engine.errors import InvalidData
 from trajectory.engine.history import Clock
 from trajectory.store.base import Store, TrajectoryRecord
 from trajectory.store.errors import ConcurrencyConflict, CorruptRecord, StoreError
-from trajectory.store.records import Write
+from trajectory.store.records import StoredEvent, Write
 
 __all__ = ["MIGRATIONS", "SqlStore", "schema_version"]
 
@@ -343,6 +343,10 @@ _READ_COLUMNS: Final = (
 )
 
 
+#: The columns of an event a load reads, in the order of a StoredEvent.
+_EVENT_COLUMNS: Final = ("sequence", "id", "name", "timestamp", "body")
+
+
 class _Row(NamedTuple):
     """A row of ``trajectories`` as a load reads it."""
 
@@ -426,13 +430,19 @@ class _Statements:
         index_row = insert("trajectory_index", ["trajectory_id", "key", "value"])
         columns_read = ", ".join(_READ_COLUMNS)
         bodies = (
-            f"SELECT body FROM trajectory_events WHERE trajectory_id = {mark} ORDER BY sequence"
+            f"SELECT {', '.join(_EVENT_COLUMNS)} FROM trajectory_events "
+            f"WHERE trajectory_id = {mark} ORDER BY sequence"
         )
         if dialect == "postgresql":  # one statement: the row and its events at one moment
+            arrays = ", ".join(
+                f"array_agg({name} ORDER BY sequence) AS e_{name}" for name in _EVENT_COLUMNS
+            )
             read = (
-                f"SELECT {columns_read}, ARRAY(SELECT body FROM trajectory_events "
-                "WHERE trajectory_id = trajectories.id ORDER BY sequence) "
-                f"FROM trajectories WHERE id = {mark}"
+                f"SELECT {', '.join(f'trajectories.{name}' for name in _READ_COLUMNS)}, "
+                f"{', '.join(f'e.e_{name}' for name in _EVENT_COLUMNS)} "
+                f"FROM trajectories LEFT JOIN LATERAL (SELECT {arrays} FROM trajectory_events "
+                "WHERE trajectory_events.trajectory_id = trajectories.id) AS e ON true "
+                f"WHERE trajectories.id = {mark}"
             )
         else:
             read = f"SELECT {columns_read} FROM trajectories WHERE id = {mark}"
@@ -628,10 +638,10 @@ class SqlStore(Store):
             conn = conn.execution_options(trajectory_read=True)
         return conn
 
-    def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[str]] | None:
-        """The row and every event body (the store checks they match the row), on the
+    def _read(self, trajectory_id: str) -> tuple[TrajectoryRecord, list[StoredEvent]] | None:
+        """The row and every event (the store checks they match the row), on the
         driver's cursor and seen at one moment: SQLite in one read transaction,
-        PostgreSQL in one statement."""
+        PostgreSQL in one statement (the events' columns as arrays)."""
 
         def read(cursor: Any) -> tuple[Any, Any]:
             cursor.execute(self._statements.read, [trajectory_id])
@@ -639,14 +649,17 @@ class SqlStore(Store):
             if row is None:
                 return None, None
             if self._postgres:
-                return row, row[-1]
+                arrays = row[len(_READ_COLUMNS) :]
+                if arrays[0] is None:  # no events
+                    return row, []
+                return row, list(zip(*arrays, strict=True))
             cursor.execute(self._statements.read_bodies, [trajectory_id])
-            return row, [body for (body,) in cursor.fetchall()]
+            return row, cursor.fetchall()
 
-        row, bodies = self._on_cursor(read)
+        row, stored = self._on_cursor(read)
         if row is None:
             return None
-        return _record(_Row(*row[: len(_READ_COLUMNS)])), list(bodies or ())
+        return _record(_Row(*row[: len(_READ_COLUMNS)])), stored
 
     def _on_cursor(self, read: Callable[[Any], _T]) -> _T:
         """``read(cursor)`` on the driver's own cursor, in one read transaction (SQLite)

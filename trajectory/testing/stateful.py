@@ -89,7 +89,7 @@ import datetime as dt
 import math
 import random
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Final, TypeAlias
 from zoneinfo import ZoneInfo
@@ -257,7 +257,7 @@ class LeertrajectMachine(RuleBasedStateMachine):
         self.seed = 0
         self.neglect: str | None = None
         self._trajectory: Trajectory[Leertraject] | None = None
-        self.seen: tuple[Event, ...] = ()
+        self.seen: Sequence[Event] = ()
         self.visited: set[str] = set()
 
     # -- hooks --------------------------------------------------------------------------------
