@@ -38,13 +38,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import logging
 import math
 import multiprocessing
 import os
 import pickle
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal, Protocol, TypeVar
@@ -326,6 +327,21 @@ def _decision_rng(seed: int, index: int) -> random.Random:
     return random.Random(f"{seed}:{index}:decision")
 
 
+_NO_WAIT: Final = (0.0, 0.0)
+_NO_PAYLOAD: Final[Mapping[str, Any]] = {}
+
+
+@functools.lru_cache(maxsize=16)
+def _plan(lifecycle: Lifecycle[Any], story: Story) -> tuple[frozenset[str], dict[str, str]]:
+    """The final states of ``lifecycle``, and for each state the first event of the
+    story's path that leaves it (worked out once per lifecycle and story)."""
+    ahead: dict[str, str] = {}
+    for event in reversed(story.path):
+        for state in lifecycle.routes[event]:
+            ahead[state] = event
+    return lifecycle.final_states, ahead
+
+
 # -- one school --------------------------------------------------------------------------
 
 
@@ -394,27 +410,34 @@ class _School:
         """Walk the story until a final state, or until the application waits for the
         budget decision."""
         story, walker = self.setup.story, self.walker
+        finals, ahead = _plan(walker.lifecycle, story)
         routes = walker.lifecycle.routes
-        finals = walker.lifecycle.final_states
+        extras = story.extras
         decision = story.decision
         while True:
             state = walker.state
             if state in finals:
                 return
-            for event, chance in story.extras.items():
-                if state in routes[event] and self.chance(chance):
-                    self.take(Step(event), refusable=True)
-            branch = self.branch(state)
+            if extras:
+                for event, chance in extras.items():
+                    if state in routes[event] and self.chance(chance):
+                        self.take(event, refusable=True)
+            branch = self.branch(state) if state in story.branches else None
             if branch is not None:
                 self.queue[:0] = branch.then
-                self.take(branch.step)
+                step = branch.step
+                self.take(step.event, step.wait, step.payload)
                 continue
             if self.queue:
-                self.take(self.queue.pop(0))
+                step = self.queue.pop(0)
+                self.take(step.event, step.wait, step.payload)
                 continue
             if decision is not None and state == decision.state:
                 return
-            self.go_on(state)
+            following = ahead.get(state)
+            if following is None:
+                raise InvalidData("story", f"no event of the story's path leaves {state!r}")
+            self.go_on(following)
 
     def branch(self, state: str) -> Any:
         """The branch the school takes in ``state`` (each drawn in turn), or ``None``."""
@@ -425,38 +448,39 @@ class _School:
                 return branch
         return None
 
-    def go_on(self, state: str) -> None:
-        """Take the first event of the path that leaves ``state`` (or an outcome of it)."""
+    def go_on(self, event: str) -> None:
+        """Take ``event`` of the path (or an outcome of it)."""
         story = self.setup.story
-        routes = self.walker.lifecycle.routes
-        for event in story.path:
-            if state in routes[event]:
-                break
-        else:
-            raise InvalidData("story", f"no event of the story's path leaves {state!r}")
-        payload: dict[str, Any] = {}
+        payload: Mapping[str, Any] = _NO_PAYLOAD
         for outcome in story.outcomes.get(event, ()):
             if self.chance(outcome.chance):
                 payload = outcome.payload
                 self.queue[:0] = outcome.then
                 break
-        low, high = story.waits.get(event, (0, 0))
-        self.take(Step(event, (low, high), payload))
+        self.take(event, story.waits.get(event, _NO_WAIT), payload)
 
-    def take(self, step: Step, *, refusable: bool = False) -> None:
-        """Wait, draw the settings the event's hint reads, take the event; a refusal
-        is counted and handled as the story says."""
-        low, high = step.wait
+    def take(
+        self,
+        event: str,
+        wait: tuple[float, float] = (0, 0),
+        payload: Mapping[str, Any] = _NO_PAYLOAD,
+        *,
+        refusable: bool = False,
+    ) -> None:
+        """Wait ``wait`` days, draw the settings the event's hint reads, take the
+        event with ``payload`` over the hint's; a refusal is counted and handled as the
+        story says (or only counted, when ``refusable``)."""
+        low, high = wait
         if high:
             self.later(low, high)
         walker = self.walker
-        draws = self.setup.story.draws.get(step.event, ())
+        draws = self.setup.story.draws.get(event, ())
         for draw in draws:
             if self.chance(draw.chance):
                 value = Decimal(self.rng.randint(draw.low, draw.high))
                 walker.settings[draw.name] = value / draw.scale if draw.scale != 1 else value
         try:
-            walker.take(step.event, **step.payload)
+            walker.take(event, **payload)
             return
         except PreconditionFailed as refused:
             failure = refused
@@ -465,7 +489,7 @@ class _School:
                 walker.settings.clear()
         codes = self.count(failure)
         if not refusable:
-            self.refused(step, codes, failure)
+            self.refused(event, payload, codes, failure)
 
     def count(self, refused: PreconditionFailed) -> list[str]:
         """Count the violations of a refused event; their codes."""
@@ -473,24 +497,30 @@ class _School:
         self.tally.violations.update(codes)
         return codes
 
-    def refused(self, step: Step, codes: list[str], refused: PreconditionFailed) -> None:
-        """Try the refused ``step`` again as the story says, then give up."""
-        rule = self.setup.story.refusals.get(step.event)
+    def refused(
+        self,
+        event: str,
+        payload: Mapping[str, Any],
+        codes: list[str],
+        refused: PreconditionFailed,
+    ) -> None:
+        """Try the refused ``event`` again as the story says, then give up."""
+        rule = self.setup.story.refusals.get(event)
         if rule is None:
             raise refused
         for _ in range(rule.retries):
             self.later(*rule.retry)
             try:
-                self.walker.take(step.event, **step.payload)
+                self.walker.take(event, **payload)
                 return
             except PreconditionFailed as again:
                 codes = self.count(again)
         if rule.then is None:
             raise refused
-        payload = dict(rule.then.payload)
+        then = dict(rule.then.payload)
         if rule.code_field is not None and codes:
-            payload[rule.code_field] = codes[0]
-        self.take(Step(rule.then.event, rule.then.wait, payload))
+            then[rule.code_field] = codes[0]
+        self.take(rule.then.event, rule.then.wait, then)
 
     # -- phase 3: the decision, and the rest of the walk
 
