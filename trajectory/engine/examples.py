@@ -388,7 +388,17 @@ def example_payload(payload_class: type, *, today: dt.date | None = None) -> dic
     the recent classes and days are kept (their values are immutable): a walker or a
     simulator asks for the same ones again and again.
     """
-    return dict(_example(payload_class, today))
+    return dict(_example(payload_class, today if _dated(payload_class) else None))
+
+
+@functools.cache
+def _dated(payload_class: type) -> bool:
+    """Whether an example of ``payload_class`` depends on the day (a date field)."""
+
+    def dated(shape: FieldShape) -> bool:
+        return shape.kind in ("date", "datetime") or (shape.item is not None and dated(shape.item))
+
+    return any(dated(shape) for shape in field_shapes(payload_class))
 
 
 @functools.lru_cache(maxsize=1024)

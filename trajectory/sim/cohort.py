@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import functools
 import logging
 import math
 import multiprocessing
@@ -213,6 +212,10 @@ class _Setup:
     """``None`` for the process's Ontwikkelkracht programme."""
     lifecycle: str
     """The name of the programme's lifecycle the schools walk."""
+    finals: frozenset[str]
+    """Its final states."""
+    ahead: dict[str, str]
+    """For each state, the first event of the story's path that leaves it."""
     continuation: Literal["ship", "replay"]
     pack: bool
     """Whether what phase 1 ships crosses a process boundary (histories are pickled)."""
@@ -331,10 +334,9 @@ _NO_WAIT: Final = (0.0, 0.0)
 _NO_PAYLOAD: Final[Mapping[str, Any]] = {}
 
 
-@functools.lru_cache(maxsize=16)
 def _plan(lifecycle: Lifecycle[Any], story: Story) -> tuple[frozenset[str], dict[str, str]]:
     """The final states of ``lifecycle``, and for each state the first event of the
-    story's path that leaves it (worked out once per lifecycle and story)."""
+    story's path that leaves it (worked out once, with the setup)."""
     ahead: dict[str, str] = {}
     for event in reversed(story.path):
         for state in lifecycle.routes[event]:
@@ -410,7 +412,7 @@ class _School:
         """Walk the story until a final state, or until the application waits for the
         budget decision."""
         story, walker = self.setup.story, self.walker
-        finals, ahead = _plan(walker.lifecycle, story)
+        finals, ahead = self.setup.finals, self.setup.ahead
         routes = walker.lifecycle.routes
         extras = story.extras
         decision = story.decision
@@ -770,8 +772,19 @@ def _setup(
         raise InvalidData("rules", f"no sector is eligible in {year}")
     walked = leertraject_story(probabilities, year_rules) if story is None else story
     walked.check(chosen)
+    finals, ahead = _plan(chosen, walked)
     return _Setup(
-        seed, year_rules, offered, sectors, walked, source, chosen.name, continuation, pack
+        seed,
+        year_rules,
+        offered,
+        sectors,
+        walked,
+        source,
+        chosen.name,
+        finals,
+        ahead,
+        continuation,
+        pack,
     )
 
 
