@@ -21,7 +21,8 @@ more events) and the registry it was loaded with.
 
 A hint may read :attr:`Walker.settings`, values the caller chose for this walk (the
 simulator draws them per school): ``hours_share``, ``fewer_participants`` and
-``plan_parts_missing`` for the first submission, ``days_late`` for a completion,
+``plan_parts_missing`` for the first submission and ``window_minutes`` (how long after
+the application window opens it is submitted), ``days_late`` for a completion,
 ``hours_share`` for the hours logged before the closing talk or a withdrawal.
 
 >>> from structlog.testing import capture_logs
@@ -390,18 +391,17 @@ class Walker:
 
     def enter_window(self) -> None:
         """Move the clock into the first application window that has not closed yet
-        (1 to 600 minutes after it opens, when it has not opened yet)."""
+        (an hour after it opens, when it has not opened yet)."""
         if not self.into_window():
             raise InvalidData("clock", f"every application window has closed by {self.clock()}")
 
-    def into_window(self) -> bool:
-        """As :meth:`enter_window`; ``False`` (the clock unmoved) when every window
-        has closed."""
+    def into_window(self, minutes: int = 60) -> bool:
+        """As :meth:`enter_window`, ``minutes`` after the window opens; ``False`` (the
+        clock unmoved) when every window has closed."""
         now = self.clock()
         for window in self.data.rules.application_windows:
             if now <= window.closes:
                 if now < window.opens:
-                    minutes = self.rng.randint(1, 600)
                     self.clock.set(window.opens + dt.timedelta(minutes=minutes))
                 return True
         return False
@@ -518,14 +518,14 @@ def prepare_decline(walker: Walker) -> dict[str, Any]:
 def prepare_submission(walker: Walker) -> dict[str, Any]:
     """``submit_application``: complete the application (leaving out what the
     settings ``fewer_participants``, ``hours_share`` and ``plan_parts_missing`` say)
-    and enter the application window (the event is refused when every window has
-    closed)."""
+    and enter the application window, the setting ``window_minutes`` after it opens
+    (an hour by default; the event is refused when every window has closed)."""
     walker.complete_application(
         fewer_participants=int(walker.setting("fewer_participants") or 0),
         hours_share=walker.setting("hours_share"),
         plan_parts_missing=int(walker.setting("plan_parts_missing") or 0),
     )
-    walker.into_window()
+    walker.into_window(int(walker.setting("window_minutes") or 60))
     return {}
 
 

@@ -483,6 +483,7 @@ def leertraject_story(probabilities: Probabilities, rules: Rules) -> Story:
                 Draw("fewer_participants", p.too_few_participants, 1, 4),
                 Draw("hours_share", p.too_few_hours, 60, 95, scale=100),
                 Draw("plan_parts_missing", p.missing_plan_parts, 1, 3),
+                Draw("window_minutes", 1, 1, 600),  # an early school submits once it opens
             ),
             "complete_application": (Draw("days_late", p.completion_late, 1, 10),),
             "hold_closing_talk": (Draw("hours_share", p.fewer_hours, 50, 95, scale=100),),
