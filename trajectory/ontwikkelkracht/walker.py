@@ -19,7 +19,7 @@ definition is walked without a hint of its own. A walker takes the leertraject's
 by default, or any lifecycle of the leertraject's data (a copy of its definition with
 more events) and the registry it was loaded with.
 
-A hint may read :attr:`Walker.settings`, values the caller chose for this walk (the
+A hint may read ``Walker.settings``, values the caller chose for this walk (the
 simulator draws them per school): ``hours_share``, ``fewer_participants`` and
 ``plan_parts_missing`` for the first submission and ``window_minutes`` (how long after
 the application window opens it is submitted), ``days_late`` for a completion,
@@ -492,7 +492,7 @@ class Walker:
                 day += one_day
 
     def setting(self, name: str) -> Decimal | None:
-        """The value ``name`` of :attr:`settings`, or ``None``."""
+        """The value ``name`` of ``settings``, or ``None``."""
         return self.settings.get(name)
 
 
