@@ -121,7 +121,7 @@ def test_a_refused_event_without_a_rule_stops_the_walk() -> None:
     """A path event refused with no refusal rule raises the refusal: the story does
     not say how the school goes on."""
     hours = Draw("hours_share", 1, 10, 20, scale=100)
-    with pytest.raises(PreconditionFailed, match="hours.minimum"):
+    with pytest.raises(PreconditionFailed, match=r"hours\.minimum"):
         simulate(2, seed=1, story=_short_story(draws={"submit_application": (hours,)}))
     retried = Refusal(retry=(1, 2), retries=1, then=Step("withdraw", payload={"reason": "No."}))
     report = simulate(
