@@ -248,7 +248,8 @@ def bench_walks(s: Settings) -> tuple[Section, float, tuple[str, ...]]:
         f"({same} events: {shown}, …), fired bare on each anchor (no guards, no data).",
         "simulate() walks each school with its own seeded random numbers and clock, "
         "validates every payload, evaluates every guard, records the history, and adds "
-        "the school to the report; Walker.walk() logs its hours in more entries.",
+        "the school to the report; simulate() walks each school with the Walker and the "
+        "hints registered beside the events, along the leertraject's Story (data).",
     ]
     return section, seconds, events
 

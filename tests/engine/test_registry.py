@@ -128,3 +128,58 @@ def test_a_reference_of_the_wrong_kind_is_a_definition_error(call: Any) -> None:
     TypeError, or a ValueError from printing a number of thousands of digits."""
     with pytest.raises(DefinitionError):
         call(Registry())
+
+
+def test_a_preparation_is_registered_beside_its_event() -> None:
+    """register_preparation() and preparation() register a walker hint under the
+    event's name; preparation_for() gives it (None for an event without one), and
+    preparations is a read-only view of them all."""
+    registry = Registry()
+
+    def enter(walker: Any) -> dict[str, Any]:
+        return {"host": "OBS De Linde"}
+
+    registry.register_preparation("record_visit", enter)
+
+    @registry.preparation("settle")
+    def settle(walker: Any) -> dict[str, Any]:
+        return {}
+
+    assert enter is registry.preparation_for("record_visit")
+    assert settle is registry.preparation_for("settle")
+    assert registry.preparation_for("grant") is None
+    assert registry.preparation_for(["not", "a", "name"]) is None  # type: ignore[arg-type]
+    assert {"record_visit": enter, "settle": settle} == dict(registry.preparations)
+    with pytest.raises(TypeError):
+        registry.preparations["grant"] = enter  # type: ignore[index]
+    assert {"host": "OBS De Linde"} == registry.preparation_for("record_visit")(None)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("event", "preparation", "message"),
+    [
+        ("settle", "not callable", "not callable"),
+        ("", lambda walker: {}, "non-empty name"),
+        (None, lambda walker: {}, "non-empty name"),
+    ],
+)
+def test_a_bad_preparation_is_refused(event: Any, preparation: Any, message: str) -> None:
+    """A preparation that is not callable, or without an event's name, is a
+    DefinitionError; the registry keeps none."""
+    registry = Registry()
+    with pytest.raises(DefinitionError, match=message):
+        registry.register_preparation(event, preparation)
+    assert {} == dict(registry.preparations)
+
+
+def test_an_event_has_one_preparation() -> None:
+    """A second hint for the same event is a DefinitionError; the first stays."""
+    registry = Registry()
+
+    def first(walker: Any) -> dict[str, Any]:
+        return {}
+
+    registry.register_preparation("settle", first)
+    with pytest.raises(DefinitionError, match="registered twice"):
+        registry.register_preparation("settle", lambda walker: {})
+    assert first is registry.preparation_for("settle")

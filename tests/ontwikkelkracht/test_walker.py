@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
 import attrs
 import pytest
 from structlog.testing import capture_logs
 
-from trajectory import InvalidData, UnknownEvent, replay
-from trajectory.ontwikkelkracht import LIFECYCLE, SchoolYear, TalkKind, catalog
+from trajectory import DefinitionError, InvalidData, PreconditionFailed, UnknownEvent, replay
+from trajectory.ontwikkelkracht import LIFECYCLE, SchoolYear, TalkKind, catalog, programme
+from trajectory.ontwikkelkracht import walker as walker
+from trajectory.ontwikkelkracht.lifecycle import leertraject_registry
 from trajectory.ontwikkelkracht.walker import MAIN_PATH, Walker
 
 
@@ -118,3 +125,80 @@ def test_the_walker_follows_the_lifecycle_it_was_given() -> None:
     """Walker.start(lifecycle=...) creates the trajectory in that lifecycle."""
     walker = Walker.start(seed=3, lifecycle=LIFECYCLE)
     assert LIFECYCLE is walker.lifecycle
+
+
+def test_the_hints_come_from_the_registry() -> None:
+    """By default the walker takes the hints registered beside the events in the
+    programme's registry; a registry given to Walker.start() gives its own."""
+    registry = programme().registry
+    assert dict(registry.preparations) == dict(Walker.start(seed=3).preparations)
+    assert registry.preparation_for("submit_application") is walker.prepare_submission
+    own = leertraject_registry()
+    given = Walker.start(seed=3, registry=own)
+    assert given.preparations == own.preparations
+    with pytest.raises(InvalidData) as refused:
+        Walker.start(seed=3, registry={"hold_orientation": walker.prepare_orientation})  # type: ignore[arg-type]
+    assert "registry" == refused.value.field
+
+
+def test_a_hint_registered_for_an_event_is_taken() -> None:
+    """A hint registered in the registry the walker is given is what it does before
+    the event, and its payload is what the event is fired with."""
+    own = leertraject_registry()
+    with pytest.raises(DefinitionError, match="registered twice"):
+        own.register_preparation("hold_orientation", walker.prepare_orientation)
+    calls: list[str] = []
+
+    @own.preparation("register")
+    def note(taken: Walker) -> dict[str, Any]:
+        calls.append(taken.state)
+        return {}
+
+    w = Walker.start(seed=3, registry=own)
+    with capture_logs():
+        w.walk(("hold_orientation", "register"))
+    assert ["orientation_held"] == calls
+
+
+def test_preparations_is_a_deprecated_alias() -> None:
+    """walker.PREPARATIONS still gives the leertraject's hints, with a warning."""
+    with pytest.warns(DeprecationWarning, match="register_preparation"):
+        hints = walker.PREPARATIONS
+    assert dict(programme().registry.preparations) == dict(hints)
+
+
+def test_settings_shape_a_first_submission() -> None:
+    """The settings a hint reads: fewer participants, a share of the hours and parts
+    of the plan left out make the first submission refused for exactly those; taken
+    again without them, it is accepted."""
+    w = Walker.start(seed=5)
+    with capture_logs():
+        w.walk_to("application_in_preparation")
+        w.settings.update(
+            fewer_participants=Decimal(2), hours_share=Decimal("0.8"), plan_parts_missing=Decimal(2)
+        )
+        with pytest.raises(PreconditionFailed) as refused:
+            w.take("submit_application")
+        w.settings.clear()
+        codes = Counter(violation.code for violation in refused.value.violations)
+        assert {
+            "participants.minimum": 1,
+            "hours.minimum": 1,
+            "activity_plan.missing_part": 2,
+        } == codes
+        assert "submit_application" == w.take("submit_application").name
+
+
+def test_log_hours_logs_whole_days_up_to_today() -> None:
+    """log_hours(share) logs that share of each participant's planned hours (whole
+    hours), at most a day's maximum per date, never after today."""
+    w = Walker.start(seed=2)
+    with capture_logs():
+        w.walk_to("in_progress")
+        w.move_to(w.data.school_year.end - dt.timedelta(days=40))
+        w.log_hours(Decimal("0.5"))
+    planned = sum((p.planned_hours for p in w.data.participants), Decimal(0))
+    logged = sum((entry.hours for entry in w.data.hours), Decimal(0))
+    assert 0 < logged <= planned / 2
+    assert all(entry.date <= w.today() for entry in w.data.hours)
+    assert all(w.data.hours_on(entry.participant, entry.date) <= 24 for entry in w.data.hours)

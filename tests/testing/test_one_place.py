@@ -2,9 +2,9 @@
 
 A copy of the leertraject's definition gets one event more, ``record_visit``, whose
 payload class, guard and effect are registered in a copy of the leertraject's
-registry, here in the test. Nothing else changes: the walker, the Hypothesis
-strategies and the state machine take the event from the definition and its payload
-class.
+registry, here in the test. Nothing else changes: the walker, the simulator, the
+Hypothesis strategies and the state machine take the event from the definition, its
+payload class and the hints registered in the registry.
 """
 
 from __future__ import annotations
@@ -26,10 +26,14 @@ from trajectory import Event, InvalidData
 from trajectory.engine.definition import Context, Lifecycle
 from trajectory.engine.fields import Text, calendar_date, text
 from trajectory.engine.loader import load_lifecycle
+from trajectory.engine.serialization import Codec, standard_migrations
 from trajectory.engine.violations import Violation, ViolationType
+from trajectory.ontwikkelkracht import documents
 from trajectory.ontwikkelkracht import lifecycle as leertraject
+from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht, build_converter
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.walker import Walker
+from trajectory.sim.cohort import Probabilities, simulate, simulate_school
 from trajectory.testing.stateful import LeertrajectMachine, Outcome
 from trajectory.testing.strategies import field_values, payloads, texts
 
@@ -76,9 +80,11 @@ transitions = [{ sources = ["application_in_preparation", "preparing", "in_progr
 """
 
 
-def extended() -> Lifecycle[Leertraject]:
-    """The leertraject's definition with ``record_visit`` added, loaded with a copy of
-    its registry that registers the event's payload class, guard and effect."""
+def extended_programme() -> Ontwikkelkracht:
+    """The Ontwikkelkracht programme whose leertraject is its definition with
+    ``record_visit`` added, loaded with a copy of its registry that registers the
+    event's payload class, guard and effect (a module-level function: the simulator's
+    worker processes build the programme with it)."""
     source = (resources.files("trajectory.ontwikkelkracht.data") / "leertraject.toml").read_text(
         encoding="utf-8"
     )
@@ -88,9 +94,20 @@ def extended() -> Lifecycle[Leertraject]:
     registry.register_guard("visit_notes_given", visit_notes_given)
     registry.register_effect("record_visit", record_visit)
     registry.register_violations({NOTES_MISSING.code: NOTES_MISSING})
-    return load_lifecycle(source[:at] + EVENT + source[at:], registry)
+    codec = Codec(converter=build_converter(), migrations=standard_migrations())
+    lifecycle = load_lifecycle(source[:at] + EVENT + source[at:], registry, codec=codec)
+    documents.add_to(codec, lifecycle.name)
+    return Ontwikkelkracht(lifecycle, registry=registry, codec=codec)
 
 
+def extended() -> Lifecycle[Leertraject]:
+    """The leertraject's definition with ``record_visit`` added (see
+    :func:`extended_programme`)."""
+    built: Lifecycle[Leertraject] = PROGRAMME.leertraject
+    return built
+
+
+PROGRAMME: Final = extended_programme()
 EXTENDED: Final = extended()
 FAST: Final = settings(
     max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -206,3 +223,52 @@ def test_the_state_machine_fires_the_added_event() -> None:
     )
     assert accepted
     assert all(isinstance(event.payload, RecordVisit) for event in accepted)
+
+
+#: Schools visit another school along the way: a chance, as data; no code of their own.
+VISITING: Final = Probabilities(extras={"record_visit": 0.3})
+
+
+def test_the_simulator_takes_the_added_event() -> None:
+    """Given the programme, the simulated schools take the new event where the
+    definition allows it, fired with a payload derived from its class; the report is
+    the sum of the schools, and the shipped leertraject is simulated as before."""
+    report = simulate(30, seed=3, programme=PROGRAMME, probabilities=VISITING)
+    schools = [
+        simulate_school(index, seed=3, programme=PROGRAMME, probabilities=VISITING)
+        for index in range(30)
+    ]
+    visits = [event for school in schools for event in school.history[1:]]
+    visits = [event for event in visits if event.name == "record_visit"]
+    assert visits
+    assert all(isinstance(event.payload, RecordVisit) for event in visits)
+    sources = {"application_in_preparation", "preparing", "in_progress"}
+    assert {event.from_state for event in visits} <= sources
+    assert all(school.lifecycle is EXTENDED for school in schools)
+    assert 30 == report.schools == sum(report.final_states.values())
+    assert report.events == sum(school.version for school in schools)
+    assert report.granted > 0
+
+
+def test_the_simulator_builds_the_programme_in_its_workers() -> None:
+    """A function that builds the programme is run in each worker process: the
+    report is the one of a single process."""
+    alone = simulate(20, seed=5, programme=PROGRAMME, probabilities=VISITING)
+    spread = simulate(20, seed=5, programme=extended_programme, probabilities=VISITING, processes=2)
+    assert alone == spread
+
+
+def test_a_programme_instance_stays_in_its_process() -> None:
+    """A programme object cannot cross to other processes: refused, naming it."""
+    with pytest.raises(InvalidData) as refused:
+        simulate(5, seed=1, programme=PROGRAMME, processes=2)
+    assert "programme" == refused.value.field
+
+
+def test_an_extra_event_the_lifecycle_lacks_is_refused() -> None:
+    """An event the story names that the lifecycle does not define is refused before
+    any school walks, naming the story."""
+    with pytest.raises(InvalidData) as refused:
+        simulate(5, seed=1, probabilities=VISITING)
+    assert "story" == refused.value.field
+    assert "record_visit" in str(refused.value)

@@ -8,7 +8,7 @@ from typing import Annotated, Final
 
 import typer
 
-from trajectory.cli._common import DbOption, LangOption, fail, open_the_store
+from trajectory.cli._common import DbOption, LangOption, fail, open_the_store, the_programme
 from trajectory.cli._messages import DEFAULT_LANGUAGE
 from trajectory.cli._output import console
 
@@ -115,10 +115,18 @@ def simulate(
         if processes is None
         else _whole("--processes", processes, 1, MAX_PROCESSES)
     )
+    built = the_programme()
     # A cohort of none checks the input (the budget too) before a progress bar is drawn.
-    run(0, seed=number, budget=ceiling, school_year=school_year)
+    run(0, seed=number, budget=ceiling, school_year=school_year, programme=built)
     if as_json:
-        report = run(count, seed=number, budget=ceiling, processes=workers, school_year=school_year)
+        report = run(
+            count,
+            seed=number,
+            budget=ceiling,
+            processes=workers,
+            school_year=school_year,
+            programme=built,
+        )
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
     bar = Progress(
@@ -137,6 +145,7 @@ def simulate(
             budget=ceiling,
             processes=workers,
             school_year=school_year,
+            programme=built,
             progress=lambda done: bar.advance(task, done),
         )
     console().print(report.to_table())

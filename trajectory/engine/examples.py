@@ -384,8 +384,26 @@ def example_payload(payload_class: type, *, today: dt.date | None = None) -> dic
     needs some of them (a plan that needs at least one part).
 
     Raises :class:`~trajectory.DefinitionError` when no value can be derived for a
-    required field (register a hint for the event that gives one).
+    required field (register a hint for the event that gives one). The payloads of
+    the recent classes and days are kept (their values are immutable): a walker or a
+    simulator asks for the same ones again and again.
     """
+    return dict(_example(payload_class, today if _dated(payload_class) else None))
+
+
+@functools.cache
+def _dated(payload_class: type) -> bool:
+    """Whether an example of ``payload_class`` depends on the day (a date field)."""
+
+    def dated(shape: FieldShape) -> bool:
+        return shape.kind in ("date", "datetime") or (shape.item is not None and dated(shape.item))
+
+    return any(dated(shape) for shape in field_shapes(payload_class))
+
+
+@functools.lru_cache(maxsize=1024)
+def _example(payload_class: type, today: dt.date | None) -> tuple[tuple[str, Any], ...]:
+    """:func:`example_payload`, as items (kept)."""
     payload: dict[str, Any] = {}
     optional: list[tuple[str, Any]] = []
     for shape in field_shapes(payload_class):
@@ -400,11 +418,11 @@ def example_payload(payload_class: type, *, today: dt.date | None = None) -> dic
         elif values:
             optional.append((shape.name, values[0]))
     if builds(payload_class, payload):
-        return payload
+        return tuple(payload.items())
     for name, value in optional:
         payload[name] = value
         if builds(payload_class, payload):
-            return payload
+            return tuple(payload.items())
     raise DefinitionError(
         f"no example payload of {payload_class.__qualname__} can be derived; "
         "give the event a hint that supplies one"

@@ -18,6 +18,18 @@ read from the data are code, registered here under the names the file uses::
     >>> registry.payload_class("Visit", "$.events[0].payload") is Visit
     True
 
+An event's walker hint (a *preparation*: what a walker does before it fires the
+event, and the payload it fires it with) is registered beside it, under the event's
+name; the walkers and the simulator read it from the registry::
+
+    >>> @registry.preparation("record_visit")
+    ... def visit_today(walker):
+    ...     return {"host": "OBS De Linde"}
+    >>> registry.preparation_for("record_visit") is visit_today
+    True
+    >>> registry.preparation_for("settle") is None
+    True
+
 An unknown name raises :class:`~trajectory.DefinitionError` naming where in the file
 it was used. Parametrised guards are registered as factories and referred to with
 their arguments (``{name = "not_in_future", args = ["date"]}``); each combination is
@@ -27,6 +39,7 @@ made once, so a loaded lifecycle can be written back to data.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -38,10 +51,15 @@ from trajectory.engine.repeats import Limit
 from trajectory.engine.schedule import DateOf
 from trajectory.engine.violations import ViolationRegistry, ViolationType
 
-__all__ = ["GuardCall", "Registry"]
+__all__ = ["GuardCall", "Preparation", "Registry"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
+W = TypeVar("W")
+
+#: A walker hint: given the walker (of the programme's own kind), it does what the
+#: event needs first and returns the payload to fire the event with.
+Preparation = Callable[[W], Mapping[str, Any]]
 
 #: A value a guard factory may be given in a definition file.
 Argument = str | int | float | bool
@@ -65,12 +83,14 @@ _KINDS: Final = {
     "date": "date",
     "data_type": "data type",
     "describe": "describe function",
+    "preparation": "preparation",
 }
 
 
 class Registry:
     """The guards, effects, payload classes, creations, limits and dates a definition
-    file may name, and the violation types its guards report."""
+    file may name, the violation types its guards report, and the walker hints
+    (preparations) of its events."""
 
     def __init__(self) -> None:
         self._items: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
@@ -155,6 +175,20 @@ class Registry:
         """Add violation types the registered guards report."""
         self.violations.include(violations)
 
+    def register_preparation(self, event: str, preparation: Preparation[W]) -> None:
+        """Register the walker hint of ``event`` (an event's name): what a walker does
+        before it fires the event, and the payload it fires it with. An event without
+        one is fired with a payload derived from its payload class."""
+        if not callable(preparation):
+            raise DefinitionError(
+                f"the preparation of {_shown(event)} is not callable: {_shown(preparation)}"
+            )
+        self._add("preparation", event, preparation)
+
+    def preparation(self, event: str) -> Callable[[F], F]:
+        """Decorator: register a function as the walker hint of ``event``."""
+        return self._decorator("preparation", event)
+
     # -- resolving ------------------------------------------------------------------
 
     def _get(self, kind: str, name: object, path: str) -> Any:
@@ -223,6 +257,20 @@ class Registry:
         """The describe function registered under ``name``."""
         found: Callable[[Any], Mapping[str, Any]] = self._get("describe", name, path)
         return found
+
+    def preparation_for(self, event: str) -> Preparation[Any] | None:
+        """The walker hint registered for ``event``, or ``None`` (the event is then
+        fired with a payload derived from its payload class)."""
+        name: object = event
+        found: Preparation[Any] | None = (
+            self._items["preparation"].get(name) if isinstance(name, str) else None
+        )
+        return found
+
+    @property
+    def preparations(self) -> Mapping[str, Preparation[Any]]:
+        """The walker hints by event name (a read-only view)."""
+        return MappingProxyType(self._items["preparation"])
 
     # -- naming (writing a lifecycle back to data) ------------------------------------
 

@@ -75,11 +75,12 @@ _describe: Final = _Describe()
 def leertraject_registry() -> Registry:
     """A new registry of the code the leertraject's definition file names: guards,
     effects, payloads, limits, the creation, the data type, what a store indexes, the
-    violation types."""
+    violation types, and the walker hints of its events."""
     # The code is imported here, when the programme is built, not with the package.
     from trajectory.ontwikkelkracht import effects
     from trajectory.ontwikkelkracht import guards as g
     from trajectory.ontwikkelkracht import payloads as p
+    from trajectory.ontwikkelkracht import walker as w
 
     registry = Registry()
     for guard in (
@@ -172,6 +173,23 @@ def leertraject_registry() -> Registry:
     registry.register_data_type(Leertraject)
     registry.register_describe("leertraject", _describe)
     registry.register_violations(VIOLATIONS)
+    for event, preparation in (
+        ("hold_orientation", w.prepare_orientation),
+        ("decline", w.prepare_decline),
+        ("submit_application", w.prepare_submission),
+        ("complete_application", w.prepare_completion),
+        ("reject", w.prepare_rejection),
+        ("start_preparation", w.prepare_preparation),
+        ("hold_intake", w.prepare_intake),
+        ("start_execution", w.prepare_execution),
+        ("hold_study_moment", w.prepare_study_moment),
+        ("hold_guidance_moment", w.prepare_guidance_moment),
+        ("hold_closing_talk", w.prepare_closing_talk),
+        ("deliver_implementation_plan", w.prepare_implementation_plan),
+        ("settle", w.prepare_settlement),
+        ("withdraw", w.prepare_withdrawal),
+    ):
+        registry.register_preparation(event, preparation)
     return registry
 
 

@@ -7,12 +7,23 @@ inside the school year …), records that first, moves its clock forward to a se
 moment, and fires the event. It is what :func:`trajectory.testing.make_trajectory`
 and the simulator build on.
 
-What an event needs first is a hint (:data:`PREPARATIONS`: "enter the application
-window before submitting"); an event without one is fired with a payload derived from
-its payload class (:func:`~trajectory.engine.examples.example_payload`), so an event
-added to the definition is walked without a hint of its own. A walker takes the
-leertraject's :data:`~trajectory.ontwikkelkracht.lifecycle.LIFECYCLE` by default, or
-any lifecycle of the leertraject's data (a copy of its definition with more events).
+What an event needs first is a hint, a *preparation* ("enter the application window
+before submitting"), registered beside the event in the registry its definition is
+loaded with (:meth:`~trajectory.engine.registry.Registry.register_preparation`; the
+leertraject's are registered by
+:func:`~trajectory.ontwikkelkracht.lifecycle.leertraject_registry`). An event without
+one is fired with a payload derived from its payload class
+(:func:`~trajectory.engine.examples.example_payload`), so an event added to the
+definition is walked without a hint of its own. A walker takes the leertraject's
+:data:`~trajectory.ontwikkelkracht.lifecycle.LIFECYCLE` and the programme's registry
+by default, or any lifecycle of the leertraject's data (a copy of its definition with
+more events) and the registry it was loaded with.
+
+A hint may read ``Walker.settings``, values the caller chose for this walk (the
+simulator draws them per school): ``hours_share``, ``fewer_participants`` and
+``plan_parts_missing`` for the first submission and ``window_minutes`` (how long after
+the application window opens it is submitted), ``days_late`` for a completion,
+``hours_share`` for the hours logged before the closing talk or a withdrawal.
 
 >>> from structlog.testing import capture_logs
 >>> walker = Walker.start(seed=7)
@@ -26,26 +37,33 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import warnings
 from collections.abc import Callable, Mapping
-from decimal import Decimal
-from typing import Any, Final
+from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from trajectory.engine.definition import Lifecycle
-from trajectory.engine.errors import InvalidData
+from trajectory.engine.errors import InvalidData, wrong_type
 from trajectory.engine.examples import example_payload
 from trajectory.engine.history import Event, ManualClock
 from trajectory.engine.paths import shortest_paths
+from trajectory.engine.registry import Registry
 from trajectory.engine.runtime import Trajectory
 from trajectory.ontwikkelkracht import lifecycle as _leertraject
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.lifecycle import new_trajectory
-from trajectory.ontwikkelkracht.model import Role
+from trajectory.ontwikkelkracht.model import ActivityPlanPart, Role
 from trajectory.ontwikkelkracht.payloads import MAX_HOURS_PER_DAY
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import NETHERLANDS, School, SchoolYear
+
+if TYPE_CHECKING:
+    #: Deprecated: the leertraject's hints, now registered in its registry
+    #: (``programme().registry.preparations``).
+    PREPARATIONS: Mapping[str, Preparation]
 
 __all__ = [
     "FIRST_NAMES",
@@ -56,6 +74,20 @@ __all__ = [
     "Preparation",
     "Walker",
     "example_school",
+    "prepare_closing_talk",
+    "prepare_completion",
+    "prepare_decline",
+    "prepare_execution",
+    "prepare_guidance_moment",
+    "prepare_implementation_plan",
+    "prepare_intake",
+    "prepare_orientation",
+    "prepare_preparation",
+    "prepare_rejection",
+    "prepare_settlement",
+    "prepare_study_moment",
+    "prepare_submission",
+    "prepare_withdrawal",
 ]
 
 #: The whole year of a leertraject, from the orientation talk to the settlement.
@@ -85,6 +117,8 @@ SCHOOL_NAMES: Final = (
     "Het Baken", "De Wegwijzer", "Montessorischool De Eik", "Daltonschool De Vlinder",
 )  # fmt: skip
 _TEXT: Final = "Written with the expert school."
+_PARTS: Final = tuple(str(part) for part in ActivityPlanPart)
+_WHOLE: Final = Decimal(1)
 
 
 def example_school(rng: random.Random, sector: str = "po") -> School:
@@ -103,25 +137,48 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=NETHERLANDS)
 
 
+def _whole_days(total: Decimal, participants: int) -> list[Decimal]:
+    """``total`` hours shared out over ``participants`` in whole days of 24 hours, the
+    rest of a day to the last: logged, they take ``ceil(total / 24)`` entries."""
+    days, rest = divmod(total, MAX_HOURS_PER_DAY)
+    base, extra = divmod(int(days), participants)
+    shares = [MAX_HOURS_PER_DAY * (base + (number < extra)) for number in range(participants)]
+    shares[-1] += rest
+    return shares
+
+
+def _percent(rng: random.Random, low: int, high: int) -> Decimal:
+    """A share from ``low`` to ``high`` per cent, in whole per cents (exact)."""
+    return Decimal(rng.randint(low, high)) / 100
+
+
 #: What a walker does before it fires an event, and the payload it fires it with.
-Preparation = Callable[["Walker"], dict[str, Any]]
+Preparation = Callable[["Walker"], Mapping[str, Any]]
+
+
+def _registered() -> Mapping[str, Preparation]:
+    """The hints registered in the programme's registry."""
+    from trajectory.ontwikkelkracht.bootstrap import programme
+
+    return programme().registry.preparations
 
 
 @attrs.define
 class Walker:
     """Walks one leertraject; ``trajectory`` and ``clock`` are its own.
 
-    ``preparations`` are the hints by event (default: :data:`PREPARATIONS`); an event
-    without one is fired with a payload derived from its payload class.
+    ``preparations`` are the hints by event (default: those registered in the
+    programme's registry, :meth:`~trajectory.engine.registry.Registry.preparation_for`);
+    an event without one is fired with a payload derived from its payload class.
+    ``settings`` are values the hints read (see the module's description).
     """
 
     trajectory: Trajectory[Leertraject]
     clock: ManualClock
     rng: random.Random
     actor: str | None = None
-    preparations: Mapping[str, Preparation] = attrs.field(
-        factory=lambda: PREPARATIONS, kw_only=True
-    )
+    preparations: Mapping[str, Preparation] = attrs.field(factory=_registered, kw_only=True)
+    settings: dict[str, Decimal] = attrs.field(factory=dict, kw_only=True)
 
     @classmethod
     def start(
@@ -136,12 +193,15 @@ class Walker:
         id: str | None = None,
         lifecycle: Lifecycle[Leertraject] | None = None,
         preparations: Mapping[str, Preparation] | None = None,
+        registry: Registry | None = None,
     ) -> Walker:
         """A new leertraject, created three weeks before the year's first application
         window opens, and a walker for it (``seed`` makes names and numbers repeat).
 
         ``lifecycle`` (default: the leertraject's) may be any lifecycle with the
-        leertraject's creation; ``preparations`` replace :data:`PREPARATIONS`."""
+        leertraject's creation; the hints are those registered in ``registry``, the
+        registry it was loaded with (default: the programme's); ``preparations``
+        replace them."""
         rng = random.Random(seed)
         year = SchoolYear.parse(school_year)
         from trajectory.ontwikkelkracht.rules import rules_for
@@ -163,7 +223,14 @@ class Walker:
         if lifecycle is not None and lifecycle is not _leertraject.LIFECYCLE:
             # The same creation event, in the lifecycle asked for.
             trajectory = lifecycle.replay(trajectory.history, clock=clock)
-        hints = PREPARATIONS if preparations is None else preparations
+        if registry is not None and not isinstance(registry, Registry):
+            raise wrong_type("registry", "a Registry", registry)
+        if preparations is not None:
+            hints = preparations
+        elif registry is not None:
+            hints = registry.preparations
+        else:
+            hints = _registered()
         return cls(trajectory, clock, rng, actor, preparations=hints)
 
     # -- walking -------------------------------------------------------------------------
@@ -208,14 +275,22 @@ class Walker:
             self.take(event)
         return self.trajectory
 
-    def take(self, event: str) -> Event:
+    def take(self, event: str, **payload: Any) -> Event:
         """Prepare what ``event`` needs, then fire it; returns the recorded event.
 
         An event without a hint is fired with :meth:`example` (a payload derived from
-        its payload class, dated today)."""
-        prepare = self.preparations.get(event)
-        payload = prepare(self) if prepare is not None else self.example(event)
-        return self.fire(event, **payload)
+        its payload class, dated today). ``payload`` replaces fields of the one the
+        hint (or the example) gives."""
+        prepared = self.prepare(event)
+        if payload:
+            prepared.update(payload)
+        return self.fire(event, **prepared)
+
+    def prepare(self, event: str) -> dict[str, Any]:
+        """Do what ``event`` needs first (its hint); the payload to fire it with (the
+        hint's, or :meth:`example`)."""
+        hint = self.preparations.get(event)
+        return dict(hint(self)) if hint is not None else self.example(event)
 
     def example(self, event: str) -> dict[str, Any]:
         """A payload ``event``'s payload class accepts, dated today (``{}`` for an
@@ -249,27 +324,63 @@ class Walker:
             if self.data.participant(name) is None:
                 return name
 
-    def complete_application(self) -> None:
+    def complete_application(
+        self,
+        *,
+        fewer_participants: int = 0,
+        hours_share: Decimal | None = None,
+        plan_parts_missing: int = 0,
+    ) -> None:
         """Record the required talks, enough participants and hours, and the whole
-        activity plan, as far as the trajectory's state allows."""
+        activity plan, as far as the trajectory's state allows.
+
+        The first participants plan their hours in whole days of 24 hours (the fewest
+        entries when they are logged), ``hours_share`` of the minimum in all (default:
+        100–105 %). ``fewer_participants`` and ``plan_parts_missing`` leave out that
+        many participants and parts of the plan (a first submission that is refused)."""
         rules, data = self.data.rules, self.data
-        recorded = {talk.kind for talk in data.talks}
-        if "record_talk" in self.trajectory.allowed_events():
+        state = self.state
+        if state in self.lifecycle.routes.get("record_talk", ()):
+            recorded = {talk.kind for talk in data.talks}
             for kinds in rules.required_talks:
                 if not recorded.intersection(kinds):
                     self.fire("record_talk", kind=kinds[0], date=self.today())
+        if not self.data.participants:
+            self._first_participants(fewer_participants, hours_share)
         leaders = len(self.data.school_leaders)
-        while leaders < rules.minimum_school_leaders:
+        while leaders < rules.minimum_school_leaders and not fewer_participants:
             self._add(Role.SCHOOL_LEADER)
             leaders += 1
-        while len(self.data.participants) < rules.minimum_participants:
+        while len(self.data.participants) < rules.minimum_participants and not fewer_participants:
             self._add(Role.TEACHER)
         shortfall = rules.minimum_hours - self.data.planned_hours
-        if shortfall > 0:
-            self._add(Role.TEACHER, hours=shortfall)
-        missing = self.data.activity_plan.missing_parts
+        if shortfall > 0 and hours_share is None and not fewer_participants:
+            self._add(Role.TEACHER, hours=shortfall.to_integral_value(ROUND_CEILING))
+        missing = list(self.data.activity_plan.missing_parts)
         if missing:
+            left_out = min(max(plan_parts_missing, 0), len(missing) - 1, len(_PARTS) - 1)
+            for part in self.rng.sample(missing, left_out) if left_out > 0 else ():
+                missing.remove(part)
             self.fire("write_activity_plan", **dict.fromkeys(missing, _TEXT))
+
+    def _first_participants(self, fewer: int, hours_share: Decimal | None) -> None:
+        """The school leaders and teachers of a first application, their hours in
+        whole days; ``fewer`` of them left out (but their hours shared as planned)."""
+        rules = self.data.rules
+        count = rules.minimum_participants
+        if fewer > 0:
+            count = max(count - fewer, rules.minimum_school_leaders, 1)
+        share = _percent(self.rng, 100, 105) if hours_share is None else hours_share
+        total = (rules.minimum_hours * share).to_integral_value(ROUND_CEILING)
+        shares = _whole_days(total, max(rules.minimum_participants, 1))
+        for number in range(count):
+            role = Role.SCHOOL_LEADER if number < rules.minimum_school_leaders else Role.TEACHER
+            self.fire(
+                "add_participant",
+                name=self.new_name(),
+                role=role,
+                planned_hours=shares[min(number, len(shares) - 1)],
+            )
 
     def _add(self, role: Role, hours: Decimal | None = None) -> None:
         rules = self.data.rules
@@ -279,14 +390,21 @@ class Walker:
         self.fire("add_participant", name=self.new_name(), role=role, planned_hours=hours)
 
     def enter_window(self) -> None:
-        """Move the clock into the first application window that has not closed yet."""
+        """Move the clock into the first application window that has not closed yet
+        (an hour after it opens, when it has not opened yet)."""
+        if not self.into_window():
+            raise InvalidData("clock", f"every application window has closed by {self.clock()}")
+
+    def into_window(self, minutes: int = 60) -> bool:
+        """As :meth:`enter_window`, ``minutes`` after the window opens; ``False`` (the
+        clock unmoved) when every window has closed."""
         now = self.clock()
         for window in self.data.rules.application_windows:
             if now <= window.closes:
                 if now < window.opens:
-                    self.clock.set(window.opens + dt.timedelta(hours=1))
-                return
-        raise InvalidData("clock", f"every application window has closed by {now}")
+                    self.clock.set(window.opens + dt.timedelta(minutes=minutes))
+                return True
+        return False
 
     def plan_year(self) -> None:
         """A core group (a school leader and another participant) and a calendar that
@@ -365,36 +483,51 @@ class Walker:
             else:
                 self.fire(event, date=self.today())
 
-    def log_hours(self, share: float = 1.0) -> None:
-        """Each participant logs ``share`` of their planned hours, at most a day's worth
-        per date, on dates up to today."""
-        start = self.data.school_year.start
-        for participant in self.data.participants:
-            remaining = participant.planned_hours * Decimal(str(share))
-            day = start
-            while remaining > 0 and day <= self.today():
-                hours = min(
-                    remaining, MAX_HOURS_PER_DAY - self.data.hours_on(participant.name, day)
-                )
+    def log_hours(self, share: Decimal | float = 1) -> None:
+        """Each participant logs ``share`` of their planned hours (whole hours), in as
+        few entries as the day maximum allows, on dates from the start of the school
+        year up to today."""
+        share = share if isinstance(share, Decimal) else Decimal(str(share))
+        trajectory, data, today = self.trajectory, self.data, self.today()
+        earlier = {entry.participant for entry in data.hours}
+        one_day = dt.timedelta(days=1)
+        fire, actor = trajectory.fire, self.actor
+        for participant in data.participants:
+            name = participant.name
+            remaining = (participant.planned_hours * share).to_integral_value(ROUND_DOWN)
+            day = data.school_year.start
+            if name not in earlier:  # every day is free: whole days, then the rest
+                days = max(min(int(remaining // MAX_HOURS_PER_DAY), (today - day).days + 1), 0)
+                for _ in range(days):
+                    fire(
+                        "log_hours",
+                        actor=actor,
+                        participant=name,
+                        date=day,
+                        hours=MAX_HOURS_PER_DAY,
+                    )
+                    day += one_day
+                remaining -= MAX_HOURS_PER_DAY * days
+                if remaining > 0 and day <= today:
+                    fire("log_hours", actor=actor, participant=name, date=day, hours=remaining)
+                continue
+            while remaining > 0 and day <= today:
+                hours = min(remaining, MAX_HOURS_PER_DAY - trajectory.data.hours_on(name, day))
                 if hours > 0:
-                    self.fire("log_hours", participant=participant.name, date=day, hours=hours)
+                    fire("log_hours", actor=actor, participant=name, date=day, hours=hours)
                     remaining -= hours
-                day += dt.timedelta(days=1)
+                day += one_day
+
+    def setting(self, name: str) -> Decimal | None:
+        """The value ``name`` of ``settings``, or ``None``."""
+        return self.settings.get(name)
 
 
-def _submit(walker: Walker) -> dict[str, Any]:
-    walker.complete_application()
-    walker.enter_window()
-    return {}
+# -- the leertraject's hints (registered in its registry by leertraject_registry) ---------
 
 
-def _complete(walker: Walker) -> dict[str, Any]:
-    walker.wait(days=3)
-    walker.complete_application()
-    return {}
-
-
-def _orientation(walker: Walker) -> dict[str, Any]:
+def prepare_orientation(walker: Walker) -> dict[str, Any]:
+    """``hold_orientation``: three days later, a positive talk."""
     walker.wait(days=3)
     return {
         "date": walker.today(),
@@ -404,72 +537,124 @@ def _orientation(walker: Walker) -> dict[str, Any]:
     }
 
 
-def _preparation(walker: Walker) -> dict[str, Any]:
+def prepare_decline(walker: Walker) -> dict[str, Any]:
+    """``decline``: the school's reason."""
+    return {"reason": "The school chose another focus this year."}
+
+
+def prepare_submission(walker: Walker) -> dict[str, Any]:
+    """``submit_application``: complete the application (leaving out what the
+    settings ``fewer_participants``, ``hours_share`` and ``plan_parts_missing`` say)
+    and enter the application window, the setting ``window_minutes`` after it opens
+    (an hour by default; the event is refused when every window has closed)."""
+    walker.complete_application(
+        fewer_participants=int(walker.setting("fewer_participants") or 0),
+        hours_share=walker.setting("hours_share"),
+        plan_parts_missing=int(walker.setting("plan_parts_missing") or 0),
+    )
+    walker.into_window(int(walker.setting("window_minutes") or 60))
+    return {}
+
+
+def prepare_completion(walker: Walker) -> dict[str, Any]:
+    """``complete_application``: within a week, before the deadline (or the setting
+    ``days_late`` days after it), add what is missing."""
+    late = walker.setting("days_late")
+    deadline = walker.data.completion_deadline
+    if late is not None and deadline is not None:
+        walker.move_to(deadline + dt.timedelta(days=int(late)))
+    else:
+        left = 7 if deadline is None else (deadline - walker.today()).days
+        walker.wait(days=walker.rng.randint(0, min(7, max(left - 1, 0))))
+    walker.complete_application()
+    return {}
+
+
+def prepare_rejection(walker: Walker) -> dict[str, Any]:
+    """``reject``: the budget is used up."""
+    return {"reason": "budget.exhausted"}
+
+
+def prepare_preparation(walker: Walker) -> dict[str, Any]:
+    """``start_preparation``: twenty days into the school year."""
     walker.move_to(walker.data.school_year.start + dt.timedelta(days=20))
     return {}
 
 
-def _intake(walker: Walker) -> dict[str, Any]:
+def prepare_intake(walker: Walker) -> dict[str, Any]:
+    """``hold_intake``: a core group and a calendar, then the intake's date."""
     walker.plan_year()
     calendar = walker.data.calendar
     walker.move_to(calendar.intake if calendar and calendar.intake else walker.today())
     return {}
 
 
-def _execution(walker: Walker) -> dict[str, Any]:
+def prepare_execution(walker: Walker) -> dict[str, Any]:
+    """``start_execution``: the whole development plan."""
     missing = walker.data.development_plan.missing_parts
     if missing:
         walker.fire("write_development_plan", **dict.fromkeys(missing, _TEXT))
     return {}
 
 
-def _closing(walker: Walker) -> dict[str, Any]:
+def prepare_study_moment(walker: Walker) -> dict[str, Any]:
+    """``hold_study_moment``: two weeks later, at the school."""
+    walker.wait(days=14)
+    return {"date": walker.today(), "form": "own_school"}
+
+
+def prepare_guidance_moment(walker: Walker) -> dict[str, Any]:
+    """``hold_guidance_moment``: two weeks later."""
+    walker.wait(days=14)
+    return {"date": walker.today()}
+
+
+def prepare_closing_talk(walker: Walker) -> dict[str, Any]:
+    """``hold_closing_talk``: the moments the rules require, then 40 days before the
+    year ends the hours are logged (the setting ``hours_share`` of them; all by
+    default); first the core group is formed again where it lost its school leader."""
     walker.keep_a_leader_in_the_core_group()
     walker.hold_moments()
     walker.move_to(walker.data.school_year.end - dt.timedelta(days=40))
-    walker.log_hours()
+    walker.log_hours(walker.setting("hours_share") or _WHOLE)
     return {"evaluation": "The team evaluated the year with the trainers."}
 
 
-def _implementation_plan(walker: Walker) -> dict[str, Any]:
-    walker.share_knowledge()  # settle needs it, and it cannot be recorded once completed
+def prepare_implementation_plan(walker: Walker) -> dict[str, Any]:
+    """``deliver_implementation_plan``: the knowledge sharing the rules require is
+    recorded first (``settle`` needs it, and it cannot be recorded once completed), then
+    the plan."""
+    walker.share_knowledge()
     return {"plan": "The core group secures the learning next year without the expert school."}
 
 
-def _settle(walker: Walker) -> dict[str, Any]:
+def prepare_settlement(walker: Walker) -> dict[str, Any]:
+    """``settle``: a month after the school year ends."""
     walker.move_to(walker.data.school_year.end + dt.timedelta(days=30))
     return {}
 
 
-def _reason(text: str) -> Callable[[Walker], dict[str, Any]]:
-    return lambda walker: {"reason": text}
+def prepare_withdrawal(walker: Walker) -> dict[str, Any]:
+    """``withdraw``: during the year, some time goes by and the participants log
+    the setting ``hours_share`` of their hours (none without it) before the school
+    stops."""
+    share = walker.setting("hours_share")
+    if walker.state == "in_progress" and share is not None:
+        end = walker.data.school_year.end - dt.timedelta(days=45)
+        left = max((end - walker.today()).days, 0)
+        walker.move_to(walker.today() + dt.timedelta(days=walker.rng.randint(0, left)))
+        walker.log_hours(share)
+    return {"reason": "The school could not free the staff hours."}
 
 
-def _moment(event: str) -> Callable[[Walker], dict[str, Any]]:
-    def prepare(walker: Walker) -> dict[str, Any]:
-        walker.wait(days=14)
-        if event == "hold_study_moment":
-            return {"date": walker.today(), "form": "own_school"}
-        return {"date": walker.today()}
-
-    return prepare
-
-
-#: The leertraject's hints: for each event, what to do first, and the payload to fire
-#: it with. Events without a hint get a payload derived from their payload class.
-PREPARATIONS: Final[Mapping[str, Preparation]] = {
-    "hold_orientation": _orientation,
-    "decline": _reason("The school chose another focus this year."),
-    "submit_application": _submit,
-    "complete_application": _complete,
-    "reject": _reason("budget.exhausted"),
-    "start_preparation": _preparation,
-    "hold_intake": _intake,
-    "start_execution": _execution,
-    "hold_study_moment": _moment("hold_study_moment"),
-    "hold_guidance_moment": _moment("hold_guidance_moment"),
-    "hold_closing_talk": _closing,
-    "deliver_implementation_plan": _implementation_plan,
-    "settle": _settle,
-    "withdraw": _reason("The school could not free the staff hours."),
-}
+def __getattr__(name: str) -> Any:
+    """``PREPARATIONS``, deprecated: the hints registered in the programme's registry."""
+    if name == "PREPARATIONS":
+        warnings.warn(
+            "walker.PREPARATIONS is deprecated: the hints are registered beside the events "
+            "(programme().registry.preparations, Registry.register_preparation)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return _registered()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,16 @@
-"""Simulate a cohort of schools walking the leertraject: seeded, reproducible, parallel.
+"""Simulate a cohort of schools walking a programme's lifecycle: seeded, reproducible,
+parallel.
 
 Each school ``i`` walks with its own :class:`random.Random`, seeded from ``(seed, i)``
 only, its own :class:`~trajectory.ontwikkelkracht.walker.Walker` and its own
 :class:`~trajectory.engine.history.ManualClock`, so what happens to a school never
-depends on the number of processes or on the order they finish in. The budget ceiling
-(subsidieplafond) is the one thing schools share; it is decided in three phases:
+depends on the number of processes or on the order they finish in. What a school does
+is data, a :class:`~trajectory.sim.story.Story` (by default the leertraject's, made
+from the :class:`Probabilities`); each event is taken with the hint registered beside
+it in the programme's registry, or a payload derived from its payload class, so an
+event added to the definition is simulated without code of its own. The budget
+ceiling (subsidieplafond) is the one thing schools share; it is decided in three
+phases:
 
 1. every school walks up to its application (or an earlier end): a map over the
    school indices, in parallel;
@@ -40,29 +46,37 @@ import pickle
 import random
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from decimal import ROUND_CEILING, ROUND_DOWN, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal, Protocol, TypeVar
 
 import attrs
 import structlog
 
+from trajectory.engine.definition import Lifecycle
 from trajectory.engine.errors import InvalidData, PreconditionFailed
 from trajectory.engine.fields import describe
 from trajectory.engine.history import Event, ManualClock
 from trajectory.engine.listeners import EventLog
 from trajectory.engine.logs import PACKAGE
+from trajectory.engine.programme import Programme
+from trajectory.engine.registry import Registry
 from trajectory.engine.runtime import Trajectory
-from trajectory.ontwikkelkracht import lifecycle as _leertraject
 from trajectory.ontwikkelkracht.catalog import Catalog, Offer, catalog
-from trajectory.ontwikkelkracht.lifecycle import AFTER_GRANT, BEFORE_GRANT
-from trajectory.ontwikkelkracht.lifecycle import new_trajectory as _new_trajectory
-from trajectory.ontwikkelkracht.model import ActivityPlanPart, Conclusion, Role
-from trajectory.ontwikkelkracht.payloads import MAX_HOURS_PER_DAY
+from trajectory.ontwikkelkracht.payloads import Created
 from trajectory.ontwikkelkracht.record import Leertraject
-from trajectory.ontwikkelkracht.rules import Rules, rules_for
+from trajectory.ontwikkelkracht.rules import Rules, check_rules, rules_for
 from trajectory.ontwikkelkracht.school import NETHERLANDS, SchoolYear, Sector
 from trajectory.ontwikkelkracht.walker import Walker, example_school
 from trajectory.sim.report import Report, StateDays, Tally
+from trajectory.sim.story import (
+    BUDGET_EXHAUSTED,
+    DEFAULT,
+    WITHDRAWABLE,
+    Probabilities,
+    Step,
+    Story,
+    leertraject_story,
+)
 
 __all__ = [
     "BUDGET_EXHAUSTED",
@@ -71,8 +85,10 @@ __all__ = [
     "Executor",
     "InProcess",
     "Probabilities",
+    "ProgrammeSource",
     "Report",
     "StateDays",
+    "Story",
     "default_processes",
     "simulate",
     "simulate_school",
@@ -81,116 +97,12 @@ __all__ = [
 _A = TypeVar("_A")
 _R = TypeVar("_R")
 
-#: The reason (and the violation code counted) of an application past the ceiling.
-BUDGET_EXHAUSTED: Final = "budget.exhausted"
-_DEADLINE_PASSED: Final = "completion.deadline_passed"
 #: Decimal arithmetic as Python's default: the host's own context never changes a result.
 _EXACT: Final = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
 
-#: The states a school may withdraw in: before the grant it ends ``withdrawn``, after it
-#: ``stopped`` (and is then settled on the hours it logged).
-WITHDRAWABLE: Final = (*BEFORE_GRANT, *AFTER_GRANT)
-
-
-# -- the probabilities ---------------------------------------------------------------
-
-
-def _probability(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not 0 <= value <= 1  # also refuses NaN
-    ):
-        raise InvalidData(attribute.name, f"expected a probability from 0 to 1, got {value!r}")
-
-
-def _withdrawal(value: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
-    if not isinstance(value, Mapping):
-        raise InvalidData(
-            "withdrawal", f"expected a mapping of state to probability, got {value!r}"
-        )
-    for state, chance in value.items():
-        if state not in WITHDRAWABLE:
-            raise InvalidData(
-                f"withdrawal[{state!r}]",
-                f"a school withdraws in one of: {', '.join(WITHDRAWABLE)}; got {state!r}",
-            )
-        if isinstance(chance, bool) or not isinstance(chance, int | float) or not 0 <= chance <= 1:
-            raise InvalidData(
-                f"withdrawal[{state!r}]", f"expected a probability from 0 to 1, got {chance!r}"
-            )
-    return tuple((state, float(value[state])) for state in WITHDRAWABLE if value.get(state))
-
-
-_DEFAULT_WITHDRAWAL: Final[Mapping[str, float]] = {
-    "orientation_requested": 0.02,
-    "application_in_preparation": 0.04,
-    "application_submitted": 0.01,
-    "preparing": 0.02,
-    "in_progress": 0.03,
-}
-
-
-@attrs.frozen
-class Probabilities:
-    """How likely each mishap is, for each school (every value from 0 to 1).
-
-    ``negative_talk``: the orientation talk concludes negatively, and the school
-    declines (``not_pursued``). At the first submission of the application:
-    ``missing_plan_parts`` (one to three parts of the activity plan left out),
-    ``too_few_participants``, ``too_few_hours``; the submission is refused, the
-    school fixes what the violations name and submits again.
-    ``incomplete_application``: the funder asks for completion; of those,
-    ``completion_late`` complete after the deadline (refused:
-    ``completion.deadline_passed``) and are rejected.
-    ``withdrawal``: per state, the chance the school withdraws there (before the
-    grant it ends ``withdrawn``; after it ``stopped``, then settled).
-    ``fewer_hours``: the participants log only 50–95 % of their planned hours.
-    """
-
-    negative_talk: float = attrs.field(default=0.10, validator=_probability)
-    missing_plan_parts: float = attrs.field(default=0.20, validator=_probability)
-    too_few_participants: float = attrs.field(default=0.10, validator=_probability)
-    too_few_hours: float = attrs.field(default=0.10, validator=_probability)
-    incomplete_application: float = attrs.field(default=0.10, validator=_probability)
-    completion_late: float = attrs.field(default=0.25, validator=_probability)
-    withdrawal: tuple[tuple[str, float], ...] = attrs.field(
-        default=_DEFAULT_WITHDRAWAL, converter=_withdrawal
-    )
-    fewer_hours: float = attrs.field(default=0.15, validator=_probability)
-    _withdraw_in: dict[str, float] = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        # Asked for at every step of every school: a dictionary, once.
-        object.__setattr__(self, "_withdraw_in", dict(self.withdrawal))
-
-    @classmethod
-    def none(cls) -> Probabilities:
-        """No mishaps at all: every school walks straight to its settlement."""
-        return cls(
-            negative_talk=0,
-            missing_plan_parts=0,
-            too_few_participants=0,
-            too_few_hours=0,
-            incomplete_application=0,
-            completion_late=0,
-            withdrawal={},
-            fewer_hours=0,
-        )
-
-    def withdraw_in(self, state: str) -> float:
-        """The chance a school withdraws in ``state``."""
-        return self._withdraw_in.get(state, 0.0)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The probabilities as JSON-ready data."""
-        found = attrs.asdict(self, filter=lambda field, _: field.init)
-        found["withdrawal"] = dict(self.withdrawal)
-        return found
-
-
-#: The default probabilities.
-DEFAULT: Final = Probabilities()
+#: The programme a simulation walks: the programme itself (in this process), or a
+#: module-level function without arguments that builds it (in any process).
+ProgrammeSource = Programme | Callable[[], Programme]
 
 
 # -- where the maps run ---------------------------------------------------------------
@@ -225,11 +137,49 @@ def _quiet_worker() -> None:
     leaves the log listener out of its own copy of the lifecycle, and fires with the
     other listeners only. Logging and the garbage collector are configured nowhere.
     """
+    global _QUIET
     if structlog.is_configured() or logging.getLogger(PACKAGE).isEnabledFor(logging.INFO):
         return
-    listeners = _leertraject.LIFECYCLE.listeners
-    listeners.after = tuple(f for f in listeners.after if not _logs(f))
-    listeners.refused = tuple(f for f in listeners.refused if not _logs(f))
+    _QUIET = True
+    _quiet(_programme(None))
+
+
+#: Whether this process is a worker of our own pool whose log listener is left out.
+_QUIET = False
+
+
+def _quiet(programme: Programme) -> None:
+    """Leave the log listener out of ``programme``'s lifecycles (in a quiet worker)."""
+    for lifecycle in programme:
+        listeners = lifecycle.listeners
+        listeners.after = tuple(f for f in listeners.after if not _logs(f))
+        listeners.refused = tuple(f for f in listeners.refused if not _logs(f))
+
+
+#: The programmes built in this process from a function, by that function.
+_BUILT: dict[Callable[[], Programme], Programme] = {}
+
+
+def _programme(source: ProgrammeSource | None) -> Programme:
+    """The programme ``source`` gives (``None``: the process's Ontwikkelkracht
+    programme), built once per process."""
+    if source is None:
+        from trajectory.ontwikkelkracht.bootstrap import programme
+
+        return programme()
+    if isinstance(source, Programme):
+        return source
+    built = _BUILT.get(source)
+    if built is None:
+        made: object = source()
+        if not isinstance(made, Programme):
+            raise InvalidData(
+                "programme", f"expected the function to build a Programme, got {describe(made)}"
+            )
+        built = _BUILT[source] = made
+        if _QUIET:
+            _quiet(built)
+    return built
 
 
 def _logs(listener: object) -> bool:
@@ -257,7 +207,15 @@ class _Setup:
     rules: Rules
     offers: tuple[Offer, ...]
     sectors: tuple[Sector, ...]
-    probabilities: Probabilities
+    story: Story
+    programme: ProgrammeSource | None
+    """``None`` for the process's Ontwikkelkracht programme."""
+    lifecycle: str
+    """The name of the programme's lifecycle the schools walk."""
+    finals: frozenset[str]
+    """Its final states."""
+    ahead: dict[str, str]
+    """For each state, the first event of the story's path that leaves it."""
     continuation: Literal["ship", "replay"]
     pack: bool
     """Whether what phase 1 ships crosses a process boundary (histories are pickled)."""
@@ -271,7 +229,7 @@ class _Pending:
     """A school whose application waits for the decision."""
 
     index: int
-    submitted_at: dt.datetime
+    received_at: dt.datetime
     now: dt.datetime
 
 
@@ -317,13 +275,11 @@ def _walk(setup: _Setup, start: int, stop: int) -> _Walked:
     walkers: list[Walker] = []
     for index in range(start, stop):
         school = _School.begin(setup, index, tally)
-        school.apply()
+        school.walk()
         if school.walker.trajectory.is_final:
             tally.add(school.walker.trajectory)
             continue
-        submitted_at = school.walker.data.submitted_at
-        assert submitted_at is not None  # the application waits for its decision
-        waiting = _Pending(index, submitted_at, school.walker.clock())
+        waiting = _Pending(index, school.received_at(), school.walker.clock())
         if setup.at_once:  # granted whatever the others do: decide now, as phase 3 would
             school.walker.rng = _decision_rng(setup.seed, index)
             school.decide(waiting, granted=True)
@@ -352,13 +308,15 @@ def _decide(task: _Decide) -> Tally:
         if histories:  # shipped: rebuilt from the history (effects only, no guards)
             clock = ManualClock(waiting.now)
             history = histories[number]
-            walker = Walker(_leertraject.LIFECYCLE.replay(history, clock=clock), clock, rng)
+            lifecycle, registry = _parts(setup)
+            trajectory = lifecycle.replay(history, clock=clock)
+            walker = Walker(trajectory, clock, rng, preparations=registry.preparations)
         elif isinstance(carried, tuple):  # the same process: the walker itself
             walker = carried[number]
             walker.rng = rng
         else:  # replay phase 1 with the school's own random numbers
             school = _School.begin(setup, waiting.index, Tally())
-            school.apply()
+            school.walk()
             walker = school.walker
             walker.rng = rng
         _School(setup, walker, tally).decide(waiting, granted=granted)
@@ -372,35 +330,42 @@ def _decision_rng(seed: int, index: int) -> random.Random:
     return random.Random(f"{seed}:{index}:decision")
 
 
+_NO_WAIT: Final = (0.0, 0.0)
+_NO_PAYLOAD: Final[Mapping[str, Any]] = {}
+
+
+def _plan(lifecycle: Lifecycle[Any], story: Story) -> tuple[frozenset[str], dict[str, str]]:
+    """The final states of ``lifecycle``, and for each state the first event of the
+    story's path that leaves it (worked out once, with the setup)."""
+    ahead: dict[str, str] = {}
+    for event in reversed(story.path):
+        for state in lifecycle.routes[event]:
+            ahead[state] = event
+    return lifecycle.final_states, ahead
+
+
 # -- one school --------------------------------------------------------------------------
 
-_TEXT: Final = "Written with the expert school."
-_PARTS: Final = tuple(str(part) for part in ActivityPlanPart)
-_WHOLE: Final = Decimal(1)
 
-
-def _whole_days(total: Decimal, participants: int) -> list[Decimal]:
-    """``total`` hours shared out over ``participants`` in whole days of 24 hours, the
-    rest of a day to the last: logged, they take ``ceil(total / 24)`` entries."""
-    days, rest = divmod(total, MAX_HOURS_PER_DAY)
-    base, extra = divmod(int(days), participants)
-    shares = [MAX_HOURS_PER_DAY * (base + (number < extra)) for number in range(participants)]
-    shares[-1] += rest
-    return shares
-
-
-def _percent(rng: random.Random, low: int, high: int) -> Decimal:
-    """A share from ``low`` to ``high`` per cent, in whole per cents (exact)."""
-    return Decimal(rng.randint(low, high)) / 100
+def _parts(setup: _Setup) -> tuple[Lifecycle[Leertraject], Registry]:
+    """The lifecycle the schools walk and the registry of its hints."""
+    built = _programme(setup.programme)
+    lifecycle: Lifecycle[Leertraject] = built.lifecycle(setup.lifecycle)
+    return lifecycle, built.registry
 
 
 @attrs.define
 class _School:
-    """One school's walk: what happens is drawn from its own random numbers."""
+    """One school's walk of the story: what happens is drawn from its own random
+    numbers; which events, when and with what is the story's data."""
 
     setup: _Setup
     walker: Walker
     tally: Tally
+    queue: list[Step] = attrs.field(factory=list)
+    """Steps to take next (after an outcome or a branch)."""
+    taken: set[tuple[str, int]] = attrs.field(factory=set)
+    """The branches taken (by state and position): each at most once a walk."""
 
     @classmethod
     def begin(cls, setup: _Setup, index: int, tally: Tally) -> _School:
@@ -410,15 +375,12 @@ class _School:
         opens = setup.rules.application_windows[0].opens.astimezone(NETHERLANDS)
         minutes = rng.randint(21 * 1440, 70 * 1440)
         clock = ManualClock(opens - dt.timedelta(minutes=minutes))
-        trajectory = _new_trajectory(
-            school=example_school(rng, rng.choice(setup.sectors)),
-            offer=rng.choice(setup.offers),
-            school_year=setup.rules.school_year,
-            clock=clock,
-            rules=setup.rules,
-            id=f"sim-{setup.seed}-{index}",
-        )
-        return cls(setup, Walker(trajectory, clock, rng), tally)
+        lifecycle, registry = _parts(setup)
+        school = example_school(rng, rng.choice(setup.sectors))
+        created = Created(school, rng.choice(setup.offers), setup.rules.school_year, setup.rules)
+        trajectory = lifecycle.create(created, clock=clock, id=f"sim-{setup.seed}-{index}")
+        walker = Walker(trajectory, clock, rng, preparations=registry.preparations)
+        return cls(setup, walker, tally)
 
     # -- helpers
 
@@ -435,239 +397,151 @@ class _School:
         """Move the clock forward by ``low`` to ``high`` days (to the minute)."""
         self.walker.clock.advance(minutes=self.rng.randint(int(low * 1440), int(high * 1440)))
 
-    def attempt(self, event: str, **payload: Any) -> list[str]:
-        """Fire ``event``; if refused, count its violations and return their codes."""
-        try:
-            self.walker.fire(event, **payload)
-        except PreconditionFailed as refused:
-            codes = [violation.code for violation in refused.violations]
-            self.tally.violations.update(codes)
-            return codes
-        return []
+    def received_at(self) -> dt.datetime:
+        """The moment the waiting application was received: its first receipt event."""
+        decision = self.setup.story.decision
+        assert decision is not None  # a school waits only for a decision
+        for event in self.walker.trajectory.history:
+            if event.name == decision.received:
+                return event.timestamp
+        return self.walker.trajectory.history[0].timestamp
 
-    def withdraws(self) -> bool:
-        """Whether the school withdraws in its current state (drawn every time)."""
-        return self.chance(self.setup.probabilities.withdraw_in(self.walker.state))
+    # -- walking the story
 
-    def withdraw(self, reason: str) -> None:
-        self.walker.fire("withdraw", reason=reason)
+    def walk(self) -> None:
+        """Walk the story until a final state, or until the application waits for the
+        budget decision."""
+        story, walker = self.setup.story, self.walker
+        finals, ahead = self.setup.finals, self.setup.ahead
+        routes = walker.lifecycle.routes
+        extras = story.extras
+        decision = story.decision
+        while True:
+            state = walker.state
+            if state in finals:
+                return
+            if extras:
+                for event, chance in extras.items():
+                    if state in routes[event] and self.chance(chance):
+                        self.take(event, refusable=True)
+            branch = self.branch(state) if state in story.branches else None
+            if branch is not None:
+                self.queue[:0] = branch.then
+                step = branch.step
+                self.take(step.event, step.wait, step.payload)
+                continue
+            if self.queue:
+                step = self.queue.pop(0)
+                self.take(step.event, step.wait, step.payload)
+                continue
+            if decision is not None and state == decision.state:
+                return
+            following = ahead.get(state)
+            if following is None:
+                raise InvalidData("story", f"no event of the story's path leaves {state!r}")
+            self.go_on(following)
 
-    # -- phase 1: up to the application
-
-    def apply(self) -> None:
-        """From the request for a talk up to a complete application (or an earlier end)."""
-        p, walker = self.setup.probabilities, self.walker
-        if self.withdraws():
-            self.later(1, 14)
-            return self.withdraw("The school withdrew before the orientation talk.")
-        self.later(3, 21)
-        negative = self.chance(p.negative_talk)
-        walker.fire(
-            "hold_orientation",
-            date=walker.today(),
-            learning_question="How do we make this work for every group?",
-            conclusion=Conclusion.NEGATIVE if negative else Conclusion.POSITIVE,
-            report="The talk weighed the learning question, the conditions and the team's support.",
-        )
-        if negative:
-            self.later(1, 7)
-            walker.fire("decline", reason="The orientation talk concluded negatively.")
-            return None
-        if self.withdraws():
-            self.later(1, 7)
-            return self.withdraw("The school decided not to register after all.")
-        self.later(0, 3)
-        walker.fire("register")
-        if self.withdraws():
-            self.later(3, 30)
-            return self.withdraw("The school could not free the staff hours.")
-        self.prepare_application(
-            few=self.chance(p.too_few_participants),
-            short=self.chance(p.too_few_hours),
-            missing=self.chance(p.missing_plan_parts),
-        )
-        self.later(7, 35)
-        if not self.submit():
-            return None
-        if self.withdraws():
-            self.later(1, 20)
-            return self.withdraw("The school board withdrew the application.")
-        if self.chance(p.incomplete_application):
-            return self.complete_late() if self.chance(p.completion_late) else self.complete()
+    def branch(self, state: str) -> Any:
+        """The branch the school takes in ``state`` (each drawn in turn), or ``None``."""
+        for position, branch in enumerate(self.setup.story.branches.get(state, ())):
+            key = (state, position)
+            if key not in self.taken and self.chance(branch.chance):
+                self.taken.add(key)
+                return branch
         return None
 
-    def prepare_application(self, *, few: bool, short: bool, missing: bool) -> None:
-        """The talks, participants, hours and activity plan of the first submission,
-        with what ``few``, ``short`` and ``missing`` leave out."""
-        walker, rules, rng = self.walker, self.setup.rules, self.rng
-        today = walker.today()
-        for kinds in rules.required_talks:
-            walker.fire("record_talk", kind=kinds[0], date=today)
-        count = rules.minimum_participants
-        if few:
-            count = rng.randint(max(rules.minimum_school_leaders, 1), max(count - 1, 1))
-        # The hours, in whole days of 24 hours as far as they go (the fewest entries when
-        # they are logged), shared out as if every participant were there.
-        percent = _percent(rng, 60, 95) if short else _percent(rng, 100, 105)
-        total = (rules.minimum_hours * percent).to_integral_value(ROUND_CEILING)
-        shares = _whole_days(total, rules.minimum_participants)
-        for number in range(count):
-            role = Role.SCHOOL_LEADER if number < rules.minimum_school_leaders else Role.TEACHER
-            name = walker.new_name()
-            walker.fire("add_participant", name=name, role=role, planned_hours=shares[number])
-        parts = list(_PARTS)
-        if missing:
-            for part in rng.sample(_PARTS, rng.randint(1, len(_PARTS) - 1)):
-                parts.remove(part)
-        walker.fire("write_activity_plan", **dict.fromkeys(parts, _TEXT))
+    def go_on(self, event: str) -> None:
+        """Take ``event`` of the path (or an outcome of it)."""
+        story = self.setup.story
+        payload: Mapping[str, Any] = _NO_PAYLOAD
+        for outcome in story.outcomes.get(event, ()):
+            if self.chance(outcome.chance):
+                payload = outcome.payload
+                self.queue[:0] = outcome.then
+                break
+        self.take(event, story.waits.get(event, _NO_WAIT), payload)
 
-    def submit(self) -> bool:
-        """Submit; a refused submission is fixed (after some days) and submitted again.
-        A school that misses every application window withdraws."""
-        if not self.into_window():
-            return self.missed_window()
-        if not self.attempt("submit_application"):
-            return True
-        self.later(2, 10)
-        self.walker.complete_application()
-        if not self.into_window() or self.attempt("submit_application"):
-            return self.missed_window()
-        return True
-
-    def into_window(self) -> bool:
-        """Move the clock into the open or next application window; False if none is left."""
-        now = self.walker.clock()
-        for window in self.setup.rules.application_windows:
-            if now <= window.closes:
-                if now < window.opens:
-                    self.walker.clock.set(
-                        window.opens + dt.timedelta(minutes=self.rng.randint(1, 600))
-                    )
-                return True
-        return False
-
-    def missed_window(self) -> bool:
-        self.withdraw("The school missed the application window.")
-        return False
-
-    def request_completion(self) -> dt.date | None:
-        """The funder asks for completion; returns the deadline, or None when the
-        school board withdraws the application instead."""
-        self.later(1, 5)
-        self.walker.fire("request_completion")
-        if self.withdraws():
-            self.later(1, 5)
-            self.withdraw("The school board withdrew the application.")
-            return None
-        deadline = self.walker.data.completion_deadline
-        assert deadline is not None
-        return deadline
-
-    def complete(self) -> None:
-        """The funder asks for completion; the school completes in time."""
+    def take(
+        self,
+        event: str,
+        wait: tuple[float, float] = (0, 0),
+        payload: Mapping[str, Any] = _NO_PAYLOAD,
+        *,
+        refusable: bool = False,
+    ) -> None:
+        """Wait ``wait`` days, draw the settings the event's hint reads, take the
+        event with ``payload`` over the hint's; a refusal is counted and handled as the
+        story says (or only counted, when ``refusable``)."""
+        low, high = wait
+        if high:
+            self.later(low, high)
         walker = self.walker
-        deadline = self.request_completion()
-        if deadline is None:
+        draws = self.setup.story.draws.get(event, ())
+        for draw in draws:
+            if self.chance(draw.chance):
+                value = Decimal(self.rng.randint(draw.low, draw.high))
+                walker.settings[draw.name] = value / draw.scale if draw.scale != 1 else value
+        try:
+            walker.take(event, **payload)
             return
-        left = (deadline - walker.today()).days
-        self.later(0, min(7, max(left - 1, 0)))
-        walker.complete_application()
-        codes = self.attempt("complete_application")
-        if codes:  # for instance window.closed: completed after the window closed
-            self.later(0, 1)
-            walker.fire("reject", reason=codes[0])
-        return
+        except PreconditionFailed as refused:
+            failure = refused
+        finally:
+            if draws:  # what was drawn holds for this attempt only
+                walker.settings.clear()
+        codes = self.count(failure)
+        if not refusable:
+            self.refused(event, payload, codes, failure)
 
-    def complete_late(self) -> None:
-        """The funder asks for completion; the school completes after the deadline, is
-        refused, and the application is rejected."""
-        walker = self.walker
-        deadline = self.request_completion()
-        if deadline is None:
-            return
-        walker.move_to(deadline + dt.timedelta(days=self.rng.randint(1, 10)))
-        walker.complete_application()
-        self.attempt("complete_application")
-        self.later(0, 3)
-        walker.fire("reject", reason=_DEADLINE_PASSED)
-        return
+    def count(self, refused: PreconditionFailed) -> list[str]:
+        """Count the violations of a refused event; their codes."""
+        codes = [violation.code for violation in refused.violations]
+        self.tally.violations.update(codes)
+        return codes
 
-    # -- phase 3: the decision, and the year
+    def refused(
+        self,
+        event: str,
+        payload: Mapping[str, Any],
+        codes: list[str],
+        refused: PreconditionFailed,
+    ) -> None:
+        """Try the refused ``event`` again as the story says, then give up."""
+        rule = self.setup.story.refusals.get(event)
+        if rule is None:
+            raise refused
+        for _ in range(rule.retries):
+            self.later(*rule.retry)
+            try:
+                self.walker.take(event, **payload)
+                return
+            except PreconditionFailed as again:
+                codes = self.count(again)
+        if rule.then is None:
+            raise refused
+        then = dict(rule.then.payload)
+        if rule.code_field is not None and codes:
+            then[rule.code_field] = codes[0]
+        self.take(rule.then.event, rule.then.wait, then)
+
+    # -- phase 3: the decision, and the rest of the walk
 
     def decide(self, waiting: _Pending, *, granted: bool) -> None:
-        """The decision (within the decision period), then the year up to the settlement."""
-        walker, rules = self.walker, self.setup.rules
-        days = self.rng.randint(14, rules.decision_period_weeks * 7)
-        decided = waiting.submitted_at + dt.timedelta(days=days)
+        """The decision (within the decision period), then the walk to its end."""
+        decision = self.setup.story.decision
+        assert decision is not None
+        walker = self.walker
+        low, high = decision.wait
+        minutes = self.rng.randint(int(low * 1440), int(high * 1440))
+        decided = waiting.received_at + dt.timedelta(minutes=minutes)
         if decided > walker.clock():
             walker.clock.set(decided)
         if not granted:
-            self.tally.violations[BUDGET_EXHAUSTED] += 1
-            walker.fire("reject", reason=BUDGET_EXHAUSTED)
-            return None
-        walker.fire("grant")
-        for event in ("start_preparation", "hold_intake", "start_execution"):
-            if self.withdraws():
-                return self.stop()
-            if event == "start_execution":  # the development plan takes some days
-                self.later(5, 20)
-            walker.take(event)
-        if self.withdraws():
-            return self.stop()
-        walker.hold_moments()
-        walker.move_to(walker.data.school_year.end - dt.timedelta(days=40))
-        p = self.setup.probabilities
-        share = _percent(self.rng, 50, 95) if self.chance(p.fewer_hours) else _WHOLE
-        self.log_hours(share)
-        walker.fire("hold_closing_talk", evaluation="The team evaluated the year.")
-        if self.withdraws():
-            return self.stop()
-        self.later(5, 25)  # writing the implementation plan
-        walker.take("deliver_implementation_plan")
-        walker.take("settle")
-        return None
-
-    def stop(self) -> None:
-        """The school stops after the grant; it is settled on the hours it logged."""
-        walker = self.walker
-        if walker.state == "in_progress":  # part of the year went by
-            end = walker.data.school_year.end - dt.timedelta(days=45)
-            left = max((end - walker.today()).days, 0)
-            walker.move_to(walker.today() + dt.timedelta(days=self.rng.randint(0, left)))
-            self.log_hours(_percent(self.rng, 10, 70))
-        else:
-            self.later(3, 30)
-        self.withdraw("The school stopped: the team could not carry it this year.")
-        self.later(14, 60)
-        walker.fire("settle")
-
-    def log_hours(self, share: Decimal) -> None:
-        """Each participant logs ``share`` of their planned hours (whole hours), in as
-        few entries as the day maximum allows, from the start of the school year."""
-        walker = self.walker
-        trajectory, data, today = walker.trajectory, walker.data, walker.today()
-        earlier = {entry.participant for entry in data.hours}
-        one_day = dt.timedelta(days=1)
-        fire = trajectory.fire
-        for participant in data.participants:
-            name = participant.name
-            remaining = (participant.planned_hours * share).to_integral_value(ROUND_DOWN)
-            day = data.school_year.start
-            if name not in earlier:  # every day is free: whole days, then the rest
-                days = max(min(int(remaining // MAX_HOURS_PER_DAY), (today - day).days + 1), 0)
-                for _ in range(days):
-                    fire("log_hours", participant=name, date=day, hours=MAX_HOURS_PER_DAY)
-                    day += one_day
-                remaining -= MAX_HOURS_PER_DAY * days
-                if remaining > 0 and day <= today:
-                    fire("log_hours", participant=name, date=day, hours=remaining)
-                continue
-            while remaining > 0 and day <= today:
-                hours = min(remaining, MAX_HOURS_PER_DAY - trajectory.data.hours_on(name, day))
-                if hours > 0:
-                    fire("log_hours", participant=name, date=day, hours=hours)
-                    remaining -= hours
-                day += one_day
+            self.tally.violations[decision.code] += 1
+            walker.take(decision.refuse.event, **decision.refuse.payload)
+            return
+        walker.take(decision.grant.event, **decision.grant.payload)
+        self.walk()
 
 
 # -- the cohort --------------------------------------------------------------------------
@@ -715,8 +589,18 @@ def simulate(
     rules: Rules | None = None,
     offers: Catalog | None = None,
     continuation: Literal["ship", "replay"] = "ship",
+    programme: ProgrammeSource | None = None,
+    lifecycle: str | None = None,
+    story: Story | None = None,
 ) -> Report:
     """Walk ``schools`` schools through the leertraject of ``school_year``; their report.
+
+    ``programme`` (default: :func:`trajectory.ontwikkelkracht.programme`) gives the
+    lifecycle the schools walk (``lifecycle``, by name; default: its first) and the
+    registry of its events' hints: the programme itself, or, to run it in other
+    processes, a module-level function without arguments that builds it. ``story``
+    says what the schools do (default: the leertraject's, made from
+    ``probabilities``: :func:`~trajectory.sim.story.leertraject_story`).
 
     ``seed`` makes the run repeat exactly: the same seed gives the same report,
     whatever ``processes`` or ``executor``. ``budget`` is the budget ceiling in euro
@@ -736,8 +620,20 @@ def simulate(
     if continuation not in ("ship", "replay"):
         raise InvalidData("continuation", f"expected 'ship' or 'replay', got {continuation!r}")
     crosses = executor is not None or (workers > 1 and count > 0)
-    setup = _setup(seed, probabilities, school_year, rules, offers, continuation, pack=crosses)
-    if amount is None or setup.rules.subsidy_amount <= 0:  # no ceiling: nothing to wait for
+    setup = _setup(
+        seed,
+        probabilities,
+        school_year,
+        rules,
+        offers,
+        continuation,
+        pack=crosses,
+        source=programme,
+        lifecycle=lifecycle,
+        story=story,
+    )
+    decision = setup.story.decision
+    if amount is None or decision is None or decision.amount <= 0:  # nothing to wait for
         setup = attrs.evolve(setup, at_once=True)
     with decimal.localcontext(_EXACT):
         if executor is not None:
@@ -753,7 +649,11 @@ def simulate(
                 raise
             pool.shutdown()
         return Report.from_tally(
-            tally, seed=seed, school_year=str(setup.rules.school_year), budget=amount
+            tally,
+            seed=seed,
+            school_year=str(setup.rules.school_year),
+            budget=amount,
+            lifecycle=_parts(setup)[0],
         )
 
 
@@ -766,6 +666,9 @@ def simulate_school(
     school_year: str | SchoolYear = "2024-2025",
     rules: Rules | None = None,
     offers: Catalog | None = None,
+    programme: ProgrammeSource | None = None,
+    lifecycle: str | None = None,
+    story: Story | None = None,
 ) -> Trajectory[Leertraject]:
     """The trajectory of school ``index`` of the cohort simulated with ``seed``: one
     school, walked exactly as :func:`simulate` walks it.
@@ -783,16 +686,25 @@ def simulate_school(
     _check_whole("index", index, 0)
     if not isinstance(granted, bool):
         raise InvalidData("granted", f"expected True or False, got {granted!r}")
-    setup = _setup(seed, probabilities, school_year, rules, offers, "ship", pack=False)
+    setup = _setup(
+        seed,
+        probabilities,
+        school_year,
+        rules,
+        offers,
+        "ship",
+        pack=False,
+        source=programme,
+        lifecycle=lifecycle,
+        story=story,
+    )
     with decimal.localcontext(_EXACT):
         school = _School.begin(setup, index, Tally())
-        school.apply()
+        school.walk()
         walker = school.walker
         if walker.trajectory.is_final:
             return walker.trajectory
-        submitted_at = walker.data.submitted_at
-        assert submitted_at is not None
-        waiting = _Pending(index, submitted_at, walker.clock())
+        waiting = _Pending(index, school.received_at(), walker.clock())
         walker.rng = _decision_rng(seed, index)
         school.decide(waiting, granted=granted)
         return walker.trajectory
@@ -807,25 +719,73 @@ def _setup(
     continuation: Literal["ship", "replay"],
     *,
     pack: bool,
+    source: ProgrammeSource | None = None,
+    lifecycle: str | None = None,
+    story: Story | None = None,
 ) -> _Setup:
     """What the schools of a cohort share, checked."""
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InvalidData("seed", f"expected a whole number, got {seed!r}")
     if not isinstance(probabilities, Probabilities):
         raise InvalidData("probabilities", f"expected Probabilities, got {probabilities!r}")
+    if story is not None and not isinstance(story, Story):
+        raise InvalidData("story", f"expected a Story, got {describe(story)}")
+    if not (source is None or isinstance(source, Programme) or callable(source)):
+        raise InvalidData(
+            "programme",
+            f"expected a Programme or a function that builds one, got {describe(source)}",
+        )
+    from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht, programme
+
+    if source is programme():
+        source = None
+    if pack and source is not None:
+        try:
+            pickle.dumps(source)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            raise InvalidData(
+                "programme",
+                "a programme walked in other processes is given as a module-level function "
+                "that builds it",
+            ) from None
+    built = _programme(source)
+    chosen = built.lifecycle(lifecycle)
     year = SchoolYear.parse(school_year)
-    year_rules = rules_for(year) if rules is None else rules
+    if rules is None:
+        year_rules = (
+            built.rules_for(year) if isinstance(built, Ontwikkelkracht) else rules_for(year)
+        )
+    else:
+        year_rules = rules
     if not isinstance(year_rules, Rules) or year_rules.school_year != year:
         raise InvalidData("rules", f"expected the Rules of {year}, got {year_rules!r}")
+    check_rules(year_rules)
     if not year_rules.application_windows:
         raise InvalidData("rules", f"the rules of {year} have no application window")
-    offered = (catalog() if offers is None else offers).for_year(year)
+    if offers is None:
+        offers = built.catalog if isinstance(built, Ontwikkelkracht) else catalog()
+    offered = offers.for_year(year)
     if not offered:
         raise InvalidData("school_year", f"the catalog offers no leertraject in {year}")
     sectors = tuple(s for s in Sector if s in year_rules.eligible_sectors)
     if not sectors:
         raise InvalidData("rules", f"no sector is eligible in {year}")
-    return _Setup(seed, year_rules, offered, sectors, probabilities, continuation, pack)
+    walked = leertraject_story(probabilities, year_rules) if story is None else story
+    walked.check(chosen)
+    finals, ahead = _plan(chosen, walked)
+    return _Setup(
+        seed,
+        year_rules,
+        offered,
+        sectors,
+        walked,
+        source,
+        chosen.name,
+        finals,
+        ahead,
+        continuation,
+        pack,
+    )
 
 
 def _run(
@@ -849,7 +809,8 @@ def _run(
         walked.append(result)
         advance(result.tally.schools)
     # Phase 2: the complete applications in order of receipt, against the budget.
-    granted = _decisions(walked, setup.rules.subsidy_amount, budget)
+    decision = setup.story.decision
+    granted = _decisions(walked, Decimal(0) if decision is None else decision.amount, budget)
     # Phase 3: each decided school on to its end.
     decisions = [
         _Decide(
@@ -872,7 +833,7 @@ def _decisions(walked: Iterable[_Walked], amount: Decimal, budget: Decimal | Non
     """The indices of the schools granted: in order of receipt while the budget lasts."""
     waiting = sorted(
         (pending for result in walked for pending in result.pending),
-        key=lambda pending: (pending.submitted_at, pending.index),
+        key=lambda pending: (pending.received_at, pending.index),
     )
     # A budget that covers every application grants them all; below that, the number
     # that fits is less than the applications waiting (exact in decimal arithmetic,

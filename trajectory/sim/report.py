@@ -21,6 +21,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from trajectory.engine.definition import Lifecycle
 from trajectory.engine.runtime import Trajectory
 from trajectory.ontwikkelkracht import lifecycle as _leertraject
 from trajectory.ontwikkelkracht.record import Leertraject
@@ -33,13 +34,13 @@ _CENT: Final = Decimal("0.01")
 
 
 @functools.cache
-def _state_order() -> dict[str, int]:
-    """The leertraject's states in definition order (read once, when first needed)."""
-    return {name: index for index, name in enumerate(_leertraject.LIFECYCLE.states)}
+def _state_order(lifecycle: Lifecycle[Any]) -> dict[str, int]:
+    """A lifecycle's states in definition order (read once, when first needed)."""
+    return {name: index for index, name in enumerate(lifecycle.states)}
 
 
-def _by_state(names: Mapping[str, Any]) -> list[str]:
-    order = _state_order()
+def _by_state(names: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> list[str]:
+    order = _state_order(lifecycle)
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))
 
 
@@ -174,10 +175,19 @@ class Report:
 
     @classmethod
     def from_tally(
-        cls, tally: Tally, *, seed: int, school_year: str, budget: Decimal | None
+        cls,
+        tally: Tally,
+        *,
+        seed: int,
+        school_year: str,
+        budget: Decimal | None,
+        lifecycle: Lifecycle[Any] | None = None,
     ) -> Report:
-        """The report of a finished cohort's totals."""
-        states = _leertraject.LIFECYCLE.states
+        """The report of a finished cohort's totals, whose schools walked
+        ``lifecycle`` (default: the leertraject's): its final states, its states in
+        definition order."""
+        walked = _leertraject.LIFECYCLE if lifecycle is None else lifecycle
+        states = walked.states
         finals = [name for name, state in states.items() if state.final]
         return cls(
             schools=tally.schools,
@@ -198,7 +208,7 @@ class Report:
                     total=_days(tally.microseconds[state]),
                     mean=_days(tally.microseconds[state] // tally.visits[state]),
                 )
-                for state in _by_state(tally.visits)
+                for state in _by_state(tally.visits, walked)
             },
             events=tally.events,
         )
