@@ -31,6 +31,7 @@ from trajectory.engine.violations import Violation, ViolationType
 from trajectory.ontwikkelkracht import documents
 from trajectory.ontwikkelkracht import lifecycle as leertraject
 from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht, build_converter
+from trajectory.ontwikkelkracht.ledger import ledger_registry, load_ledger
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.walker import Walker
 from trajectory.sim.cohort import Probabilities, simulate, simulate_school
@@ -96,8 +97,10 @@ def extended_programme() -> Ontwikkelkracht:
     registry.register_violations({NOTES_MISSING.code: NOTES_MISSING})
     codec = Codec(converter=build_converter(), migrations=standard_migrations())
     lifecycle = load_lifecycle(source[:at] + EVENT + source[at:], registry, codec=codec)
+    ledger = load_ledger(ledger_registry(), codec)
+    ledger_registry(registry, violations=False)
     documents.add_to(codec, lifecycle.name)
-    return Ontwikkelkracht(lifecycle, registry=registry, codec=codec)
+    return Ontwikkelkracht(lifecycle, ledger, registry=registry, codec=codec)
 
 
 def extended() -> Lifecycle[Leertraject]:

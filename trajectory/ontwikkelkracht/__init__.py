@@ -24,6 +24,7 @@ from trajectory.ontwikkelkracht.development_models import (
     load_development_models,
 )
 from trajectory.ontwikkelkracht.growth import AspectGrowth, GrowthReport, growth_report
+from trajectory.ontwikkelkracht.ledger import Ledger, ledger_id, open_ledger
 from trajectory.ontwikkelkracht.lifecycle import new_trajectory, replay
 from trajectory.ontwikkelkracht.model import (
     ActivityPlan,
@@ -48,6 +49,7 @@ from trajectory.ontwikkelkracht.model import (
     TalkKind,
 )
 from trajectory.ontwikkelkracht.record import Leertraject
+from trajectory.ontwikkelkracht.rounds import Round, draw_lots, new_seed
 from trajectory.ontwikkelkracht.rules import (
     ApplicationWindow,
     Rules,
@@ -110,12 +112,14 @@ __all__ = [
     "HoursEntry",
     "KnowledgeSharing",
     "KnowledgeSharingForm",
+    "Ledger",
     "Leertraject",
     "Offer",
     "Ontwikkelkracht",
     "Orientation",
     "Participant",
     "Role",
+    "Round",
     "Rules",
     "RulesBook",
     "School",
@@ -132,11 +136,15 @@ __all__ = [
     "catalog",
     "development_model",
     "development_models",
+    "draw_lots",
     "growth_report",
+    "ledger_id",
     "load_catalog",
     "load_development_models",
     "load_rules",
+    "new_seed",
     "new_trajectory",
+    "open_ledger",
     "pro_rata",
     "programme",
     "register_rules",

@@ -1,19 +1,20 @@
 """The composition root of the Ontwikkelkracht programme: one function builds it.
 
 :func:`programme` (built once, on first use) gives the :class:`Ontwikkelkracht`
-programme: the leertraject lifecycle, the registry of the code its definition names,
-the programme's own converter (the school year's hooks are registered on it, never
-on a shared one), its migrations and schema types, the rules book per school year,
-the catalog and the development models. The data files are read on first use:
-``leertraject.toml`` when the programme is built, a school year's rules when they are
-asked for, the catalog and the development models when first used.
+programme: the leertraject lifecycle, the budget ledger of a round, the registry of
+the code their definitions name, the programme's own converter (the school year's
+hooks are registered on it, never on a shared one), its migrations and schema types,
+the rules book per school year, the catalog and the development models. The data
+files are read on first use: ``leertraject.toml`` and ``ledger.toml`` when the
+programme is built, a school year's rules when they are asked for, the catalog and
+the development models when first used.
 
 Stores, the simulator, the command line and a service receive it::
 
     >>> from trajectory.ontwikkelkracht import programme
     >>> built = programme()
     >>> built
-    <Ontwikkelkracht 'ontwikkelkracht': ontwikkelkracht.leertraject>
+    <Ontwikkelkracht 'ontwikkelkracht': ontwikkelkracht.leertraject, ontwikkelkracht.ledger>
     >>> built.lifecycle("ontwikkelkracht.leertraject") is built.leertraject
     True
     >>> built.rules_for("2024-2025").minimum_participants
@@ -44,9 +45,11 @@ from trajectory.ontwikkelkracht.development_models import (
     DevelopmentModel,
     shipped_development_models,
 )
+from trajectory.ontwikkelkracht.ledger import Ledger, ledger_registry, load_ledger
 from trajectory.ontwikkelkracht.lifecycle import leertraject_registry, load_leertraject
 from trajectory.ontwikkelkracht.record import Leertraject
-from trajectory.ontwikkelkracht.rules import Rules, RulesBook
+from trajectory.ontwikkelkracht.rounds import Round, check_round_id
+from trajectory.ontwikkelkracht.rules import Rules, RulesBook, legacy_rules_document
 from trajectory.ontwikkelkracht.school import SchoolYear
 
 if TYPE_CHECKING:
@@ -62,10 +65,19 @@ class Ontwikkelkracht(Programme):
     """The Ontwikkelkracht programme: the leertraject with its rules per school year,
     its catalog and the development models (read on first use)."""
 
-    def __init__(self, leertraject: Lifecycle[Leertraject], *, registry: Registry, codec: Codec):
-        super().__init__(NAME, [leertraject], registry=registry, codec=codec)
+    def __init__(
+        self,
+        leertraject: Lifecycle[Leertraject],
+        ledger: Lifecycle[Ledger],
+        *,
+        registry: Registry,
+        codec: Codec,
+    ):
+        super().__init__(NAME, [leertraject, ledger], registry=registry, codec=codec)
         #: The leertraject lifecycle.
         self.leertraject = leertraject
+        #: The budget ledger of a round (see :mod:`trajectory.ontwikkelkracht.ledger`).
+        self.ledger = ledger
         #: The rules per school year (shipped, read on first use, and registered).
         self.rules = RulesBook(codec.converter)
 
@@ -73,6 +85,13 @@ class Ontwikkelkracht(Programme):
         """The rules of ``school_year``: a registered override first, else the shipped
         file (see :class:`~trajectory.ontwikkelkracht.rules.RulesBook`)."""
         return self.rules.rules_for(school_year)
+
+    def round(self, round_id: str) -> Round:
+        """The round with ``round_id`` (``"2024-2025/main"``), from the rules of the
+        school year its id begins with; :class:`~trajectory.InvalidData` for an id
+        that is not a round's, or a year without rules or without that round."""
+        year = check_round_id(round_id, "round").split("/", 1)[0]
+        return self.rules_for(year).round(round_id)
 
     @functools.cached_property
     def catalog(self) -> Catalog:
@@ -102,9 +121,11 @@ def _structure_school_year(value: Any, _: type) -> SchoolYear:
 
 def build_converter() -> cattrs.Converter:
     """A new converter for the programme's data: the engine's strict base converter
-    with a school year read from and written as its text (``"2024-2025"``), and a
-    development model's descriptor written without ``extra_cells`` when it has none."""
-    from cattrs.gen import make_dict_unstructure_fn
+    with a school year read from and written as its text (``"2024-2025"``), rules
+    written before rounds (with ``application_windows``) read as rounds
+    (:func:`~trajectory.ontwikkelkracht.rules.legacy_rules_document`), and a development
+    model's descriptor written without ``extra_cells`` when it has none."""
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
     made = make_converter()
     made.register_structure_hook(SchoolYear, _structure_school_year)
@@ -113,6 +134,12 @@ def build_converter() -> cattrs.Converter:
     made.register_unstructure_hook(
         Descriptor, make_dict_unstructure_fn(Descriptor, made, _cattrs_omit_if_default=True)
     )
+    structure_rules = make_dict_structure_fn(Rules, made)
+
+    def _structure_rules(value: Any, cls: type) -> Rules:
+        return structure_rules(legacy_rules_document(value), cls)
+
+    made.register_structure_hook(Rules, _structure_rules)
     return made
 
 
@@ -122,8 +149,12 @@ def build_programme() -> Ontwikkelkracht:
     codec = Codec(converter=build_converter(), migrations=standard_migrations())
     registry = leertraject_registry()
     leertraject = load_leertraject(registry, codec)
+    # The ledger is built with a registry of its own code (so that each lifecycle
+    # declares its own violations only); the programme's registry names its code too.
+    ledger = load_ledger(ledger_registry(), codec)
+    ledger_registry(registry, violations=False)
     documents.add_to(codec, leertraject.name)
-    return Ontwikkelkracht(leertraject, registry=registry, codec=codec)
+    return Ontwikkelkracht(leertraject, ledger, registry=registry, codec=codec)
 
 
 #: The process's programme, once built; guarded by ``_lock`` while it is built.
