@@ -217,7 +217,8 @@ def test_the_state_machine_fires_the_added_event() -> None:
     run_state_machine_as_test(
         Extended,
         settings=settings(
-            max_examples=50,
+            max_examples=100,
+            derandomize=True,
             stateful_step_count=25,
             deadline=None,
             database=None,
