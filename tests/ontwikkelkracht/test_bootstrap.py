@@ -35,7 +35,10 @@ def test_the_public_names_are_the_programme_parts() -> None:
     assert built.leertraject is ontwikkelkracht.LIFECYCLE
     assert built.leertraject is lifecycle_module.LIFECYCLE
     assert built.registry is lifecycle_module.REGISTRY
-    assert {"ontwikkelkracht.leertraject": built.leertraject} == dict(built.lifecycles)
+    assert {
+        "ontwikkelkracht.leertraject": built.leertraject,
+        "ontwikkelkracht.application": built.application,
+    } == dict(built.lifecycles)
     assert built.leertraject is built.lifecycle("ontwikkelkracht.leertraject")
 
 

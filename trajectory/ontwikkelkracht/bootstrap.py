@@ -13,7 +13,7 @@ Stores, the simulator, the command line and a service receive it::
     >>> from trajectory.ontwikkelkracht import programme
     >>> built = programme()
     >>> built
-    <Ontwikkelkracht 'ontwikkelkracht': ontwikkelkracht.leertraject>
+    <Ontwikkelkracht 'ontwikkelkracht': ontwikkelkracht.leertraject, ontwikkelkracht.application>
     >>> built.lifecycle("ontwikkelkracht.leertraject") is built.leertraject
     True
     >>> built.rules_for("2024-2025").minimum_participants
@@ -38,6 +38,8 @@ from trajectory.engine.programme import Programme
 from trajectory.engine.registry import Registry
 from trajectory.engine.serialization import Codec, standard_migrations
 from trajectory.ontwikkelkracht import documents
+from trajectory.ontwikkelkracht.application import ApplicationData
+from trajectory.ontwikkelkracht.application_events import application_registry, load_application
 from trajectory.ontwikkelkracht.catalog import Catalog, shipped_catalog
 from trajectory.ontwikkelkracht.development_models import (
     DevelopmentModel,
@@ -61,10 +63,22 @@ class Ontwikkelkracht(Programme):
     """The Ontwikkelkracht programme: the leertraject with its rules per school year,
     its catalog and the development models (read on first use)."""
 
-    def __init__(self, leertraject: Lifecycle[Leertraject], *, registry: Registry, codec: Codec):
-        super().__init__(NAME, [leertraject], registry=registry, codec=codec)
+    def __init__(
+        self,
+        leertraject: Lifecycle[Leertraject],
+        *,
+        registry: Registry,
+        codec: Codec,
+        application: Lifecycle[ApplicationData] | None = None,
+    ):
+        lifecycles: list[Lifecycle[Any]] = [leertraject]
+        if application is not None:
+            lifecycles.append(application)
+        super().__init__(NAME, lifecycles, registry=registry, codec=codec)
         #: The leertraject lifecycle.
         self.leertraject = leertraject
+        #: The lifecycle of a board's application for one or more locations (SPEC §7.1).
+        self.application = application
         #: The rules per school year (shipped, read on first use, and registered).
         self.rules = RulesBook(codec.converter)
 
@@ -112,10 +126,11 @@ def build_programme() -> Ontwikkelkracht:
     """A new Ontwikkelkracht programme: its converter, migrations and schema types,
     its registry, and the leertraject read from its definition file."""
     codec = Codec(converter=build_converter(), migrations=standard_migrations())
-    registry = leertraject_registry()
+    registry = application_registry(leertraject_registry())
     leertraject = load_leertraject(registry, codec)
+    application = load_application(registry, codec)
     documents.add_to(codec, leertraject.name)
-    return Ontwikkelkracht(leertraject, registry=registry, codec=codec)
+    return Ontwikkelkracht(leertraject, registry=registry, codec=codec, application=application)
 
 
 _building = threading.RLock()

@@ -367,6 +367,13 @@ def _complete(walker: Walker) -> dict[str, Any]:
     return {}
 
 
+def _not_consider(walker: Walker) -> dict[str, Any]:
+    deadline = walker.data.completion_deadline
+    if deadline is not None:
+        walker.move_to(deadline + dt.timedelta(days=1))
+    return {}
+
+
 def _orientation(walker: Walker) -> dict[str, Any]:
     walker.wait(days=3)
     return {
@@ -429,6 +436,8 @@ PREPARATIONS: Final[Mapping[str, Preparation]] = {
     "decline": _reason("The school chose another focus this year."),
     "submit_application": _submit,
     "complete_application": _complete,
+    "not_consider": _not_consider,
+    "grant_on_objection": lambda walker: {"decision": "The objection is upheld."},
     "reject": _reason("budget.exhausted"),
     "start_preparation": _preparation,
     "hold_intake": _intake,

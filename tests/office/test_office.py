@@ -1,0 +1,196 @@
+"""The Office: an application and its locations move together (SPEC §7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import trajectory
+from trajectory import ManualClock, PreconditionFailed, Violation
+from trajectory.ontwikkelkracht.school import NETHERLANDS, School
+from trajectory.store import Store
+
+BOARD = "Stichting Primair"
+
+
+def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=NETHERLANDS)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(at(dt.date(2024, 4, 20)))
+
+
+@pytest.fixture
+def store(clock: ManualClock) -> Iterator[Store]:
+    with trajectory.open_store("memory://", clock=clock) as opened:
+        yield opened
+
+
+@pytest.fixture
+def office(store: Store, clock: ManualClock) -> trajectory.Office:
+    return trajectory.Office(store, clock=clock)
+
+
+TEAM = (
+    ("Anna", "school_leader", 200),
+    ("Bram", "teacher", 150),
+    ("Chloé", "teacher", 150),
+    ("Daan", "teacher", 150),
+    ("Eva", "teacher", 150),
+)
+PLAN = {
+    "report": "Report of the orientation talk.",
+    "willing_and_able": "Willing and able.",
+    "leadership_commitment": "Committed.",
+    "team_support": "Supported.",
+}
+
+
+def location(store: Store, clock: ManualClock, name: str, brin: str, *, board: str = BOARD) -> str:
+    """A leertraject ready to be submitted, without a talk of its own, saved."""
+    school = School(name=name, sector="po", board=board, brin=brin)
+    t = trajectory.new_trajectory(
+        school=school, offer="leven-lang-lezen", school_year="2024-2025", clock=clock
+    )
+    t.fire(
+        "hold_orientation",
+        date=clock().date(),
+        learning_question="How do we read more?",
+        conclusion="positive",
+        report="It fits.",
+    )
+    t.fire("register")
+    for person, role, hours in TEAM:
+        t.fire("add_participant", name=person, role=role, planned_hours=hours)
+    t.fire("write_activity_plan", **PLAN)
+    store.save(t)
+    return t.id
+
+
+def application(office: trajectory.Office, store: Store, clock: ManualClock, *brins: str) -> Any:
+    ids = [location(store, clock, f"School {brin}", brin) for brin in brins]
+    made = office.new_application(board=BOARD, round="2024-2025/main", locations=ids)
+    office.record_talk(made.id, kind="exploratory_talk", date=clock().date())
+    return made
+
+
+def test_a_new_application_requests_the_fixed_amounts_together(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """An application for two locations requests twice the fixed amount and is in
+    preparation."""
+    made = application(office, store, clock, "12AB00", "12AB01")
+    assert "in_preparation" == made.state
+    assert 2 == len(made.locations)
+    assert trajectory.rules_for("2024-2025").subsidy_amount * 2 == made.requested
+
+
+def test_submitting_moves_the_application_and_its_locations_together(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """Received at 15:59 on the last day and recorded at 16:05, the application is
+    inside the window; it and both locations move, the talk on the application counting
+    for each location."""
+    made = application(office, store, clock, "12AB00", "12AB01")
+    clock.set(at(dt.date(2024, 6, 28), 16, 5))
+    received = at(dt.date(2024, 6, 28), 15, 59)
+    submitted = office.submit(made.id, received_at=received)
+    assert ("received", received) == (submitted.state, submitted.received_at)
+    for location_id in made.locations:
+        loaded = store.load(location_id)
+        assert "application_submitted" == loaded.state
+        assert received == loaded.data.submitted_at
+
+
+def test_a_refused_submission_moves_nothing_and_places_each_violation(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """One location short of participants refuses the submission: the violation names
+    that location, and neither the application nor any location moved."""
+    made = application(office, store, clock, "12AB00", "12AB01")
+    short = store.load(made.locations[1])
+    short.fire("remove_participant", name="Eva")
+    store.save(short)
+    clock.set(at(dt.date(2024, 5, 1)))
+    with pytest.raises(PreconditionFailed) as info:
+        office.submit(made.id)
+    assert [
+        (made.locations[1], "participants.minimum"),
+        (made.locations[1], "hours.minimum"),
+    ] == [(found.location, found.code) for found in info.value.violations]
+    assert "in_preparation" == office.application(made.id).state
+    assert ["application_in_preparation"] * 2 == [
+        store.load(found).state for found in made.locations
+    ]
+
+
+def test_a_receipt_after_the_window_is_refused_for_the_application(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """Received at 16:01 on the last day, the application is refused with
+    window.closed, for the application (location None) and for each location."""
+    made = application(office, store, clock, "12AB00")
+    clock.set(at(dt.date(2024, 6, 28), 16, 5))
+    with pytest.raises(PreconditionFailed) as info:
+        office.submit(made.id, received_at=at(dt.date(2024, 6, 28), 16, 1))
+    assert [(None, "window.closed"), (made.locations[0], "window.closed")] == [
+        (found.location, found.code) for found in info.value.violations
+    ]
+
+
+def test_completion_counts_for_the_order_and_suspends_the_term(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """Completion requested on 1 July and completed on 8 July: the order of receipt is
+    8 July and the decision term is 13 weeks from receipt plus the 7 days suspended."""
+    made = application(office, store, clock, "12AB00", "12AB01")
+    clock.set(at(dt.date(2024, 6, 28), 16, 5))
+    office.submit(made.id, received_at=at(dt.date(2024, 6, 28), 15, 59))
+    clock.set(at(dt.date(2024, 7, 1)))
+    office.request_completion(made.id)
+    clock.set(at(dt.date(2024, 7, 8)))
+    completed = office.complete(made.id)
+    assert ("received", at(dt.date(2024, 7, 8))) == (completed.state, completed.order_moment)
+    due = dt.date(2024, 6, 28) + dt.timedelta(weeks=13, days=7)
+    assert [(made.id, due, False, 7)] == [
+        (item.application.id, item.due, item.overdue, item.suspended_days)
+        for item in office.due_decisions(due)
+    ]
+    assert [] == office.due_decisions(due - dt.timedelta(days=1))
+
+
+def test_a_missed_completion_deadline_ends_in_not_considered(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """Not completed by its deadline, the application and its locations are not
+    considered; before the deadline that is refused."""
+    made = application(office, store, clock, "12AB00")
+    clock.set(at(dt.date(2024, 6, 3)))
+    office.submit(made.id)
+    office.request_completion(made.id)
+    with pytest.raises(PreconditionFailed) as info:
+        office.not_consider(made.id)
+    assert {"completion.deadline_not_passed"} == {found.code for found in info.value.violations}
+    clock.set(at(dt.date(2024, 6, 18)))
+    with pytest.raises(PreconditionFailed) as late:
+        office.complete(made.id)
+    assert "completion.deadline_passed" in {found.code for found in late.value.violations}
+    assert "not_considered" == office.not_consider(made.id).state
+    assert "not_considered" == store.load(made.locations[0]).state
+
+
+def test_a_violation_carries_its_location() -> None:
+    """A violation placed at a location is not equal to the same one unplaced."""
+    from trajectory.ontwikkelkracht.violations import PARTICIPANTS_MINIMUM
+
+    plain: Violation = PARTICIPANTS_MINIMUM(required=5, actual=4)
+    placed = plain.at("loc-1")
+    assert (None, "loc-1") == (plain.location, placed.location)
+    assert plain != placed
+    assert plain == placed.at(None)
+    assert plain.message("en") == placed.message("en")
