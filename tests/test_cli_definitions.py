@@ -33,7 +33,8 @@ def test_rules_of_a_year_as_json_and_text() -> None:
     )
     text = run("rules", "2024-2025")
     assert "minimum_participants        5" in text
-    assert "application_windows" in text
+    assert "rounds" in text.splitlines()
+    assert "    id                        2024-2025/expert-schools" in text.splitlines()
 
 
 def test_catalog_as_json_and_text() -> None:
@@ -128,7 +129,7 @@ def test_the_console_script_exits_0_on_success(
 
 
 def test_rules_show_the_application_windows_in_dutch_time() -> None:
-    """The windows' opening and closing moments are shown to the minute in Dutch time."""
+    """The rounds' opening and closing moments are shown to the minute in Dutch time."""
     rules = rules_for("2024-2025")
     window = rules.application_windows[0]
     text = run("rules", "2024-2025").splitlines()

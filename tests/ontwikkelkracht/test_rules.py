@@ -154,8 +154,10 @@ def test_rules_for_unknown_year(year: Any) -> None:
 
 def test_load_rules_from_text() -> None:
     """load_rules reads TOML text of the shipped form into Rules (not registered)."""
-    text = edited('school_year = "2024-2025"', 'school_year = "2030-2031"').replace(
-        "minimum_participants = 5", "minimum_participants = 4"
+    text = (
+        edited('school_year = "2024-2025"', 'school_year = "2030-2031"')
+        .replace("minimum_participants = 5", "minimum_participants = 4")
+        .replace('id = "2024-2025/', 'id = "2030-2031/')
     )
     rules = load_rules(text)
     assert SchoolYear(2030) == rules.school_year
@@ -210,7 +212,7 @@ def test_load_rules_not_toml() -> None:
         (
             "closes = 2024-06-28T16:00:00+02:00",
             "closes = 2024-06-28T16:00:00",
-            "$.application_windows[0].closes",
+            "$.rounds[0].closes",
         ),
         ("confirmed = true", "confirmed = true\nconfirmd = true", "$"),
     ],
@@ -248,7 +250,7 @@ def test_broken_file_names_the_path(tmp_path: Path) -> None:
         (
             "closes = 2024-06-28T16:00:00+02:00",
             "closes = 2024-04-01T16:00:00+02:00",
-            "$.application_windows[0]",
+            "$.rounds[0]",
             "2024-04-01",
         ),
     ],
@@ -365,7 +367,9 @@ def test_unregister_restores_shipped_rules() -> None:
 
 def test_register_a_new_year() -> None:
     """A year that does not ship can be added without code."""
-    text = edited('school_year = "2024-2025"', 'school_year = "2030-2031"')
+    text = edited('school_year = "2024-2025"', 'school_year = "2030-2031"').replace(
+        'id = "2024-2025/', 'id = "2030-2031/'
+    )
     register_rules([load_rules(text)])
     try:
         assert SchoolYear(2030) == rules_for("2030-2031").school_year
@@ -422,7 +426,8 @@ def test_new_trajectory_rules_of_the_wrong_year(year: str) -> None:
         ({"eligible_sectors": "po"}, "eligible_sectors"),
         ({"eligible_sectors": ["po", "mbo"]}, "eligible_sectors[1]"),
         ({"required_talks": [["coffee"]]}, "required_talks[0][0]"),
-        ({"application_windows": ["2024-05-01"]}, "application_windows[0]"),
+        ({"rounds": ["2024-05-01"]}, "rounds[0]"),
+        ({"rounds": "2024-2025/main"}, "rounds"),
     ],
 )
 def test_rules_built_in_python_are_validated_as_a_file_is(
@@ -462,7 +467,7 @@ def test_rules_built_in_python_hold_only_immutable_values() -> None:
     shipped = rules_for("2024-2025")
     sectors = {"po", "so"}
     talks = [["exploratory_talk"], ["information_talk", "information_meeting"]]
-    windows = list(shipped.application_windows)
+    rounds = list(shipped.rounds)
     notes = ["first", "second\nline"]
     rules = attrs.evolve(
         shipped,
@@ -470,18 +475,19 @@ def test_rules_built_in_python_hold_only_immutable_values() -> None:
         subsidy_amount=21200,
         eligible_sectors=sectors,
         required_talks=talks,
-        application_windows=windows,
+        rounds=rounds,
         notes=notes,
     )
     sectors.add("vo")
     talks[0].append("information_meeting")
-    windows.clear()
+    rounds.clear()
     notes.append("third")
     assert frozenset({Sector.PO, Sector.SO}) == rules.eligible_sectors
     assert (
         (TalkKind.EXPLORATORY_TALK,),
         (TalkKind.INFORMATION_TALK, TalkKind.INFORMATION_MEETING),
     ) == rules.required_talks
+    assert shipped.rounds == rules.rounds
     assert shipped.application_windows == rules.application_windows
     assert ("first", "second\nline") == rules.notes
     assert Decimal(21200) == rules.subsidy_amount

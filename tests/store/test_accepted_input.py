@@ -16,7 +16,7 @@ from tests.builders import IN_WINDOW, at_state, new
 from trajectory import InvalidData, ManualClock, School, Store, open_store, rules_for
 from trajectory.engine.fields import MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 from trajectory.engine.serialization import dump_event
-from trajectory.ontwikkelkracht import ApplicationWindow
+from trajectory.ontwikkelkracht import Round
 from trajectory.ontwikkelkracht.guards import NETHERLANDS
 from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
 
@@ -89,17 +89,21 @@ def test_rules_built_in_python_are_saved_and_loaded_equal(store: Store) -> None:
     """Rules built in Python (lists, sets, whole-number amounts, aware windows) are held
     as a rules file is, so a trajectory that uses them is saved and loaded equal."""
     shipped = rules_for("2024-2025")
-    window = ApplicationWindow(
-        dt.datetime(2024, 4, 1, tzinfo=NETHERLANDS),
-        dt.datetime(2024, 6, 30, 17, 0, tzinfo=NETHERLANDS),
+    spring = Round(
+        id="2024-2025/spring",
+        school_year="2024-2025",
+        opens=dt.datetime(2024, 4, 1, tzinfo=NETHERLANDS),
+        closes=dt.datetime(2024, 6, 30, 17, 0, tzinfo=NETHERLANDS),
         label="Voorjaar",
+        ceiling=500_000,
+        assumed=["same_moment", "opens"],
     )
     rules = attrs.evolve(
         shipped,
         subsidy_amount=20000,
         minimum_hours=Decimal("750.5"),
         eligible_sectors={"po", "so"},
-        application_windows=[window],
+        rounds=[spring],
         notes=["Zelf opgesteld.\nTwee regels."],
     )
     t = new(rules=rules)

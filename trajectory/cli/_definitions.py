@@ -54,11 +54,19 @@ def rules(
     for key, value in document.items():
         if key == "school_year":
             continue
-        if key == "application_windows":
-            typer.echo("application_windows")
-            for window in found.application_windows:
-                label = f"  ({window.label})" if window.label else ""
-                typer.echo(f"  {dutch_time(window.opens)} – {dutch_time(window.closes)}{label}")
+        if key == "rounds":
+            typer.echo("rounds")
+            for found_round in found.rounds:
+                label = f"  ({found_round.label})" if found_round.label else ""
+                window = f"{dutch_time(found_round.opens)} – {dutch_time(found_round.closes)}"
+                typer.echo(f"  {window}{label}")
+                ceiling = "unknown" if found_round.ceiling is None else str(found_round.ceiling)
+                confirmed = "" if found_round.ceiling_confirmed else " (assumed)"
+                typer.echo(f"    {'id':<26}{found_round.id}")
+                typer.echo(f"    {'ceiling':<26}{ceiling}{confirmed}")
+                for term in ("decision_weeks", "completion_days", "objection_weeks"):
+                    typer.echo(f"    {term:<26}{getattr(found_round, term)}")
+                typer.echo(f"    {'assumed':<26}{_plain(list(found_round.assumed))}")
         elif isinstance(value, list) and key in ("notes",):
             typer.echo(key)
             for note in value:

@@ -45,6 +45,7 @@ from trajectory.ontwikkelkracht.model import (
     TalkKind,
 )
 from trajectory.ontwikkelkracht.record import Leertraject
+from trajectory.ontwikkelkracht.rounds import Round, draw_lots, new_seed
 from trajectory.ontwikkelkracht.rules import (
     ApplicationWindow,
     Rules,
@@ -110,6 +111,7 @@ __all__ = [
     "Orientation",
     "Participant",
     "Role",
+    "Round",
     "Rules",
     "RulesBook",
     "School",
@@ -126,10 +128,12 @@ __all__ = [
     "catalog",
     "development_model",
     "development_models",
+    "draw_lots",
     "growth_report",
     "load_catalog",
     "load_development_models",
     "load_rules",
+    "new_seed",
     "new_trajectory",
     "pro_rata",
     "programme",

@@ -47,7 +47,8 @@ from trajectory.ontwikkelkracht.development_models import (
 )
 from trajectory.ontwikkelkracht.lifecycle import leertraject_registry, load_leertraject
 from trajectory.ontwikkelkracht.record import Leertraject
-from trajectory.ontwikkelkracht.rules import Rules, RulesBook
+from trajectory.ontwikkelkracht.rounds import Round, check_round_id
+from trajectory.ontwikkelkracht.rules import Rules, RulesBook, legacy_rules_document
 from trajectory.ontwikkelkracht.school import SchoolYear
 
 if TYPE_CHECKING:
@@ -87,6 +88,13 @@ class Ontwikkelkracht(Programme):
         file (see :class:`~trajectory.ontwikkelkracht.rules.RulesBook`)."""
         return self.rules.rules_for(school_year)
 
+    def round(self, round_id: str) -> Round:
+        """The round with ``round_id`` (``"2024-2025/main"``), from the rules of the
+        school year its id begins with; :class:`~trajectory.InvalidData` for an id
+        that is not a round's, or a year without rules or without that round."""
+        year = check_round_id(round_id, "round").split("/", 1)[0]
+        return self.rules_for(year).round(round_id)
+
     @functools.cached_property
     def catalog(self) -> Catalog:
         """The catalog of offered trajectories that ships with the package."""
@@ -115,10 +123,20 @@ def _structure_school_year(value: Any, _: type) -> SchoolYear:
 
 def build_converter() -> cattrs.Converter:
     """A new converter for the programme's data: the engine's strict base converter
-    with a school year read from and written as its text (``"2024-2025"``)."""
+    with a school year read from and written as its text (``"2024-2025"``), and rules
+    written before rounds (with ``application_windows``) read as rounds
+    (:func:`~trajectory.ontwikkelkracht.rules.legacy_rules_document`)."""
+    from cattrs.gen import make_dict_structure_fn
+
     made = make_converter()
     made.register_structure_hook(SchoolYear, _structure_school_year)
     made.register_unstructure_hook(SchoolYear, str)
+    structure_rules = make_dict_structure_fn(Rules, made)
+
+    def _structure_rules(value: Any, cls: type) -> Rules:
+        return structure_rules(legacy_rules_document(value), cls)
+
+    made.register_structure_hook(Rules, _structure_rules)
     return made
 
 

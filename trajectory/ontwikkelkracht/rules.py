@@ -20,6 +20,8 @@ their collections are made immutable (tuples, frozensets).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import threading
 from collections.abc import Iterable
 from decimal import Decimal
@@ -35,6 +37,7 @@ from trajectory.engine.fields import (
     Line,
     Text,
     aware_datetime,
+    check_aware,
     check_choice,
     check_text,
     decimal_amount,
@@ -44,6 +47,7 @@ from trajectory.engine.fields import (
     text,
 )
 from trajectory.ontwikkelkracht.model import TalkKind
+from trajectory.ontwikkelkracht.rounds import Round
 from trajectory.ontwikkelkracht.school import SchoolYear, Sector
 
 if TYPE_CHECKING:
@@ -53,6 +57,7 @@ __all__ = [
     "ApplicationWindow",
     "Rules",
     "RulesBook",
+    "legacy_rules_document",
     "load_rules",
     "register_rules",
     "rules_for",
@@ -141,14 +146,18 @@ def _talks(value: object, field: attrs.Attribute[Any]) -> tuple[tuple[TalkKind, 
     return tuple(found)
 
 
-def _windows(value: object, field: attrs.Attribute[Any]) -> tuple[ApplicationWindow, ...]:
-    windows = tuple(_items(value, field.name, "application windows"))
-    for index, window in enumerate(windows):
-        if not isinstance(window, ApplicationWindow):
-            raise InvalidData(
-                f"{field.name}[{index}]", f"expected an ApplicationWindow, got {describe(window)}"
-            )
-    return windows
+def _rounds(value: object, field: attrs.Attribute[Any]) -> tuple[Round, ...]:
+    rounds = tuple(_items(value, field.name, "rounds"))
+    for index, found in enumerate(rounds):
+        if not isinstance(found, Round):
+            raise InvalidData(f"{field.name}[{index}]", f"expected a Round, got {describe(found)}")
+    return rounds
+
+
+@functools.lru_cache(maxsize=256)
+def _windows_of(rounds: tuple[Round, ...]) -> tuple[ApplicationWindow, ...]:
+    """The application windows of ``rounds`` (worked out once per set of rounds)."""
+    return tuple(ApplicationWindow(r.opens, r.closes, r.label) for r in rounds)
 
 
 def _notes(value: object, field: attrs.Attribute[Any]) -> tuple[str, ...]:
@@ -194,9 +203,11 @@ class Rules:
     required_talks: tuple[tuple[TalkKind, ...], ...] = attrs.field(
         converter=attrs.Converter(_talks, takes_field=True)  # type: ignore[misc]
     )
-    application_windows: tuple[ApplicationWindow, ...] = attrs.field(
-        converter=attrs.Converter(_windows, takes_field=True)  # type: ignore[misc]
+    rounds: tuple[Round, ...] = attrs.field(
+        converter=attrs.Converter(_rounds, takes_field=True)  # type: ignore[misc]
     )
+    """The rounds (aanvraagtijdvakken) of the year, each with its window, budget ceiling
+    and terms (see :class:`~trajectory.ontwikkelkracht.rounds.Round`)."""
     completion_period_days: int = attrs.field(default=14, validator=_whole(1, MAX_PERIOD_DAYS))
     decision_period_weeks: int = attrs.field(default=13, validator=_whole(1, MAX_PERIOD_WEEKS))
     settlement_policy: Identifier = attrs.field(default="pro_rata", validator=identifier)
@@ -212,6 +223,50 @@ class Rules:
                 f"expected at least study_moments_minimum ({self.study_moments_minimum}), "
                 f"got {self.study_moments_maximum}",
             )
+        seen: set[str] = set()
+        for index, found in enumerate(self.rounds):
+            if found.school_year != self.school_year:
+                raise InvalidData(
+                    f"rounds[{index}].school_year",
+                    f"the rules are for {self.school_year}, the round {found.id!r} for "
+                    f"{found.school_year}",
+                )
+            if found.id in seen:
+                raise InvalidData(f"rounds[{index}].id", f"a second round named {found.id!r}")
+            seen.add(found.id)
+        ordered = sorted(self.rounds, key=lambda r: r.opens)
+        for before, after in itertools.pairwise(ordered):
+            if after.opens <= before.closes:
+                raise InvalidData(
+                    "rounds",
+                    f"the rounds {before.id!r} and {after.id!r} overlap: a moment of receipt "
+                    "belongs to one round",
+                )
+
+    @property
+    def application_windows(self) -> tuple[ApplicationWindow, ...]:
+        """The application windows (aanvraagtijdvakken): one per round, in the order of
+        the rounds."""
+        return _windows_of(self.rounds)
+
+    def round(self, round_id: str) -> Round:
+        """The round with ``round_id``; :class:`~trajectory.InvalidData` naming the known
+        ones otherwise."""
+        for found in self.rounds:
+            if found.id == round_id:
+                return found
+        known = ", ".join(r.id for r in self.rounds) or "none"
+        raise InvalidData(
+            "round", f"no round {describe(round_id)} in {self.school_year}; known: {known}"
+        )
+
+    def round_at(self, moment: dt.datetime) -> Round | None:
+        """The round whose window holds ``moment`` (timezone-aware), if any."""
+        check_aware(moment, "moment")
+        for found in self.rounds:
+            if found.opens <= moment <= found.closes:
+                return found
+        return None
 
     def window_at(self, moment: dt.datetime) -> ApplicationWindow | None:
         """The application window open at ``moment``, if any."""
@@ -224,6 +279,61 @@ class Rules:
     def hourly_rate(self) -> Decimal:
         """The subsidy per hour of the minimum (amount / minimum hours)."""
         return self.subsidy_amount / self.minimum_hours
+
+
+#: The source a round converted from an older document's application window names.
+LEGACY_ROUND_SOURCE: Final = (
+    "converted from an application window of a document written before rounds: "
+    "ceiling unknown, terms assumed"
+)
+
+
+def legacy_rules_document(document: Any) -> Any:
+    """A rules document as the converter reads it: a round without a school year is
+    given the document's; and a document written before rounds (with
+    ``application_windows``, no ``rounds``) is given the form of today: each window a
+    round, named ``<year>/main`` (the first) and ``<year>/round-2`` … (the others),
+    with an unknown ceiling, the year's completion and decision periods where the
+    document has them, and every term marked assumed.
+    Anything else is given back as it is (the converter then says what is wrong).
+    """
+    if not isinstance(document, dict):
+        return document
+    year = document.get("school_year")
+    rounds = document.get("rounds")
+    if isinstance(rounds, list) and isinstance(year, str):  # a round's year is the file's
+        given = [{"school_year": year, **r} if isinstance(r, dict) else r for r in rounds]
+        return {**document, "rounds": given}
+    if "application_windows" not in document or "rounds" in document:
+        return document
+    windows = document["application_windows"]
+    if not isinstance(windows, list) or not isinstance(year, str):
+        return document
+    converted = {key: value for key, value in document.items() if key != "application_windows"}
+    rounds = []
+    for index, window in enumerate(windows):
+        if not isinstance(window, dict):
+            rounds.append(window)
+            continue
+        rounds.append(
+            {
+                **window,
+                "school_year": year,
+                "id": f"{year}/main" if index == 0 else f"{year}/round-{index + 1}",
+                "source": LEGACY_ROUND_SOURCE,
+                "completion_days": document.get("completion_period_days", 14),
+                "decision_weeks": document.get("decision_period_weeks", 13),
+                "assumed": [
+                    "completion_days",
+                    "decision_weeks",
+                    "objection_weeks",
+                    "receipt_from_completion",
+                    "same_moment",
+                ],
+            }
+        )
+    converted["rounds"] = rounds
+    return converted
 
 
 def load_rules(source: str | Path) -> Rules:
