@@ -147,17 +147,19 @@ def test_completion_counts_for_the_order_and_suspends_the_term(
     office: trajectory.Office, store: Store, clock: ManualClock
 ) -> None:
     """Completion requested on 1 July and completed on 8 July: the order of receipt is
-    8 July and the decision term is 13 weeks from receipt plus the 7 days suspended."""
+    8 July and the decision term is 13 weeks from receipt plus the 6 days suspended (2 to
+    7 July); while the application is being completed no decision is due."""
     made = application(office, store, clock, "12AB00", "12AB01")
     clock.set(at(dt.date(2024, 6, 28), 16, 5))
     office.submit(made.id, received_at=at(dt.date(2024, 6, 28), 15, 59))
     clock.set(at(dt.date(2024, 7, 1)))
     office.request_completion(made.id)
+    assert [] == office.due_decisions(dt.date(2025, 1, 1))
     clock.set(at(dt.date(2024, 7, 8)))
     completed = office.complete(made.id)
     assert ("received", at(dt.date(2024, 7, 8))) == (completed.state, completed.order_moment)
-    due = dt.date(2024, 6, 28) + dt.timedelta(weeks=13, days=7)
-    assert [(made.id, due, False, 7)] == [
+    due = dt.date(2024, 6, 28) + dt.timedelta(weeks=13, days=6)
+    assert [(made.id, due, False, 6)] == [
         (item.application.id, item.due, item.overdue, item.suspended_days)
         for item in office.due_decisions(due)
     ]

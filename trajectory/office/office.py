@@ -38,6 +38,7 @@ from trajectory.ontwikkelkracht.bootstrap import programme as default_programme
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import ApplicationWindow
 from trajectory.ontwikkelkracht.school import NETHERLANDS, SchoolYear
+from trajectory.ontwikkelkracht.terms import completion_deadline
 from trajectory.ontwikkelkracht.violations import ORDER_OF_RECEIPT_EARLIER_PENDING
 from trajectory.store.base import Store
 from trajectory.store.errors import ConcurrencyConflict, TrajectoryNotFound
@@ -225,39 +226,16 @@ class Office:
     def _terms(self, round_id: object) -> _Terms:
         if not isinstance(round_id, str) or not round_id.strip():
             raise wrong_type("round", "a round's id such as '2024-2025/main'", round_id)
-        found = getattr(self.programme, "round", None)
-        if found is not None:
-            chosen = found(round_id)
-            window = ApplicationWindow(chosen.opens, chosen.closes, str(chosen.id))
-            return _Terms(
-                str(chosen.id),
-                SchoolYear.parse(chosen.school_year),
-                window,
-                int(chosen.completion_days),
-                int(chosen.decision_weeks),
-                int(chosen.objection_weeks),
-                bool(chosen.receipt_from_completion),
-                str(getattr(chosen, "same_moment", "moment")),
-            )
-        return self._terms_from_rules(round_id)
-
-    def _terms_from_rules(self, round_id: str) -> _Terms:
-        """The round's terms read from its school year's rules, where the programme has no
-        rounds of its own: ``<school year>/main`` is the first window, ``/extra`` the second."""
-        year, _, which = round_id.partition("/")
-        rules = self.programme.rules_for(year)
-        index = {"main": 0, "extra": 1}.get(which)
-        if index is None or index >= len(rules.application_windows):
-            raise InvalidData("round", f"no round {round_id!r}")
+        chosen = self.programme.round(round_id)
         return _Terms(
-            round_id,
-            rules.school_year,
-            rules.application_windows[index],
-            rules.completion_period_days,
-            rules.decision_period_weeks,
-            6,
-            True,
-            "moment",
+            chosen.id,
+            chosen.school_year,
+            ApplicationWindow(chosen.opens, chosen.closes, chosen.label),
+            chosen.completion_days,
+            chosen.decision_weeks,
+            chosen.objection_weeks,
+            chosen.receipt_from_completion,
+            chosen.same_moment,
         )
 
     # -- acting on an application and its locations together -------------------------------
@@ -397,7 +375,9 @@ class Office:
         """Ask for missing parts by ``deadline`` (default: the round's completion term
         from today); the decision term is suspended meanwhile."""
         application = self._application(application_id)
-        chosen = deadline or self._today() + dt.timedelta(days=application.data.completion_days)
+        chosen = deadline or completion_deadline(
+            self._now().astimezone(NETHERLANDS), days=application.data.completion_days
+        )
         self._together(
             application,
             "request_completion",
@@ -748,9 +728,10 @@ class Office:
     # -- what is due ----------------------------------------------------------------------------
 
     def due_decisions(self, by: dt.date) -> list[DueDecision]:
-        """The undecided applications whose decision term (13 weeks from receipt plus
-        the days suspended by completion requests, Awb 4:13 and 4:15) ends on or before
-        ``by``, soonest first; ``overdue`` where it ended before today."""
+        """The undecided applications whose decision term (13 weeks from receipt,
+        extended by the days suspended while they were being completed, Awb 4:13 and
+        4:15) ends on or before ``by``, soonest first; ``overdue`` where it ended before
+        today. An application being completed has no due day yet."""
         if not isinstance(by, dt.date) or isinstance(by, dt.datetime):
             raise wrong_type("by", "a date", by)
         today = self._today()
@@ -758,7 +739,7 @@ class Office:
         for application in self._applications_of(None):
             if application.state not in _UNDECIDED:
                 continue
-            due = application.data.decision_due(today)
+            due = application.data.decision_due()
             if due is None or due > by:
                 continue
             found.append(
@@ -766,7 +747,7 @@ class Office:
                     Application.of(application),
                     due,
                     due < today,
-                    application.data.suspended_days(today),
+                    application.data.suspended_days() or 0,
                 )
             )
         return sorted(found, key=lambda item: (item.due, item.application.id))

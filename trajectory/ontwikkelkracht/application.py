@@ -39,9 +39,10 @@ from trajectory.engine.fields import (
     text,
     with_field,
 )
+from trajectory.ontwikkelkracht import terms
 from trajectory.ontwikkelkracht.model import Talk, TalkKind
 from trajectory.ontwikkelkracht.rules import MAX_AMOUNT, MAX_PERIOD_WEEKS, ApplicationWindow
-from trajectory.ontwikkelkracht.school import NETHERLANDS, SchoolYear
+from trajectory.ontwikkelkracht.school import SchoolYear
 
 __all__ = [
     "ApplicationCreated",
@@ -59,7 +60,6 @@ __all__ = [
     "ReceiveApplication",
 ]
 
-_WEEK: Final = dt.timedelta(weeks=1)
 
 
 class Outcome(enum.StrEnum):
@@ -155,17 +155,6 @@ class CompletionRequest:
     requested_at: dt.datetime = attrs.field(validator=aware_datetime)
     deadline: dt.date = attrs.field(validator=calendar_date)
     completed_at: dt.datetime | None = attrs.field(default=None, validator=optional(aware_datetime))
-
-    def suspended_days(self, until: dt.date) -> int:
-        """The days the decision term is suspended (Awb 4:15): from the request to
-        the completion, or to ``until`` while the request is open, and never past
-        its deadline."""
-        start = self.requested_at.astimezone(NETHERLANDS).date()
-        end = (
-            until if self.completed_at is None else self.completed_at.astimezone(NETHERLANDS).date()
-        )
-        end = min(end, self.deadline)
-        return max((end - start).days, 0)
 
 
 @attrs.frozen
@@ -289,24 +278,34 @@ class ApplicationData:
             return self.completions[-1]
         return None
 
-    def suspended_days(self, today: dt.date) -> int:
-        """The days the decision term is suspended by completion requests (Awb 4:15)."""
-        return sum(request.suspended_days(today) for request in self.completions)
+    @property
+    def suspensions(self) -> tuple[tuple[dt.datetime, dt.datetime | None], ...]:
+        """The periods the decision term is suspended (Awb 4:15): from each completion
+        request to its completion (``None`` while it is open)."""
+        return tuple((request.requested_at, request.completed_at) for request in self.completions)
 
-    def decision_due(self, today: dt.date) -> dt.date | None:
+    def suspended_days(self) -> int | None:
+        """How many days the decision term is suspended by completion requests;
+        ``None`` while a request is open (not known yet)."""
+        found = terms.suspended_days(self.suspensions)
+        return None if found is None else len(found)
+
+    def decision_due(self) -> dt.date | None:
         """The last day of the decision term (Awb 4:13): the round's weeks from the
-        receipt, plus the suspended days; ``None`` before the receipt."""
+        receipt, extended by the suspended days; ``None`` before the receipt and while
+        a completion request is open."""
         if self.received_at is None:
             return None
-        received = self.received_at.astimezone(NETHERLANDS).date()
-        return received + self.decision_weeks * _WEEK + dt.timedelta(self.suspended_days(today))
+        return terms.decision_due(
+            self.received_at, weeks=self.decision_weeks, suspended=self.suspensions
+        )
 
     @property
     def objection_deadline(self) -> dt.date | None:
-        """The last day to object (Awb 6:7): the round's weeks after the decision."""
+        """The last day to object (Awb 6:7, 6:8): the round's weeks after the decision."""
         if self.decided_at is None:
             return None
-        return self.decided_at.astimezone(NETHERLANDS).date() + self.objection_weeks * _WEEK
+        return terms.objection_deadline(self.decided_at, weeks=self.objection_weeks)
 
 
 # -- payloads ---------------------------------------------------------------------------
