@@ -196,3 +196,67 @@ def test_a_violation_carries_its_location() -> None:
     assert plain != placed
     assert plain == placed.at(None)
     assert plain.message("en") == placed.message("en")
+
+
+def received_on(
+    office: trajectory.Office, store: Store, clock: ManualClock, day: dt.date, *brins: str
+) -> Any:
+    made = application(office, store, clock, *brins)
+    clock.set(at(day))
+    return office.submit(made.id)
+
+
+def test_decisions_follow_the_order_of_receipt(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """Granting a later application before an earlier one is refused with
+    order_of_receipt.earlier_pending, naming the earlier one in its details and its
+    board and receipt in the message; once the earlier one is decided, it is granted."""
+    first = received_on(office, store, clock, dt.date(2024, 5, 2), "12AB00")
+    later = received_on(office, store, clock, dt.date(2024, 5, 3), "12AB01")
+    assert [first.id, later.id] == [found.id for found in office.in_order_of_receipt(first.round)]
+    with pytest.raises(PreconditionFailed) as info:
+        office.grant(later.id)
+    (violation,) = info.value.violations
+    assert ("order_of_receipt.earlier_pending", None) == (violation.code, violation.location)
+    assert first.id == violation.details["earlier"]
+    assert "Stichting Primair" in violation.message("nl")
+    assert first.id not in violation.message("en")
+    assert "received" == office.application(later.id).state
+    office.reject(first.id, reason="The activity plan does not fit the scheme.")
+    granted = office.grant(later.id)
+    assert ("decided", "granted") == (granted.state, granted.outcome)
+    assert "granted" == store.load(later.locations[0]).state
+
+
+def test_a_grant_may_reject_some_locations(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """A grant with one location rejected is partly granted: each location moves to its
+    own decision, in one unit of work."""
+    made = received_on(office, store, clock, dt.date(2024, 5, 2), "12AB00", "12AB01")
+    decided = office.grant(made.id, rejected={made.locations[1]: "The school is no po school."})
+    assert "partly_granted" == decided.outcome
+    assert decided.requested / 2 == decided.granted
+    assert ["granted", "rejected"] == [store.load(found).state for found in made.locations]
+
+
+def test_a_rejection_changed_on_objection(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """A late objection is refused without an excuse; upheld, the rejected location is
+    granted after all, its history showing both decisions."""
+    made = received_on(office, store, clock, dt.date(2024, 5, 2), "12AB00")
+    clock.set(at(dt.date(2024, 7, 1)))
+    office.reject(made.id, reason="Budget exhausted.", codes=["budget.exhausted"])
+    clock.set(at(dt.date(2024, 8, 13)))
+    with pytest.raises(PreconditionFailed) as info:
+        office.lodge_objection(made.id, grounds="Budget was released.")
+    assert ["objection.late"] == [found.code for found in info.value.violations]
+    office.lodge_objection(
+        made.id, grounds="Budget was released.", excuse="Sent to an old address."
+    )
+    decided = office.decide_objection(made.id, upheld=True, reason="Upheld: budget released.")
+    assert ("objection_decided", "granted") == (decided.state, decided.outcome)
+    location = store.load(made.locations[0])
+    assert ["reject", "grant_on_objection"] == [event.name for event in location.history[-2:]]

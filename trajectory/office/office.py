@@ -454,12 +454,30 @@ class Office:
         return [Application.of(one) for one in sorted(found, key=self._order_key(drawn))]
 
     def _order_key(self, drawn: Mapping[str, int]) -> Callable[[Trajectory[ApplicationData]], Any]:
+        """The order of receipt: by the moment that counts (the day, where the round
+        says applications on the same day are received at the same moment), then by
+        the lottery's draw, then by the moment itself and the id (for a stable list)."""
+
         def key(application: Trajectory[ApplicationData]) -> Any:
             moment = application.data.order_moment
             assert moment is not None
-            return (moment, drawn.get(application.id, len(drawn)), application.id)
+            return (
+                self._tie(application),
+                drawn.get(application.id, len(drawn)),
+                moment,
+                application.id,
+            )
 
         return key
+
+    def _tie(self, application: Trajectory[ApplicationData]) -> Any:
+        """What applications received "at the same moment" share: the moment, or its day
+        in the Netherlands, as the round says."""
+        moment = application.data.order_moment
+        assert moment is not None
+        if self._terms(application.data.round).same_moment == "day":
+            return moment.astimezone(NETHERLANDS).date()
+        return moment
 
     def _drawn(self, round_id: str) -> Mapping[str, int]:
         """The positions the round's lottery gave, by application id (none without one)."""
@@ -476,32 +494,32 @@ class Office:
         self,
         application: Trajectory[ApplicationData],
         others: Sequence[Trajectory[ApplicationData]],
+        drawn: Mapping[str, int],
     ) -> list[Violation]:
         """The violations for the complete, undecided applications of the round received
-        before ``application``."""
-        drawn = self._drawn(application.data.round)
-        key = self._order_key(drawn)
-        mine = key(application)
+        before ``application`` (at the same moment: drawn before it by the lottery)."""
+        mine = self._tie(application)
         found = []
         for other in others:
             if other.id == application.id or other.state != "received":
                 continue
-            if other.data.order_moment is None:
+            moment = other.data.order_moment
+            if moment is None:
                 continue
-            theirs = key(other)
-            same = self._same_moment(other.data.order_moment, application.data.order_moment)
-            if theirs < mine and (not same or other.id in drawn):
+            theirs = self._tie(other)
+            earlier = theirs < mine or (
+                theirs == mine
+                and other.id in drawn
+                and application.id in drawn
+                and drawn[other.id] < drawn[application.id]
+            )
+            if earlier:
                 found.append(
                     ORDER_OF_RECEIPT_EARLIER_PENDING(
-                        board=other.data.board,
-                        received=shown_moment(other.data.order_moment),
-                        earlier=other.id,
+                        board=other.data.board, received=shown_moment(moment), earlier=other.id
                     ).at(None)
                 )
         return found
-
-    def _same_moment(self, one: dt.datetime, other: dt.datetime | None) -> bool:
-        return other is not None and one == other
 
     def grant(
         self,
@@ -529,7 +547,8 @@ class Office:
                     if location not in known:
                         raise InvalidData(name, f"{location!r} is no location of the application")
             others = self._applications_of(application.data.round)
-            violations = self._earlier_pending(application, others)
+            drawn = self._drawn(application.data.round)
+            violations = self._earlier_pending(application, others, drawn)
             ledger = self._ledger_for(application.data.round)
             decisions = []
             for entry in application.data.locations:

@@ -61,7 +61,6 @@ __all__ = [
 ]
 
 
-
 class Outcome(enum.StrEnum):
     """The outcome of a decided application, over its locations."""
 
