@@ -720,7 +720,7 @@ class Office:
         found = self._stored_ledger(round_id)
         if found is not None:
             return found
-        opened = module.open_ledger(self.programme.round(round_id), clock=self.clock)  # type: ignore[attr-defined]
+        opened = module.open_ledger(self.programme.round(round_id), clock=self.clock)
         return self._own(opened)
 
     def _commit(

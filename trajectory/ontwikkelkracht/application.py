@@ -19,7 +19,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
