@@ -20,7 +20,11 @@ from trajectory.ontwikkelkracht.application import (
 )
 from trajectory.ontwikkelkracht.rules import ApplicationWindow
 from trajectory.ontwikkelkracht.school import NETHERLANDS
-from trajectory.ontwikkelkracht.violations import APPLICATION_CODES, VIOLATIONS
+from trajectory.ontwikkelkracht.violations import (
+    APPLICATION_CODES,
+    APPLICATION_VIOLATIONS,
+    VIOLATIONS,
+)
 
 AMOUNT = Decimal("21200.00")
 
@@ -183,7 +187,10 @@ def test_every_application_code_reads_as_a_person_wrote_it(code: str) -> None:
     """Each code only an application reports has a Dutch and an English message, and
     neither puts an identifier in its sentence (no field of the details named
     ``earlier`` or ``location`` is shown)."""
-    declared = VIOLATIONS[code]
+    declared = APPLICATION_VIOLATIONS[code]
+    assert code not in VIOLATIONS  # not the leertraject's
+    assert programme().application.violations[code] is declared  # type: ignore[union-attr]
+    assert code not in programme().leertraject.violations
     assert declared.template("nl") != declared.template("en")
     for lang in ("nl", "en"):
         assert "{earlier}" not in declared.template(lang)

@@ -481,14 +481,51 @@ class Office:
 
     def _drawn(self, round_id: str) -> Mapping[str, int]:
         """The positions the round's lottery gave, by application id (none without one)."""
-        ledger = self._stored_ledger(round_id)
+        return self._drawn_in(self._stored_ledger(round_id))
+
+    def _drawn_in(self, ledger: Trajectory[Any] | None) -> Mapping[str, int]:
+        """The positions the lotteries in ``ledger`` gave, by application id."""
         if ledger is None:
             return {}
         order: dict[str, int] = {}
-        for draw in getattr(ledger.data, "draws", ()):
-            for position, candidate in enumerate(getattr(draw, "outcome", ())):
+        for lottery in ledger.data.lotteries:
+            for position, candidate in enumerate(lottery.outcome):
                 order.setdefault(str(candidate), position)
         return order
+
+    def _draw_if_needed(
+        self,
+        application: Trajectory[ApplicationData],
+        others: Sequence[Trajectory[ApplicationData]],
+        ledger: Trajectory[Any] | None,
+        drawn: Mapping[str, int],
+        actor: str | None,
+    ) -> bool:
+        """Where ``application`` was received at the same moment as other complete,
+        undecided applications of its round and the budget left does not cover them all,
+        order them by lot: a seeded draw recorded in the ledger's history, saved at once
+        (so that every process decides in the order drawn). Whether it drew."""
+        if ledger is None or ledger.data.remaining is None:
+            return False
+        mine = self._tie(application)
+        tied = [
+            other
+            for other in others
+            if other.state == "received"
+            and other.data.order_moment is not None
+            and self._tie(other) == mine
+        ]
+        if len(tied) < 2 or all(other.id in drawn for other in tied):
+            return False
+        wanted = sum((other.data.requested for other in tied), Decimal(0))
+        if wanted <= ledger.data.remaining:
+            return False
+        from trajectory.ontwikkelkracht.rounds import new_seed
+
+        candidates = sorted(other.id for other in tied)
+        ledger.fire("draw_lots", actor=actor, candidates=candidates, seed=new_seed())
+        self.store.save(ledger)
+        return True
 
     def _earlier_pending(
         self,
@@ -547,9 +584,11 @@ class Office:
                     if location not in known:
                         raise InvalidData(name, f"{location!r} is no location of the application")
             others = self._applications_of(application.data.round)
-            drawn = self._drawn(application.data.round)
-            violations = self._earlier_pending(application, others, drawn)
             ledger = self._ledger_for(application.data.round)
+            drawn = self._drawn_in(ledger)
+            if self._draw_if_needed(application, others, ledger, drawn, actor):
+                drawn = self._drawn_in(ledger)
+            violations = self._earlier_pending(application, others, drawn)
             decisions = []
             for entry in application.data.locations:
                 if entry.trajectory in rejected:

@@ -286,8 +286,9 @@ class _Describe:
 
 def application_registry(registry: Registry) -> Registry:
     """Add to ``registry`` the code the application's definition file names (its
-    guards, effects, payloads, creation, data type and what a store indexes); the
-    violation types are the programme's (registered with the leertraject's)."""
+    guards, effects, payloads, creation, data type and what a store indexes) and the
+    violation types only an application reports. Load the leertraject before: a
+    lifecycle takes the violation types registered when it is loaded."""
     from trajectory.ontwikkelkracht import application as a
 
     for guard in (
@@ -322,6 +323,7 @@ def application_registry(registry: Registry) -> Registry:
     registry.register_creation("create_application", create)
     registry.register_data_type(ApplicationData)
     registry.register_describe("application", _Describe())
+    registry.register_violations(v.APPLICATION_VIOLATIONS)
     return registry
 
 

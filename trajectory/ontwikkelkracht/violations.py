@@ -10,7 +10,7 @@ from typing import Final
 
 from trajectory.engine.violations import ViolationRegistry
 
-__all__ = ["VIOLATIONS"]
+__all__ = ["APPLICATION_CODES", "APPLICATION_VIOLATIONS", "VIOLATIONS"]
 
 #: All violation types of the leertraject, by code.
 VIOLATIONS: Final = ViolationRegistry()
@@ -225,7 +225,13 @@ COMPLETION_DEADLINE_NOT_PASSED: Final = _define(
     "be left unconsidered.",
     description="not_consider: the completion deadline has not passed (Awb 4:5).",
 )
-DECISION_LOCATIONS: Final = _define(
+
+#: The violation types only an application (or the Office deciding it) reports, by
+#: code: registered with the application lifecycle, not the leertraject's.
+APPLICATION_VIOLATIONS: Final = ViolationRegistry()
+_define_application = APPLICATION_VIOLATIONS.define
+
+DECISION_LOCATIONS: Final = _define_application(
     "decision.locations",
     nl="Het besluit moet over elke vestiging van de aanvraag gaan: het gaat over "
     "{decided} van de {total} vestigingen.",
@@ -234,7 +240,7 @@ DECISION_LOCATIONS: Final = _define(
     description="decide, decide_objection: a decision that misses a location or names "
     "one that is not on the application.",
 )
-ORDER_OF_RECEIPT_EARLIER_PENDING: Final = _define(
+ORDER_OF_RECEIPT_EARLIER_PENDING: Final = _define_application(
     "order_of_receipt.earlier_pending",
     nl="Aanvragen worden besloten in volgorde van binnenkomst: de aanvraag van {board}, "
     "ontvangen op {received}, is eerder binnengekomen en nog niet besloten.",
@@ -243,7 +249,7 @@ ORDER_OF_RECEIPT_EARLIER_PENDING: Final = _define(
     description="grant: an earlier complete application in the round is undecided; "
     "``earlier`` names it.",
 )
-OBJECTION_LATE: Final = _define(
+OBJECTION_LATE: Final = _define_application(
     "objection.late",
     nl="Het bezwaar is ontvangen op {lodged}, na de bezwaartermijn van {weeks} weken "
     "die op {deadline} eindigde; leg vast waarom de termijnoverschrijding verschoonbaar is.",
@@ -251,13 +257,13 @@ OBJECTION_LATE: Final = _define(
     "weeks that ended on {deadline}; record why the delay is excusable.",
     description="lodge_objection: after the objection term (Awb 6:7) without an excuse.",
 )
-OBJECTION_BEFORE_DECISION: Final = _define(
+OBJECTION_BEFORE_DECISION: Final = _define_application(
     "objection.before_decision",
     nl="Het bezwaar ({lodged}) kan niet eerder zijn ontvangen dan het besluit ({decided}).",
     en="The objection ({lodged}) cannot have been received before the decision ({decided}).",
     description="lodge_objection: a moment of receipt before the decision.",
 )
-COMPLETION_BEFORE_REQUEST: Final = _define(
+COMPLETION_BEFORE_REQUEST: Final = _define_application(
     "completion.before_request",
     nl="De aanvulling ({completed}) kan niet eerder zijn ontvangen dan de vraag om "
     "aanvulling ({requested}).",
@@ -266,13 +272,5 @@ COMPLETION_BEFORE_REQUEST: Final = _define(
     description="complete: a completion moment before the request.",
 )
 
-#: The codes only an application (or the Office deciding it) reports, not a leertraject.
-APPLICATION_CODES: Final = frozenset(
-    {
-        DECISION_LOCATIONS.code,
-        ORDER_OF_RECEIPT_EARLIER_PENDING.code,
-        OBJECTION_LATE.code,
-        OBJECTION_BEFORE_DECISION.code,
-        COMPLETION_BEFORE_REQUEST.code,
-    }
-)
+#: The codes only an application reports.
+APPLICATION_CODES: Final = frozenset(APPLICATION_VIOLATIONS)

@@ -254,6 +254,8 @@ class LeertrajectMachine(RuleBasedStateMachine):
         self.clock = ManualClock(self.start_moment())
         self.school: School | None = None
         self.head_start: str | None = None
+        # The payload of the submission being fired, for the oracle (its moment of receipt).
+        self._payload: Mapping[str, Any] = {}
         self.seed = 0
         self.neglect: str | None = None
         self._trajectory: Trajectory[Leertraject] | None = None
@@ -332,10 +334,19 @@ class LeertrajectMachine(RuleBasedStateMachine):
         plan = data.activity_plan
         if any(not (getattr(plan, part) or "").strip() for part in _ACTIVITY_PLAN_PARTS):
             failing.add("activity_plan.missing_part")
+        payload = self._payload
         talked = {str(talk.kind) for talk in data.talks}
+        talked |= {str(kind) for kind in payload.get("application_talks") or ()}
+        talked |= {str(kind) for kind in data.application_talks}
         if any(not talked & {str(kind) for kind in kinds} for kinds in rules.required_talks):
             failing.add("talks.required_missing")
-        if not any(w.opens <= now <= w.closes for w in rules.application_windows):
+        # The window is judged once, on the moment of receipt: the one given, else that
+        # of the application already received, else now.
+        given = payload.get("received_at")
+        received = given or data.submitted_at or now
+        if given is not None and given > now:
+            failing.add("receipt.in_future")
+        if not any(w.opens <= received <= w.closes for w in rules.application_windows):
             failing.add("window.closed")
         if str(data.school.sector) not in {str(sector) for sector in rules.eligible_sectors}:
             failing.add("sector.ineligible")
@@ -377,6 +388,7 @@ class LeertrajectMachine(RuleBasedStateMachine):
         t = self.trajectory
         before = (t.state, t.data, t.history)
         submitting = SUBMITTING.get(event) == t.state
+        self._payload = payload if submitting and not invalid else {}
         expected = self.failing_conditions(event, t.data, self.clock()) if submitting else None
         result: Outcome
         try:
