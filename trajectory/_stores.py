@@ -35,8 +35,8 @@ def open_store(
 
     >>> import trajectory
     >>> store = trajectory.open_store("memory://")
-    >>> sorted(store.index_keys)  # what the leertraject is listed by
-    ['board', 'offer', 'school', 'school_year']
+    >>> sorted(store.index_keys)  # what the leertraject and the application are listed by
+    ['board', 'offer', 'round', 'school', 'school_year']
     """
     from trajectory.ontwikkelkracht.bootstrap import programme
     from trajectory.store import open_store as open_generic

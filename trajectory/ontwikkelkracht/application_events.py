@@ -287,8 +287,8 @@ class _Describe:
 def application_registry(registry: Registry) -> Registry:
     """Add to ``registry`` the code the application's definition file names (its
     guards, effects, payloads, creation, data type and what a store indexes) and the
-    violation types only an application reports. Load the leertraject before: a
-    lifecycle takes the violation types registered when it is loaded."""
+    violation types only an application reports (the programme's lifecycles share
+    one registry, so they are declared, not reported, by the leertraject too)."""
     from trajectory.ontwikkelkracht import application as a
 
     for guard in (

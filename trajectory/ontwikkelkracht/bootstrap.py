@@ -144,10 +144,9 @@ def build_programme() -> Ontwikkelkracht:
     """A new Ontwikkelkracht programme: its converter, migrations and schema types,
     its registry, and the leertraject read from its definition file."""
     codec = Codec(converter=build_converter(), migrations=standard_migrations())
-    registry = leertraject_registry()
+    registry = application_registry(leertraject_registry())
     leertraject = load_leertraject(registry, codec)
-    # After the leertraject: the codes only an application reports are not the leertraject's.
-    application = load_application(application_registry(registry), codec)
+    application = load_application(registry, codec)
     documents.add_to(codec, leertraject.name)
     return Ontwikkelkracht(leertraject, registry=registry, codec=codec, application=application)
 

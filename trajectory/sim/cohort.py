@@ -62,7 +62,7 @@ from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules, rules_for
 from trajectory.ontwikkelkracht.school import NETHERLANDS, SchoolYear, Sector
 from trajectory.ontwikkelkracht.walker import Walker, example_school
-from trajectory.sim.report import Report, StateDays, Tally
+from trajectory.sim.report import STANDING, Report, StateDays, Tally
 
 __all__ = [
     "BUDGET_EXHAUSTED",
@@ -311,6 +311,12 @@ def _decide_chunk(task: _Decide) -> Tally:
         return _decide(task)
 
 
+def _ended(trajectory: Trajectory[Leertraject]) -> bool:
+    """Whether the school's walk ends here: a final state, or a rejection (which stands:
+    the simulation lodges no objection)."""
+    return trajectory.is_final or trajectory.state in STANDING
+
+
 def _walk(setup: _Setup, start: int, stop: int) -> _Walked:
     tally = Tally()
     pending: list[_Pending] = []
@@ -318,7 +324,7 @@ def _walk(setup: _Setup, start: int, stop: int) -> _Walked:
     for index in range(start, stop):
         school = _School.begin(setup, index, tally)
         school.apply()
-        if school.walker.trajectory.is_final:
+        if _ended(school.walker.trajectory):
             tally.add(school.walker.trajectory)
             continue
         submitted_at = school.walker.data.submitted_at
@@ -788,7 +794,7 @@ def simulate_school(
         school = _School.begin(setup, index, Tally())
         school.apply()
         walker = school.walker
-        if walker.trajectory.is_final:
+        if _ended(walker.trajectory):
             return walker.trajectory
         submitted_at = walker.data.submitted_at
         assert submitted_at is not None

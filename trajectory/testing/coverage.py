@@ -41,11 +41,11 @@ True
 >>> report.covered_codes
 ('transition.not_allowed',)
 >>> print(report.render())  # doctest: +ELLIPSIS
-Coverage of ontwikkelkracht.leertraject: 9.3% (8 of 86)
-  transitions      7 of 57 (12.3%)
-  violation codes  1 of 29 (3.4%)
+Coverage of ontwikkelkracht.leertraject: 8.4% (8 of 95)
+  transitions      7 of 59 (11.9%)
+  violation codes  1 of 36 (2.8%)
 <BLANKLINE>
-Transitions not taken (50):
+Transitions not taken (52):
   orientation_held --decline--> not_pursued
 ...
 """

@@ -343,6 +343,8 @@ class LeertrajectMachine(RuleBasedStateMachine):
         # The window is judged once, on the moment of receipt: the one given, else that
         # of the application already received, else now.
         given = payload.get("received_at")
+        if not isinstance(given, dt.datetime):  # none given (or one InvalidData refuses)
+            given = None
         received = given or data.submitted_at or now
         if given is not None and given > now:
             failing.add("receipt.in_future")
