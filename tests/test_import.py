@@ -82,7 +82,7 @@ def test_importing_the_package_opens_no_data_file() -> None:
 
 
 def test_the_data_is_read_on_first_use_through_the_programme() -> None:
-    """The audit sees the files when they are used: the definition when the programme is
+    """The audit sees the files when they are used: the definitions when the programme is
     built, a year's rules and the catalog when asked for (so the check can fail)."""
     body = """
 import trajectory.ontwikkelkracht as o
@@ -91,7 +91,13 @@ built.rules_for("2024-2025")
 built.catalog
 """
     names = sorted(Path(path).name for path in opened_data_files(body))
-    assert ["2024-2025.toml", "application.toml", "catalog.toml", "leertraject.toml"] == names
+    assert [
+        "2024-2025.toml",
+        "application.toml",
+        "catalog.toml",
+        "ledger.toml",
+        "leertraject.toml",
+    ] == names
 
 
 def test_importing_the_package_registers_nothing() -> None:

@@ -28,8 +28,6 @@ from trajectory.ontwikkelkracht import programme
 from trajectory.ontwikkelkracht.school import NETHERLANDS
 from trajectory.store import Store
 
-pytest.importorskip("trajectory.ontwikkelkracht.ledger")
-
 SPAWN = multiprocessing.get_context("spawn")
 AMOUNT = Decimal("21200.00")
 ROUND = "2024-2025/main"

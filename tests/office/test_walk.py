@@ -17,8 +17,6 @@ from trajectory import ManualClock, PreconditionFailed
 from trajectory.ontwikkelkracht import programme
 from trajectory.store import Store
 
-pytest.importorskip("trajectory.ontwikkelkracht.ledger")
-
 AMOUNT = Decimal("21200.00")
 ROUND = "2024-2025/main"
 

@@ -37,6 +37,7 @@ def test_the_public_names_are_the_programme_parts() -> None:
     assert built.registry is lifecycle_module.REGISTRY
     assert {
         "ontwikkelkracht.leertraject": built.leertraject,
+        "ontwikkelkracht.ledger": built.ledger,
         "ontwikkelkracht.application": built.application,
     } == dict(built.lifecycles)
     assert built.leertraject is built.lifecycle("ontwikkelkracht.leertraject")

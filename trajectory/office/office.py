@@ -35,7 +35,9 @@ from trajectory.ontwikkelkracht.application import (
 from trajectory.ontwikkelkracht.application_events import shown_moment
 from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht
 from trajectory.ontwikkelkracht.bootstrap import programme as default_programme
+from trajectory.ontwikkelkracht.ledger import Ledger, OpenLedger, ledger_id
 from trajectory.ontwikkelkracht.record import Leertraject
+from trajectory.ontwikkelkracht.rounds import new_seed
 from trajectory.ontwikkelkracht.rules import ApplicationWindow
 from trajectory.ontwikkelkracht.school import NETHERLANDS, SchoolYear
 from trajectory.ontwikkelkracht.terms import completion_deadline
@@ -497,7 +499,7 @@ class Office:
         self,
         application: Trajectory[ApplicationData],
         others: Sequence[Trajectory[ApplicationData]],
-        ledger: Trajectory[Any] | None,
+        ledger: Trajectory[Any],
         drawn: Mapping[str, int],
         actor: str | None,
     ) -> bool:
@@ -505,7 +507,7 @@ class Office:
         undecided applications of its round and the budget left does not cover them all,
         order them by lot: a seeded draw recorded in the ledger's history, saved at once
         (so that every process decides in the order drawn). Whether it drew."""
-        if ledger is None or ledger.data.remaining is None:
+        if ledger.data.remaining is None:
             return False
         mine = self._tie(application)
         tied = [
@@ -520,8 +522,6 @@ class Office:
         wanted = sum((other.data.requested for other in tied), Decimal(0))
         if wanted <= ledger.data.remaining:
             return False
-        from trajectory.ontwikkelkracht.rounds import new_seed
-
         candidates = sorted(other.id for other in tied)
         ledger.fire("draw_lots", actor=actor, candidates=candidates, seed=new_seed())
         self.store.save(ledger)
@@ -616,7 +616,7 @@ class Office:
                 step,
                 actor=actor,
                 more=violations,
-                also=() if ledger is None else (ledger,),
+                also=(ledger,),
             )
             return Application.of(application)
 
@@ -697,7 +697,7 @@ class Office:
             if not upheld:
                 chosen = []
             amounts = {entry.trajectory: entry.amount for entry in data.locations}
-            ledger = self._ledger_for(data.round) if chosen else None
+            ledger = self._ledger_for(data.round)
             violations: list[Violation] = []
             for location in chosen:
                 violations += self._commit(ledger, application.id, location, amounts[location])
@@ -717,7 +717,7 @@ class Office:
                 {"decision": reason},
                 actor=actor,
                 more=violations,
-                also=() if ledger is None else (ledger,),
+                also=(ledger,) if chosen else (),
             )
             return Application.of(application)
 
@@ -734,54 +734,44 @@ class Office:
 
     # -- the ledger ---------------------------------------------------------------------------
 
-    def _ledger_module(self) -> Any:
-        import importlib
-
-        try:
-            return importlib.import_module("trajectory.ontwikkelkracht.ledger")
-        except ImportError:
-            return None
-
     def _stored_ledger(self, round_id: str) -> Trajectory[Any] | None:
-        module = self._ledger_module()
-        if module is None:
-            return None
         try:
-            return self._own(self.store.load(module.ledger_id(round_id)))
+            found = self.store.load(ledger_id(round_id))
         except TrajectoryNotFound:
             return None
+        return self._own(found)
 
-    def _ledger_for(self, round_id: str) -> Trajectory[Any] | None:
-        """The round's ledger as stored, or a new one (saved with the first grant)."""
-        module = self._ledger_module()
-        if module is None:
-            return None
+    def _ledger_for(self, round_id: str) -> Trajectory[Any]:
+        """The round's ledger as stored, or a new one with the round's ceiling (saved with
+        the first grant, or the first lottery)."""
         found = self._stored_ledger(round_id)
         if found is not None:
             return found
-        opened = module.open_ledger(self.programme.round(round_id), clock=self.clock)
-        return self._own(opened)
+        chosen = self.programme.round(round_id)
+        payload = OpenLedger(chosen.id, chosen.school_year, chosen.ceiling)
+        opened: Trajectory[Any] = self.programme.ledger.create(
+            payload, clock=self.clock, id=ledger_id(chosen.id)
+        )
+        return opened
 
     def _commit(
-        self, ledger: Trajectory[Any] | None, application: str, location: str, amount: Decimal
+        self, ledger: Trajectory[Any], application: str, location: str, amount: Decimal
     ) -> list[Violation]:
         """Commit ``amount`` for ``location`` on ``ledger``: the violations that refuse
         it (``budget.exhausted``, its figures as the ledger gives them), placed."""
-        if ledger is None:
-            return []
         try:
             ledger.fire("commit", application=application, location=location, amount=amount)
         except PreconditionFailed as refused:
             return [found.at(location) for found in refused.violations]
         return []
 
-    def ledger(self, round_id: str) -> Any:
-        """The round's ledger (``ceiling``, ``committed``, ``released``, ``remaining``)."""
+    def ledger(self, round_id: str) -> Ledger:
+        """The round's ledger (``ceiling``, ``committed``, ``released``, ``remaining``,
+        ``commitments``, ``lotteries``): as stored, or as it opens when nothing was
+        committed yet."""
         self._terms(round_id)
-        found = self._ledger_for(round_id)
-        if found is None:
-            raise InvalidData("round", "this programme keeps no ledger of its rounds")
-        return found.data
+        ledger: Ledger = self._ledger_for(round_id).data
+        return ledger
 
     # -- what is due ----------------------------------------------------------------------------
 

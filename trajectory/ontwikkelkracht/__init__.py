@@ -23,6 +23,7 @@ from trajectory.ontwikkelkracht.development_models import (
     load_development_models,
 )
 from trajectory.ontwikkelkracht.growth import AspectGrowth, GrowthReport, growth_report
+from trajectory.ontwikkelkracht.ledger import Ledger, ledger_id, open_ledger
 from trajectory.ontwikkelkracht.lifecycle import new_trajectory, replay
 from trajectory.ontwikkelkracht.model import (
     ActivityPlan,
@@ -105,6 +106,7 @@ __all__ = [
     "GrowthReport",
     "GuidanceMoment",
     "HoursEntry",
+    "Ledger",
     "Leertraject",
     "Offer",
     "Ontwikkelkracht",
@@ -130,11 +132,13 @@ __all__ = [
     "development_models",
     "draw_lots",
     "growth_report",
+    "ledger_id",
     "load_catalog",
     "load_development_models",
     "load_rules",
     "new_seed",
     "new_trajectory",
+    "open_ledger",
     "pro_rata",
     "programme",
     "register_rules",

@@ -1,19 +1,20 @@
 """The composition root of the Ontwikkelkracht programme: one function builds it.
 
 :func:`programme` (built once, on first use) gives the :class:`Ontwikkelkracht`
-programme: the leertraject lifecycle, the registry of the code its definition names,
-the programme's own converter (the school year's hooks are registered on it, never
-on a shared one), its migrations and schema types, the rules book per school year,
-the catalog and the development models. The data files are read on first use:
-``leertraject.toml`` when the programme is built, a school year's rules when they are
-asked for, the catalog and the development models when first used.
+programme: the leertraject lifecycle, the budget ledger of a round, the registry of
+the code their definitions name, the programme's own converter (the school year's
+hooks are registered on it, never on a shared one), its migrations and schema types,
+the rules book per school year, the catalog and the development models. The data
+files are read on first use: ``leertraject.toml`` and ``ledger.toml`` when the
+programme is built, a school year's rules when they are asked for, the catalog and
+the development models when first used.
 
 Stores, the simulator, the command line and a service receive it::
 
     >>> from trajectory.ontwikkelkracht import programme
     >>> built = programme()
     >>> built
-    <Ontwikkelkracht 'ontwikkelkracht': ontwikkelkracht.leertraject, ontwikkelkracht.application>
+    <Ontwikkelkracht 'ontwikkelkracht': ontwikkelkracht.leertraject, ontwikkelkracht.ledger, ontwikkelkracht.application>
     >>> built.lifecycle("ontwikkelkracht.leertraject") is built.leertraject
     True
     >>> built.rules_for("2024-2025").minimum_participants
@@ -45,6 +46,7 @@ from trajectory.ontwikkelkracht.development_models import (
     DevelopmentModel,
     shipped_development_models,
 )
+from trajectory.ontwikkelkracht.ledger import Ledger, ledger_registry, load_ledger
 from trajectory.ontwikkelkracht.lifecycle import leertraject_registry, load_leertraject
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rounds import Round, check_round_id
@@ -67,17 +69,20 @@ class Ontwikkelkracht(Programme):
     def __init__(
         self,
         leertraject: Lifecycle[Leertraject],
+        ledger: Lifecycle[Ledger],
         *,
         registry: Registry,
         codec: Codec,
         application: Lifecycle[ApplicationData] | None = None,
     ):
-        lifecycles: list[Lifecycle[Any]] = [leertraject]
+        lifecycles: list[Lifecycle[Any]] = [leertraject, ledger]
         if application is not None:
             lifecycles.append(application)
         super().__init__(NAME, lifecycles, registry=registry, codec=codec)
         #: The leertraject lifecycle.
         self.leertraject = leertraject
+        #: The budget ledger of a round (see :mod:`trajectory.ontwikkelkracht.ledger`).
+        self.ledger = ledger
         #: The lifecycle of a board's application for one or more locations (SPEC §7.1).
         self.application = application
         #: The rules per school year (shipped, read on first use, and registered).
@@ -146,9 +151,15 @@ def build_programme() -> Ontwikkelkracht:
     codec = Codec(converter=build_converter(), migrations=standard_migrations())
     registry = application_registry(leertraject_registry())
     leertraject = load_leertraject(registry, codec)
+    # The ledger is built with a registry of its own code (so that each lifecycle
+    # declares its own violations only); the programme's registry names its code too.
+    ledger = load_ledger(ledger_registry(), codec)
+    ledger_registry(registry, violations=False)
     application = load_application(registry, codec)
     documents.add_to(codec, leertraject.name)
-    return Ontwikkelkracht(leertraject, registry=registry, codec=codec, application=application)
+    return Ontwikkelkracht(
+        leertraject, ledger, registry=registry, codec=codec, application=application
+    )
 
 
 _building = threading.RLock()
