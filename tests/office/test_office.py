@@ -260,3 +260,51 @@ def test_a_rejection_changed_on_objection(
     assert ("objection_decided", "granted") == (decided.state, decided.outcome)
     location = store.load(made.locations[0])
     assert ["reject", "grant_on_objection"] == [event.name for event in location.history[-2:]]
+
+
+def test_applications_received_the_same_day_are_ordered_by_lot(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """Two applications received on the same day while the budget covers one are
+    ordered by a seeded draw, recorded in the ledger's history with its seed and
+    outcome; the one drawn first is granted, the other waits for it."""
+    import attrs
+
+    from trajectory.ontwikkelkracht import programme
+    from trajectory.ontwikkelkracht.ledger import open_ledger
+    from trajectory.ontwikkelkracht.rounds import draw_lots
+
+    amount = trajectory.rules_for("2024-2025").subsidy_amount
+    store.save(
+        open_ledger(attrs.evolve(programme().round("2024-2025/main"), ceiling=amount), clock=clock)
+    )
+    one = received_on(office, store, clock, dt.date(2024, 5, 2), "12AB00")
+    clock.set(at(dt.date(2024, 5, 2), 14))
+    other = office.submit(application(office, store, clock, "12AB01").id)
+    clock.set(at(dt.date(2024, 9, 2)))
+    try:
+        office.grant(one.id)
+    except PreconditionFailed as refused:
+        assert ["order_of_receipt.earlier_pending"] == [v.code for v in refused.violations]
+    (lottery,) = office.ledger("2024-2025/main").lotteries
+    assert sorted([one.id, other.id]) == sorted(lottery.candidates)
+    assert draw_lots(lottery.candidates, seed=lottery.seed) == lottery.outcome
+    first, second = lottery.outcome
+    assert [first, second] == [found.id for found in office.in_order_of_receipt("2024-2025/main")]
+    assert "ontwikkelkracht.ledger" == store.load(office_ledger_id()).lifecycle.name
+    assert "draw_lots" in [event.name for event in store.history(office_ledger_id())]
+    if office.application(first).state == "received":  # the other one was drawn first
+        with pytest.raises(PreconditionFailed) as waiting:
+            office.grant(second)
+        assert "order_of_receipt.earlier_pending" in {v.code for v in waiting.value.violations}
+        office.grant(first)
+    assert "granted" == office.application(first).outcome
+    with pytest.raises(PreconditionFailed) as exhausted:
+        office.grant(second)
+    assert ["budget.exhausted"] == [v.code for v in exhausted.value.violations]
+
+
+def office_ledger_id() -> str:
+    from trajectory.ontwikkelkracht.ledger import ledger_id
+
+    return ledger_id("2024-2025/main")

@@ -13,8 +13,8 @@ Stores, the simulator, the command line and a service receive it::
 
     >>> from trajectory.ontwikkelkracht import programme
     >>> built = programme()
-    >>> built
-    <Ontwikkelkracht 'ontwikkelkracht': ontwikkelkracht.leertraject, ontwikkelkracht.ledger, ontwikkelkracht.application>
+    >>> list(built.lifecycles)
+    ['ontwikkelkracht.leertraject', 'ontwikkelkracht.ledger', 'ontwikkelkracht.application']
     >>> built.lifecycle("ontwikkelkracht.leertraject") is built.leertraject
     True
     >>> built.rules_for("2024-2025").minimum_participants
