@@ -153,7 +153,7 @@ def _assumed(value: object, field: attrs.Attribute[Any]) -> tuple[str, ...]:
     return tuple(sorted(set(names)))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Round:
     """One round (aanvraagtijdvak) of a school year's scheme: its window, budget
     ceiling and terms.
