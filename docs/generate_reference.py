@@ -72,6 +72,8 @@ GUARD_CODES: Final[Mapping[str, tuple[str, ...]]] = {
         "offer_available": ("offer.unavailable",),
         "completion_deadline_valid": ("completion.deadline_invalid",),
         "completion_in_time": ("completion.deadline_passed",),
+        "completion_deadline_expired": ("completion.deadline_not_passed",),
+        "receipt_not_in_future": ("receipt.in_future",),
         "grant_amount": ("grant.amount_mismatch",),
         "core_group_formed": ("core_group.missing", "core_group.school_leader"),
         "core_group_school_leader": ("core_group.school_leader",),

@@ -136,6 +136,13 @@ _SIDE: Final[dict[str, tuple[str, Callable[[Trajectory[Leertraject]], None]]]] =
         "application_submitted",
         lambda t: t.fire("request_completion"),
     ),
+    "not_considered": (
+        "application_incomplete",
+        lambda t: (
+            _on(t, (t.data.completion_deadline or dt.date.min) + dt.timedelta(days=1)),
+            t.fire("not_consider"),
+        ),
+    ),
     "rejected": ("application_submitted", lambda t: t.fire("reject", reason="budget.exhausted")),
     "withdrawn": ("orientation_requested", lambda t: t.fire("withdraw", reason="No time.")),
     "stopped": ("in_progress", lambda t: t.fire("withdraw", reason="Staff left.")),

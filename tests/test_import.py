@@ -91,7 +91,13 @@ built.rules_for("2024-2025")
 built.catalog
 """
     names = sorted(Path(path).name for path in opened_data_files(body))
-    assert ["2024-2025.toml", "catalog.toml", "ledger.toml", "leertraject.toml"] == names
+    assert [
+        "2024-2025.toml",
+        "application.toml",
+        "catalog.toml",
+        "ledger.toml",
+        "leertraject.toml",
+    ] == names
 
 
 def test_importing_the_package_registers_nothing() -> None:

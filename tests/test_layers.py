@@ -1,4 +1,5 @@
-"""The dependency rule: engine ← store ← domain (ontwikkelkracht) ← sim, testing, cli.
+"""The dependency rule: engine ← store ← domain (ontwikkelkracht) ← office, sim,
+testing, cli.
 
 Each package's modules are read with :mod:`ast` (imports inside functions and under
 ``TYPE_CHECKING`` too, relative imports resolved, ``importlib.import_module`` of a
@@ -22,6 +23,7 @@ PACKAGE: Final = Path(trajectory.__file__).parent
 FORBIDDEN: Final = {
     "trajectory.engine": (
         "trajectory.ontwikkelkracht",
+        "trajectory.office",
         "trajectory.store",
         "trajectory.sim",
         "trajectory.testing",
@@ -29,12 +31,20 @@ FORBIDDEN: Final = {
     ),
     "trajectory.store": (
         "trajectory.ontwikkelkracht",
+        "trajectory.office",
         "trajectory.sim",
         "trajectory.testing",
         "trajectory.cli",
     ),
     "trajectory.ontwikkelkracht": (
         "trajectory.store",
+        "trajectory.office",
+        "trajectory.sim",
+        "trajectory.testing",
+        "trajectory.cli",
+    ),
+    # The Office works on a store for the programme: above both, beside the command line.
+    "trajectory.office": (
         "trajectory.sim",
         "trajectory.testing",
         "trajectory.cli",
@@ -153,6 +163,12 @@ def test_every_layer_has_modules() -> None:
             [],
         ),
         ("from trajectory.ontwikkelkracht import LIFECYCLE\n", "trajectory.sim.cohort", []),
+        ("from trajectory.store import open_store\n", "trajectory.office.office", []),
+        (
+            "from trajectory.office import Office\n",
+            "trajectory.ontwikkelkracht.bootstrap",
+            ["trajectory.ontwikkelkracht.bootstrap:1: trajectory.office"],
+        ),
     ],
 )
 def test_a_forbidden_import_is_found(source: str, module: str, expected: list[str]) -> None:

@@ -190,7 +190,7 @@ def test_rules_for_and_the_lifecycle_are_available() -> None:
     rules = trajectory.rules_for("2024-2025")
 
     assert 5 == rules.minimum_participants
-    assert 16 == len(lifecycle.states)
+    assert 17 == len(lifecycle.states)
     assert {"orientation_requested", "application_submitted", "granted", "settled"} <= set(
         lifecycle.states
     )

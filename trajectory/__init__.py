@@ -84,6 +84,7 @@ from trajectory.ontwikkelkracht import (
 if typing.TYPE_CHECKING:
     from trajectory._stores import open_store
     from trajectory.engine.loader import dump_lifecycle, load_lifecycle
+    from trajectory.office import Application, Office
     from trajectory.store import Store
     from trajectory.store.errors import (
         ConcurrencyConflict,
@@ -96,6 +97,9 @@ __version__ = "0.1.0"
 
 #: The names imported on first use, and the module of each.
 _LAZY_NAMES = {
+    # The Office loads and saves through a store: importing it imports the store.
+    "Application": "trajectory.office",
+    "Office": "trajectory.office",
     # The store's errors live beside the stores: importing them imports the store.
     "ConcurrencyConflict": "trajectory.store.errors",
     "CorruptRecord": "trajectory.store.errors",
@@ -113,6 +117,7 @@ __getattr__, __dir__ = _lazy_names(globals(), _LAZY_NAMES)
 
 __all__ = [
     "LANGUAGES",
+    "Application",
     "Catalog",
     "Clock",
     "ConcurrencyConflict",
@@ -138,6 +143,7 @@ __all__ = [
     "MissingDependency",
     "NoPayload",
     "Offer",
+    "Office",
     "PreconditionFailed",
     "Recurring",
     "Refusal",

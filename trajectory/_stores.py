@@ -35,7 +35,7 @@ def open_store(
 
     >>> import trajectory
     >>> store = trajectory.open_store("memory://")
-    >>> sorted(store.index_keys)  # what the leertraject and the ledger are listed by
+    >>> sorted(store.index_keys)  # what its lifecycles are listed by
     ['board', 'offer', 'round', 'school', 'school_year']
     """
     from trajectory.ontwikkelkracht.bootstrap import programme

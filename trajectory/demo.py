@@ -20,7 +20,7 @@ from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.school import NETHERLANDS, School
 from trajectory.store.base import Store
 
-__all__ = ["EXAMPLE_SCHOOL", "walk"]
+__all__ = ["EXAMPLE_SCHOOL", "walk", "walk_application"]
 
 EXAMPLE_SCHOOL: Final = School(
     name="OBS De Linde", sector="po", board="Stichting Primair Onderwijs Voorbeeld", brin="12AB00"
@@ -230,3 +230,99 @@ def walk(
         same = "the same" if stored == t else "NOT the same"
         say(f"  stored as           {t.id} ({stored.version} events, {same} when read back)")
     return t
+
+
+_APPLICATION_TEXT: Final = {
+    "nl": {
+        "title": "De aanvraag van het bestuur: twee vestigingen in één ronde",
+        "received": "ontvangen om {received}, vastgelegd om {recorded}",
+        "requested": "aangevraagd",
+        "order": "telt voor de volgorde van binnenkomst vanaf",
+        "outcome": "besluit",
+        "granted": "verleend",
+        "partly_granted": "gedeeltelijk verleend",
+        "rejected": "afgewezen",
+    },
+    "en": {
+        "title": "The board's application: two locations in one round",
+        "received": "received at {received}, recorded at {recorded}",
+        "requested": "requested",
+        "order": "counts for the order of receipt from",
+        "outcome": "decision",
+        "granted": "granted",
+        "partly_granted": "partly granted",
+        "rejected": "rejected",
+    },
+}
+
+
+def walk_application(say: Say = print, *, lang: str = "nl") -> None:
+    """A board applies for two of its locations in the 2024-2025 round: received at
+    15:59 on the last day and recorded at 16:05, completed after a request, granted;
+    each step moves the application and both locations together (in a store of its own,
+    in memory)."""
+    from trajectory._stores import open_store
+    from trajectory.office import Office
+
+    text = _APPLICATION_TEXT[lang]
+    clock = ManualClock(dt.datetime(2024, 4, 20, 10, 0, tzinfo=NETHERLANDS))
+    built = programme()
+    application_states = built.application.states if built.application else {}
+    with open_store("memory://", clock=clock) as store:
+        office = Office(store, clock=clock)
+        ids = []
+        for name, brin in (("OBS De Linde", "12AB00"), ("OBS De Eik", "12AB01")):
+            school = School(name=name, sector="po", board=EXAMPLE_SCHOOL.board, brin=brin)
+            location = new_trajectory(
+                school=school, offer="leven-lang-lezen", school_year="2024-2025", clock=clock
+            )
+            location.fire(
+                "hold_orientation",
+                date=dt.date(2024, 4, 20),
+                learning_question="How do we raise reading motivation?",
+                conclusion="positive",
+                report="The trajectory fits.",
+            )
+            location.fire("register")
+            for person, role, hours in _TEAM:
+                location.fire("add_participant", name=person, role=role, planned_hours=hours)
+            location.fire(
+                "write_activity_plan",
+                report="Report.",
+                willing_and_able="Yes.",
+                leadership_commitment="Signed.",
+                team_support="The team voted for it.",
+            )
+            store.save(location)
+            ids.append(location.id)
+
+        def show(step: str, state: str, extra: str = "") -> None:
+            label = application_states[state].labels[lang] if state in application_states else ""
+            day = clock().astimezone(NETHERLANDS).date()
+            say(f"  {day}  {step:<28} {state}  ({label}){extra}")
+
+        say(text["title"])
+        made = office.new_application(
+            board=EXAMPLE_SCHOOL.board, round="2024-2025/main", locations=ids
+        )
+        office.record_talk(made.id, kind="exploratory_talk", date=dt.date(2024, 4, 20))
+        show("new_application", made.state, f"  {text['requested']} EUR {made.requested}")
+        clock.set(dt.datetime(2024, 6, 28, 16, 5, tzinfo=NETHERLANDS))
+        received = dt.datetime(2024, 6, 28, 15, 59, tzinfo=NETHERLANDS)
+        made = office.submit(made.id, received_at=received)
+        shown = text["received"].format(received="15:59", recorded="16:05")
+        show("submit", made.state, f"  {shown}")
+        clock.set(dt.datetime(2024, 7, 1, 10, 0, tzinfo=NETHERLANDS))
+        show("request_completion", office.request_completion(made.id).state)
+        clock.set(dt.datetime(2024, 7, 8, 10, 0, tzinfo=NETHERLANDS))
+        made = office.complete(made.id)
+        order = made.order_moment.astimezone(NETHERLANDS).date() if made.order_moment else ""
+        show("complete", made.state, f"  {text['order']} {order}")
+        clock.set(dt.datetime(2024, 9, 2, 10, 0, tzinfo=NETHERLANDS))
+        made = office.grant(made.id)
+        outcome = text[str(made.outcome)]
+        show("grant", made.state, f"  {text['outcome']}: {outcome} (EUR {made.granted})")
+        for location_id in made.locations:
+            location = store.load(location_id)
+            label = built.leertraject.states[location.state].labels[lang]
+            say(f"      {location.data.school.name:<26} {location.state}  ({label})")

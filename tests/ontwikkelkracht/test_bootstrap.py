@@ -127,6 +127,7 @@ def test_the_public_names_are_the_programme_parts() -> None:
     assert {
         "ontwikkelkracht.leertraject": built.leertraject,
         "ontwikkelkracht.ledger": built.ledger,
+        "ontwikkelkracht.application": built.application,
     } == dict(built.lifecycles)
     assert built.leertraject is built.lifecycle("ontwikkelkracht.leertraject")
 

@@ -37,6 +37,7 @@ from trajectory.ontwikkelkracht import (
 )
 from trajectory.ontwikkelkracht.guards import NETHERLANDS
 from trajectory.ontwikkelkracht.school import SchoolYear
+from trajectory.ontwikkelkracht.violations import APPLICATION_CODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = Trajectory[Leertraject]
@@ -1536,8 +1537,10 @@ def test_knowledge_sharing_names_with_whom(with_whom: str) -> None:
 
 
 def test_lifecycle_declares_the_leertraject_and_engine_codes() -> None:
-    """The lifecycle's violations are the leertraject's plus transition.not_allowed."""
-    assert set(VIOLATIONS) | {"transition.not_allowed"} == set(LIFECYCLE.violations)
+    """The lifecycle's violations are the leertraject's plus transition.not_allowed
+    (and those of the application, whose lifecycle shares the programme's registry)."""
+    expected = set(VIOLATIONS) | APPLICATION_CODES | {"transition.not_allowed"}
+    assert expected == set(LIFECYCLE.violations)
 
 
 @pytest.mark.parametrize("code", sorted(LIFECYCLE.violations))
@@ -1555,15 +1558,118 @@ def test_every_code_has_both_messages(code: str) -> None:
 
 
 def test_every_code_is_shown_raised() -> None:
-    """No violation code is left without a test showing it raised."""
-    assert set(LIFECYCLE.violations) == RAISED
+    """No violation code is left without a test showing it raised (those only an
+    application reports: in tests/ontwikkelkracht/test_application.py)."""
+    assert set(LIFECYCLE.violations) - APPLICATION_CODES == RAISED
     assert set(VIOLATIONS) - RAISED == set()
 
 
 def test_every_code_is_shown_cleared() -> None:
-    """No violation code is left without a test showing it cleared."""
-    assert set(LIFECYCLE.violations) == CLEARED
+    """No violation code is left without a test showing it cleared (those only an
+    application reports: in tests/ontwikkelkracht/test_application.py)."""
+    assert set(LIFECYCLE.violations) - APPLICATION_CODES == CLEARED
     assert set(VIOLATIONS) - CLEARED == set()
+
+
+# -- the moment of receipt and the location following its application (SPEC §7) ---------
+
+
+def _ready_to_submit(on: dt.datetime) -> T:
+    t = at_state("application_in_preparation")
+    t.clock.set(on)  # type: ignore[attr-defined]
+    return t
+
+
+LAST_DAY = dt.date(2024, 6, 28)
+
+
+@raises("receipt.in_future")
+def test_a_moment_of_receipt_after_the_recording_is_refused() -> None:
+    """A moment of receipt later than the moment it is recorded raises receipt.in_future."""
+    t = _ready_to_submit(dt.datetime(2024, 6, 28, 15, 0, tzinfo=NETHERLANDS))
+    later = dt.datetime(2024, 6, 28, 15, 30, tzinfo=NETHERLANDS)
+    violation = one(t.check("submit_application", received_at=later), "receipt.in_future")
+    assert {"received": "2024-06-28T15:30+02:00", "recorded": "2024-06-28T15:00+02:00"} == dict(
+        violation.details
+    )
+    assert_messages_show(violation)
+    assert_refused(t, "submit_application", received_at=later)
+
+
+@clears("receipt.in_future")
+def test_an_application_received_before_the_window_closed_is_inside_it() -> None:
+    """Received at 15:59 on the last day and recorded at 16:05, the application is inside
+    the window: the window is judged on the moment of receipt, which is kept."""
+    t = _ready_to_submit(dt.datetime.combine(LAST_DAY, dt.time(16, 5), NETHERLANDS))
+    received = dt.datetime.combine(LAST_DAY, dt.time(15, 59), NETHERLANDS)
+    assert ["window.closed"] == codes(t.check("submit_application"))
+    t.fire("submit_application", received_at=received)
+    assert received == t.data.submitted_at
+    assert t.history[-1].timestamp > received
+
+
+def test_a_completion_after_the_window_is_judged_on_the_receipt() -> None:
+    """Completed after the window closed, an application received inside it is not
+    refused with window.closed (the window is judged once, on the receipt)."""
+    t = _ready_to_submit(dt.datetime.combine(LAST_DAY, dt.time(15, 0), NETHERLANDS))
+    t.fire("submit_application")
+    t.fire("request_completion")
+    t.clock.set(dt.datetime(2024, 7, 8, 10, 0, tzinfo=NETHERLANDS))  # type: ignore[attr-defined]
+    assert "window.closed" not in codes(t.check("complete_application"))
+
+
+def test_a_talk_on_the_application_counts_for_the_location() -> None:
+    """A location without a talk of its own is submitted with the talks recorded on its
+    application (given in the payload), and keeps them for its completion."""
+    t = at_state("orientation_requested")
+    t.fire(
+        "hold_orientation",
+        date=dt.date(2024, 4, 16),
+        learning_question="How?",
+        conclusion="positive",
+        report="It fits.",
+    )
+    t.fire("register")
+    for name, role, hours in TEAM:
+        t.fire("add_participant", name=name, role=role, planned_hours=hours)
+    t.fire("write_activity_plan", **PLAN_PARTS)
+    assert ["talks.required_missing"] == codes(t.check("submit_application"))
+    t.fire("submit_application", application="a-1", application_talks=["exploratory_talk"])
+    t.fire("request_completion")
+    assert "talks.required_missing" not in codes(t.check("complete_application"))
+    assert "a-1" == t.data.application
+
+
+@raises("completion.deadline_not_passed")
+def test_an_application_is_not_put_aside_before_its_deadline() -> None:
+    """Before its completion deadline has passed, an incomplete application is not left
+    unconsidered (completion.deadline_not_passed, with the deadline)."""
+    t = at_state("application_incomplete")
+    deadline = t.data.completion_deadline
+    assert deadline is not None
+    violation = one(t.check("not_consider"), "completion.deadline_not_passed")
+    assert {"deadline": deadline.isoformat()} == dict(violation.details)
+    assert_messages_show(violation)
+    assert_refused(t, "not_consider")
+
+
+@clears("completion.deadline_not_passed")
+def test_an_application_not_completed_in_time_is_not_considered() -> None:
+    """After the deadline the incomplete application ends in not_considered (final),
+    not in rejected."""
+    t = at_state("not_considered")
+    assert t.is_final
+    assert "not_consider" == t.history[-1].name
+
+
+def test_a_rejection_is_changed_on_objection() -> None:
+    """A rejected location is granted on objection: its own event, recorded with the
+    decision on the objection; the history shows both decisions."""
+    t = at_state("rejected")
+    t.fire("grant_on_objection", decision="The objection is upheld: budget was released.")
+    assert "granted" == t.state
+    assert ["reject", "grant_on_objection"] == [e.name for e in t.history[-2:]]
+    assert t.data.grant is not None
 
 
 # -- hours per day ------------------------------------------------------------------------
@@ -1644,9 +1750,10 @@ def test_an_incomplete_application_is_blocked_from_the_day_after_its_deadline() 
     schedule = _codes_over_time(t)
 
     day_after = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(0), NETHERLANDS)
-    assert {} == schedule[0][1]
+    assert {"not_consider": ["completion.deadline_not_passed"]} == schedule[0][1]
     assert day_after == schedule[1][0]
     assert ["completion.deadline_passed"] == schedule[1][1]["complete_application"][:1]
+    assert "not_consider" not in schedule[1][1]
 
 
 def test_a_complete_application_is_blocked_the_moment_after_its_window_closes() -> None:

@@ -33,6 +33,8 @@ SPEC_STATES = [
     "settled",
     "withdrawn",
     "stopped",
+    # SPEC §7.1: not completed in time (Awb 4:5)
+    "not_considered",
 ]
 
 #: SPEC §1, Events and their preconditions.
@@ -45,6 +47,9 @@ SPEC_STATE_EVENTS = [
     "complete_application",
     "grant",
     "reject",
+    # SPEC §7.1: the location follows its application
+    "not_consider",
+    "grant_on_objection",
     "start_preparation",
     "hold_intake",
     "start_execution",
@@ -105,6 +110,8 @@ SPEC_ROUTES: dict[str, dict[str, str]] = {
     "complete_application": {"application_incomplete": "application_submitted"},
     "grant": {"application_submitted": "granted"},
     "reject": {"application_submitted": "rejected", "application_incomplete": "rejected"},
+    "not_consider": {"application_incomplete": "not_considered"},
+    "grant_on_objection": {"rejected": "granted"},
     "start_preparation": {"granted": "preparing"},
     "hold_intake": {"preparing": "intake"},
     "start_execution": {"intake": "in_progress"},
@@ -136,12 +143,13 @@ def test_events_are_the_spec_ids() -> None:
 
 
 def test_final_states() -> None:
-    """not_pursued, rejected, settled and withdrawn are final; stopped is not (it is still
-    settled)."""
-    assert frozenset({"not_pursued", "rejected", "settled", "withdrawn"}) == (
+    """not_pursued, not_considered, settled and withdrawn are final; stopped is not (it
+    is still settled), nor is rejected (a rejection can be changed on objection)."""
+    assert frozenset({"not_pursued", "not_considered", "settled", "withdrawn"}) == (
         LIFECYCLE.final_states
     )
     assert "stopped" not in LIFECYCLE.final_states
+    assert "rejected" not in LIFECYCLE.final_states
 
 
 @pytest.mark.parametrize("state", SPEC_STATES)
@@ -191,7 +199,9 @@ def test_withdraw(state: str, target: str) -> None:
     assert "The team has no time." == t.data.reason
 
 
-@pytest.mark.parametrize("state", ["completed", "stopped", *sorted(LIFECYCLE.final_states)])
+@pytest.mark.parametrize(
+    "state", ["completed", "stopped", "rejected", *sorted(LIFECYCLE.final_states)]
+)
 def test_withdraw_not_allowed_after_closing(state: str) -> None:
     """Once completed, stopped or final, a trajectory cannot be withdrawn."""
     t = at_state(state)

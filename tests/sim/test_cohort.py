@@ -80,7 +80,9 @@ def test_any_executor_gives_the_same_report(report: Report) -> None:
 def test_the_report_adds_up(report: Report) -> None:
     """Every school ends in a final state; the figures agree with each other."""
     assert SCHOOLS == report.schools == sum(report.final_states.values())
-    assert {"not_pursued", "rejected", "settled", "withdrawn"} == set(report.final_states)
+    assert {"not_pursued", "rejected", "settled", "withdrawn", "not_considered"} == set(
+        report.final_states
+    )
     assert report.granted == report.final_states["settled"]
     assert report.granted * AMOUNT == report.subsidy_granted
     assert 0 < report.subsidy_settled <= report.subsidy_granted
@@ -169,9 +171,13 @@ def test_no_mishaps_settle_every_school_in_full() -> None:
     """With every probability 0, every school settles the full amount and meets no
     violation."""
     report = simulate(100, seed=5, probabilities=Probabilities.none())
-    assert {"not_pursued": 0, "rejected": 0, "settled": 100, "withdrawn": 0} == (
-        report.final_states
-    )
+    assert {
+        "not_pursued": 0,
+        "rejected": 0,
+        "settled": 100,
+        "withdrawn": 0,
+        "not_considered": 0,
+    } == (report.final_states)
     assert 100 * AMOUNT == report.subsidy_granted == report.subsidy_settled
     assert {} == report.violations
     assert 0 == report.stopped

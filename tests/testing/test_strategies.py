@@ -67,6 +67,8 @@ STATE_FOR: Final = {
     "complete_application": "application_incomplete",
     "grant": "application_submitted",
     "reject": "application_submitted",
+    "not_consider": "application_incomplete",
+    "grant_on_objection": "rejected",
     "start_preparation": "granted",
     "hold_intake": "preparing",
     "start_execution": "intake",
@@ -91,7 +93,7 @@ STATE_FOR: Final = {
 #: reached the state has not prepared them, so they may be refused, but never for the
 #: payload.
 STATE_GUARDED: Final = frozenset(
-    {"submit_application", "hold_intake", "start_execution", "hold_closing_talk"}
+    {"submit_application", "hold_intake", "start_execution", "hold_closing_talk", "not_consider"}
 )
 #: The codes of the preconditions that judge the payload itself.
 PAYLOAD_CODES: Final = frozenset(

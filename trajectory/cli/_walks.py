@@ -17,14 +17,16 @@ def demo(
     lang: LangOption = DEFAULT_LANGUAGE,
     db: DbOption = None,
 ) -> None:
-    """Walk an example school through the whole leertraject.
+    """Walk an example school through the whole leertraject, then a board's application
+    for two locations.
 
     Blockers and figures included; the trajectory is saved in the store after every
     step (the store is created when there is none)."""
-    from trajectory.demo import walk
+    from trajectory.demo import walk, walk_application
 
     with open_the_store(db, create=True) as store:
         walk(typer.echo, lang=lang, store=store)
+    walk_application(typer.echo, lang=lang)
 
 
 #: The most worker processes a simulation takes.

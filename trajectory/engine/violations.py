@@ -77,11 +77,26 @@ class Violation:
 
     ``code`` is stable (an integration contract), ``details`` holds the figures
     (``required``, ``actual`` …), :meth:`message` renders them in Dutch or English.
+    ``location`` says which trajectory it belongs to when an action checks several
+    together (see :meth:`at`); it is ``None`` otherwise, and equal violations of
+    different locations are not equal.
     """
 
     code: str
     details: Mapping[str, Any] = attrs.field(converter=_freeze)
     type: ViolationType = attrs.field(eq=False, repr=False)
+    location: str | None = attrs.field(default=None, kw_only=True)
+    """What the violation belongs to where one action moves several trajectories
+    together (the trajectory id of a school location of an application); ``None``
+    for the trajectory that fired, or the application itself."""
+
+    def at(self, location: str | None) -> Violation:
+        """This violation, belonging to ``location`` (a trajectory id, or ``None``)."""
+        if location is not None and not isinstance(location, str):
+            raise InvalidData(
+                "location", f"expected a trajectory id or None, got {_shown(location)}"
+            )
+        return attrs.evolve(self, location=location)
 
     def message(self, lang: str = "nl") -> str:
         """The message in ``lang`` (``"nl"``, the default, or ``"en"``), figures filled in."""

@@ -13,8 +13,8 @@ Stores, the simulator, the command line and a service receive it::
 
     >>> from trajectory.ontwikkelkracht import programme
     >>> built = programme()
-    >>> built
-    <Ontwikkelkracht 'ontwikkelkracht': ontwikkelkracht.leertraject, ontwikkelkracht.ledger>
+    >>> list(built.lifecycles)
+    ['ontwikkelkracht.leertraject', 'ontwikkelkracht.ledger', 'ontwikkelkracht.application']
     >>> built.lifecycle("ontwikkelkracht.leertraject") is built.leertraject
     True
     >>> built.rules_for("2024-2025").minimum_participants
@@ -39,6 +39,8 @@ from trajectory.engine.programme import Programme
 from trajectory.engine.registry import Registry
 from trajectory.engine.serialization import Codec, standard_migrations
 from trajectory.ontwikkelkracht import documents
+from trajectory.ontwikkelkracht.application import ApplicationData
+from trajectory.ontwikkelkracht.application_events import application_registry, load_application
 from trajectory.ontwikkelkracht.catalog import Catalog, shipped_catalog
 from trajectory.ontwikkelkracht.development_models import (
     Descriptor,
@@ -72,12 +74,18 @@ class Ontwikkelkracht(Programme):
         *,
         registry: Registry,
         codec: Codec,
+        application: Lifecycle[ApplicationData] | None = None,
     ):
-        super().__init__(NAME, [leertraject, ledger], registry=registry, codec=codec)
+        lifecycles: list[Lifecycle[Any]] = [leertraject, ledger]
+        if application is not None:
+            lifecycles.append(application)
+        super().__init__(NAME, lifecycles, registry=registry, codec=codec)
         #: The leertraject lifecycle.
         self.leertraject = leertraject
         #: The budget ledger of a round (see :mod:`trajectory.ontwikkelkracht.ledger`).
         self.ledger = ledger
+        #: The lifecycle of a board's application for one or more locations (SPEC §7.1).
+        self.application = application
         #: The rules per school year (shipped, read on first use, and registered).
         self.rules = RulesBook(codec.converter)
 
@@ -147,14 +155,17 @@ def build_programme() -> Ontwikkelkracht:
     """A new Ontwikkelkracht programme: its converter, migrations and schema types,
     its registry, and the leertraject read from its definition file."""
     codec = Codec(converter=build_converter(), migrations=standard_migrations())
-    registry = leertraject_registry()
+    registry = application_registry(leertraject_registry())
     leertraject = load_leertraject(registry, codec)
     # The ledger is built with a registry of its own code (so that each lifecycle
     # declares its own violations only); the programme's registry names its code too.
     ledger = load_ledger(ledger_registry(), codec)
     ledger_registry(registry, violations=False)
+    application = load_application(registry, codec)
     documents.add_to(codec, leertraject.name)
-    return Ontwikkelkracht(leertraject, ledger, registry=registry, codec=codec)
+    return Ontwikkelkracht(
+        leertraject, ledger, registry=registry, codec=codec, application=application
+    )
 
 
 #: The process's programme, once built; guarded by ``_lock`` while it is built.

@@ -57,11 +57,18 @@ def record_reason(data: Leertraject, payload: Any, context: Context) -> Leertraj
     return evolve(data, reason=payload.reason)
 
 
-def submit_application(data: Leertraject, payload: Any, context: Context) -> Leertraject:
-    """Keep the moment of first receipt (applications are decided in that order)."""
-    if data.submitted_at is not None:
-        return data
-    return evolve(data, submitted_at=context.now)
+def submit_application(
+    data: Leertraject, payload: p.SubmitApplication, context: Context
+) -> Leertraject:
+    """Keep the moment of first receipt (applications are decided in order of receipt),
+    the application the location is part of and the talks recorded on it."""
+    received = context.now if payload.received_at is None else payload.received_at
+    return evolve(
+        data,
+        submitted_at=received if data.submitted_at is None else data.submitted_at,
+        application=payload.application,
+        application_talks=payload.application_talks,
+    )
 
 
 def request_completion(

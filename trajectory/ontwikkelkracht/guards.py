@@ -160,8 +160,11 @@ def orientation_positive(data: Leertraject, payload: Any, context: Context) -> l
 
 
 def talks_required(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
-    """Every pre-application talk that the year's rules require is recorded."""
-    recorded = {talk.kind for talk in data.talks}
+    """Every pre-application talk that the year's rules require is recorded: on the
+    trajectory, or on the application it is submitted with (which counts for all its
+    locations)."""
+    on_application = getattr(payload, "application_talks", None) or data.application_talks
+    recorded = {talk.kind for talk in data.talks}.union(on_application)
     return [
         v.TALKS_REQUIRED_MISSING(
             school_year=str(data.school_year),
@@ -204,17 +207,30 @@ def hours_minimum(data: Leertraject, payload: Any, context: Context) -> list[Vio
 
 def _window_changes(data: Leertraject, payload: Any, context: Context) -> dt.datetime | None:
     """When ``window_open`` may next say otherwise: a window opens, or closes (a
-    window holds its closing moment)."""
+    window holds its closing moment); never, once judged on a moment of receipt."""
+    if getattr(payload, "received_at", None) is not None or data.submitted_at is not None:
+        return None
     boundaries: list[dt.datetime | None] = []
     for window in data.rules.application_windows:
         boundaries += [window.opens, shifted(window.closes, _INSTANT)]
     return _first_after(context.now, boundaries)
 
 
+def _receipt(data: Leertraject, payload: Any, context: Context) -> dt.datetime:
+    """The moment the window is judged on: the moment of receipt given, else that of
+    an application already received (the window is judged once), else now."""
+    given = getattr(payload, "received_at", None)
+    if given is not None:
+        return given  # type: ignore[no-any-return]
+    return context.now if data.submitted_at is None else data.submitted_at
+
+
 @reads_time(changes_at=_window_changes)
 def window_open(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
-    """Submitted inside one of the scheme's application windows."""
-    if data.rules.window_at(context.now) is not None:
+    """Received inside one of the scheme's application windows, judged on the moment of
+    receipt (which may be earlier than the moment it is recorded)."""
+    received = _receipt(data, payload, context)
+    if data.rules.window_at(received) is not None:
         return []
     windows = [
         f"{w.opens.isoformat(timespec='minutes')} – {w.closes.isoformat(timespec='minutes')}"
@@ -222,7 +238,7 @@ def window_open(data: Leertraject, payload: Any, context: Context) -> list[Viola
     ]
     return [
         v.WINDOW_CLOSED(
-            moment=context.now.astimezone(NETHERLANDS).isoformat(timespec="minutes"),
+            moment=received.astimezone(NETHERLANDS).isoformat(timespec="minutes"),
             windows=windows or ["—"],
         )
     ]
@@ -301,6 +317,33 @@ def completion_in_time(data: Leertraject, payload: Any, context: Context) -> lis
     if deadline is None or now <= deadline:
         return []
     return [v.COMPLETION_DEADLINE_PASSED(deadline=deadline.isoformat(), today=now.isoformat())]
+
+
+@reads_time(changes_at=_completion_changes)
+def completion_deadline_expired(
+    data: Leertraject, payload: Any, context: Context
+) -> list[Violation]:
+    """The completion deadline has passed: only then is an application not completed
+    left unconsidered (Awb 4:5)."""
+    deadline = data.completion_deadline
+    if deadline is None or today(context) > deadline:
+        return []
+    return [v.COMPLETION_DEADLINE_NOT_PASSED(deadline=deadline.isoformat())]
+
+
+def receipt_not_in_future(data: Any, payload: Any, context: Context) -> list[Violation]:
+    """A moment of receipt given (of an application, a completion, an objection) is
+    not after the moment it is recorded."""
+    given = None
+    for field in ("received_at", "completed_at", "lodged_at"):
+        given = given or getattr(payload, field, None)
+    if given is None or given <= context.now:
+        return []
+    shown = [
+        moment.astimezone(NETHERLANDS).isoformat(timespec="minutes")
+        for moment in (given, context.now)
+    ]
+    return [v.RECEIPT_IN_FUTURE(received=shown[0], recorded=shown[1])]
 
 
 def grant_amount(data: Leertraject, payload: Any, context: Context) -> list[Violation]:

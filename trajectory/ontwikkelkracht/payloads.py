@@ -10,7 +10,7 @@ self-scan's scores a ``frozendict``), so a recorded event cannot change afterwar
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -22,12 +22,15 @@ from trajectory.engine.fields import (
     Identifier,
     Name,
     Text,
+    aware_datetime,
     calendar_date,
+    check_choice,
     check_identifier,
     choice,
     dates,
     decimal_amount,
     describe,
+    identifier,
     names,
     non_blank,
     optional,
@@ -54,6 +57,7 @@ __all__ = [
     "Decline",
     "DeliverImplementationPlan",
     "FormCoreGroup",
+    "GrantOnObjection",
     "GrantSubsidy",
     "HoldClosingTalk",
     "HoldGuidanceMoment",
@@ -68,6 +72,7 @@ __all__ = [
     "Reject",
     "RemoveParticipant",
     "RequestCompletion",
+    "SubmitApplication",
     "Withdraw",
     "WriteActivityPlan",
     "WriteDevelopmentPlan",
@@ -145,6 +150,48 @@ class Withdraw:
     """``withdraw``: the school withdraws (before the grant) or stops (after it)."""
 
     reason: Text = attrs.field(validator=text)
+
+
+def _talk_kinds(value: object, field: attrs.Attribute[Any]) -> tuple[TalkKind, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidData(field.name, f"expected a list of kinds of talk, got {describe(value)}")
+    return tuple(
+        check_choice(TalkKind, kind, f"{field.name}[{index}]") for index, kind in enumerate(value)
+    )
+
+
+@attrs.frozen
+class SubmitApplication:
+    """``submit_application``: the moment of receipt, and the application the location
+    is submitted with."""
+
+    received_at: dt.datetime | None = attrs.field(default=None, validator=optional(aware_datetime))
+    """The moment of receipt (default: the moment it is recorded); the application
+    window is judged on it."""
+    application: Identifier | None = attrs.field(default=None, validator=optional(identifier))
+    """The id of the board's application this location is part of."""
+    application_talks: tuple[TalkKind, ...] = attrs.field(
+        default=(),
+        converter=with_field(_talk_kinds),  # type: ignore[misc]
+    )
+    """The kinds of talk recorded on the application: they count for every location."""
+
+
+@attrs.frozen
+class GrantOnObjection:
+    """``grant_on_objection``: a rejection changed on objection into a grant."""
+
+    decision: Text = attrs.field(validator=text)
+    """The decision on the objection that changes the rejection."""
+    amount: Decimal | None = attrs.field(
+        default=None,
+        converter=decimal_amount(  # type: ignore[misc]
+            minimum=Decimal(0), maximum=MAX_AMOUNT, unit="euro", allow_none=True
+        ),
+    )
+    """The amount in euro; default: the scheme's fixed amount."""
+    override_reason: Text | None = attrs.field(default=None, validator=optional(text))
+    """Required when ``amount`` differs from the scheme's fixed amount."""
 
 
 @attrs.frozen

@@ -22,7 +22,7 @@ from typing import Any, Final, TypeVar
 import attrs
 import immutables
 
-from trajectory.engine.fields import Name, Text, name_key
+from trajectory.engine.fields import Identifier, Name, Text, name_key
 from trajectory.engine.records import Entries, evolver, slot_setter
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.model import (
@@ -42,6 +42,7 @@ from trajectory.ontwikkelkracht.model import (
     Settlement,
     StudyMoment,
     Talk,
+    TalkKind,
 )
 from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
@@ -220,6 +221,10 @@ class Leertraject:
     activity_plan: ActivityPlan = EMPTY_ACTIVITY_PLAN
     submitted_at: dt.datetime | None = None
     """When the application was first received (it is decided in order of receipt)."""
+    application: Identifier | None = None
+    """The board's application the location was submitted with, if any."""
+    application_talks: tuple[TalkKind, ...] = ()
+    """The kinds of talk recorded on that application: they count for this location."""
     completion_deadline: dt.date | None = None
     grant: Grant | None = None
     core_group: tuple[Name, ...] = ()

@@ -10,7 +10,7 @@ from typing import Final
 
 from trajectory.engine.violations import ViolationRegistry
 
-__all__ = ["VIOLATIONS"]
+__all__ = ["APPLICATION_CODES", "APPLICATION_VIOLATIONS", "VIOLATIONS"]
 
 #: All violation types of the leertraject, by code.
 VIOLATIONS: Final = ViolationRegistry()
@@ -238,3 +238,70 @@ PARTICIPANTS_UNKNOWN: Final = _define(
     en="No participant(s) named: {names}.",
     description="remove_participant, form_core_group, log_hours: a name that does not take part.",
 )
+
+# -- the application (SPEC §7) -------------------------------------------------------
+
+RECEIPT_IN_FUTURE: Final = _define(
+    "receipt.in_future",
+    nl="Het moment van ontvangst ({received}) ligt na het moment waarop het wordt "
+    "vastgelegd ({recorded}).",
+    en="The moment of receipt ({received}) is after the moment it is recorded ({recorded}).",
+    description="submit, complete, lodge_objection: a moment of receipt in the future.",
+)
+COMPLETION_DEADLINE_NOT_PASSED: Final = _define(
+    "completion.deadline_not_passed",
+    nl="De termijn voor aanvulling loopt nog tot en met {deadline}; pas daarna kan de "
+    "aanvraag buiten behandeling worden gesteld.",
+    en="The completion period runs until {deadline}; only after it can the application "
+    "be left unconsidered.",
+    description="not_consider: the completion deadline has not passed (Awb 4:5).",
+)
+
+#: The violation types only an application (or the Office deciding it) reports, by
+#: code: registered with the application lifecycle, not the leertraject's.
+APPLICATION_VIOLATIONS: Final = ViolationRegistry()
+_define_application = APPLICATION_VIOLATIONS.define
+
+DECISION_LOCATIONS: Final = _define_application(
+    "decision.locations",
+    nl="Het besluit moet over elke vestiging van de aanvraag gaan: het gaat over "
+    "{decided} van de {total} vestigingen.",
+    en="The decision must cover every location of the application: it covers "
+    "{decided} of the {total} locations.",
+    description="decide, decide_objection: a decision that misses a location or names "
+    "one that is not on the application.",
+)
+ORDER_OF_RECEIPT_EARLIER_PENDING: Final = _define_application(
+    "order_of_receipt.earlier_pending",
+    nl="Aanvragen worden besloten in volgorde van binnenkomst: de aanvraag van {board}, "
+    "ontvangen op {received}, is eerder binnengekomen en nog niet besloten.",
+    en="Applications are decided in order of receipt: the application of {board}, "
+    "received on {received}, came in earlier and is not decided yet.",
+    description="grant: an earlier complete application in the round is undecided; "
+    "``earlier`` names it.",
+)
+OBJECTION_LATE: Final = _define_application(
+    "objection.late",
+    nl="Het bezwaar is ontvangen op {lodged}, na de bezwaartermijn van {weeks} weken "
+    "die op {deadline} eindigde; leg vast waarom de termijnoverschrijding verschoonbaar is.",
+    en="The objection was received on {lodged}, after the objection period of {weeks} "
+    "weeks that ended on {deadline}; record why the delay is excusable.",
+    description="lodge_objection: after the objection term (Awb 6:7) without an excuse.",
+)
+OBJECTION_BEFORE_DECISION: Final = _define_application(
+    "objection.before_decision",
+    nl="Het bezwaar ({lodged}) kan niet eerder zijn ontvangen dan het besluit ({decided}).",
+    en="The objection ({lodged}) cannot have been received before the decision ({decided}).",
+    description="lodge_objection: a moment of receipt before the decision.",
+)
+COMPLETION_BEFORE_REQUEST: Final = _define_application(
+    "completion.before_request",
+    nl="De aanvulling ({completed}) kan niet eerder zijn ontvangen dan de vraag om "
+    "aanvulling ({requested}).",
+    en="The completion ({completed}) cannot have been received before it was asked for "
+    "({requested}).",
+    description="complete: a completion moment before the request.",
+)
+
+#: The codes only an application reports.
+APPLICATION_CODES: Final = frozenset(APPLICATION_VIOLATIONS)

@@ -537,6 +537,19 @@ def prepare_orientation(walker: Walker) -> dict[str, Any]:
     }
 
 
+def prepare_not_considered(walker: Walker) -> dict[str, Any]:
+    """``not_consider``: the day after the completion deadline passed unused."""
+    deadline = walker.data.completion_deadline
+    if deadline is not None:
+        walker.move_to(deadline + dt.timedelta(days=1))
+    return {}
+
+
+def prepare_objection_upheld(walker: Walker) -> dict[str, Any]:
+    """``grant_on_objection``: the decision on the objection."""
+    return {"decision": "The objection is upheld."}
+
+
 def prepare_decline(walker: Walker) -> dict[str, Any]:
     """``decline``: the school's reason."""
     return {"reason": "The school chose another focus this year."}

@@ -269,6 +269,12 @@ def _decide_chunk(task: _Decide) -> Tally:
         return _decide(task)
 
 
+def _ended(setup: _Setup, trajectory: Trajectory[Leertraject]) -> bool:
+    """Whether the school's walk ends here: a final state, or one where the story ends
+    it (a rejection stands: the simulation lodges no objection)."""
+    return trajectory.state in setup.finals
+
+
 def _walk(setup: _Setup, start: int, stop: int) -> _Walked:
     tally = Tally()
     pending: list[_Pending] = []
@@ -276,7 +282,7 @@ def _walk(setup: _Setup, start: int, stop: int) -> _Walked:
     for index in range(start, stop):
         school = _School.begin(setup, index, tally)
         school.walk()
-        if school.walker.trajectory.is_final:
+        if _ended(setup, school.walker.trajectory):
             tally.add(school.walker.trajectory)
             continue
         waiting = _Pending(index, school.received_at(), school.walker.clock())
@@ -341,7 +347,7 @@ def _plan(lifecycle: Lifecycle[Any], story: Story) -> tuple[frozenset[str], dict
     for event in reversed(story.path):
         for state in lifecycle.routes[event]:
             ahead[state] = event
-    return lifecycle.final_states, ahead
+    return lifecycle.final_states | story.ends, ahead
 
 
 # -- one school --------------------------------------------------------------------------
@@ -702,7 +708,7 @@ def simulate_school(
         school = _School.begin(setup, index, Tally())
         school.walk()
         walker = school.walker
-        if walker.trajectory.is_final:
+        if _ended(setup, walker.trajectory):
             return walker.trajectory
         waiting = _Pending(index, school.received_at(), walker.clock())
         walker.rng = _decision_rng(seed, index)

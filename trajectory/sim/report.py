@@ -44,6 +44,11 @@ def _by_state(names: Mapping[str, Any], lifecycle: Lifecycle[Any]) -> list[str]:
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))
 
 
+#: The states a simulated school's walk ends in besides the final ones: a rejection
+#: could be changed on objection, but the simulation lodges none.
+STANDING: Final = ("rejected",)
+
+
 @attrs.define
 class Tally:
     """Running totals of finished trajectories (and of the violations met on the way).
@@ -149,7 +154,8 @@ def _figure(number: Decimal) -> str:
 class Report:
     """The outcome of a simulated cohort.
 
-    ``final_states`` counts the schools per final state (every final state listed);
+    ``final_states`` counts the schools per final state (every final state listed,
+    and ``rejected``: a rejection stands, the simulation lodges no objection);
     ``stopped`` how many of the settled ones stopped early; ``violations`` how often
     each violation code was met (each violation of a refused event counts once;
     ``budget.exhausted`` once per application rejected for the budget ceiling);
@@ -188,7 +194,7 @@ class Report:
         definition order."""
         walked = _leertraject.LIFECYCLE if lifecycle is None else lifecycle
         states = walked.states
-        finals = [name for name, state in states.items() if state.final]
+        finals = [name for name, state in states.items() if state.final or name in STANDING]
         return cls(
             schools=tally.schools,
             seed=seed,

@@ -36,7 +36,7 @@ payload class), and the story says, as data, which events and when:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -260,6 +260,12 @@ def _draws(value: object) -> dict[str, tuple[Draw, ...]]:
     return _by_key(value, Draw, "draws")
 
 
+def _states(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidData("ends", f"expected a collection of state names, got {value!r}")
+    return frozenset(value)
+
+
 @attrs.frozen
 class Story:
     """How the schools of a simulation walk a lifecycle (see the module)."""
@@ -276,6 +282,9 @@ class Story:
     refusals: dict[str, Refusal] = attrs.field(factory=dict, converter=_refusals, hash=False)
     extras: dict[str, float] = attrs.field(factory=dict, converter=_extras, hash=False)
     decision: Decision | None = None
+    #: The states where a school's walk ends besides the lifecycle's final ones (the
+    #: leertraject's ``rejected``: a rejection stands, the simulation lodges no objection).
+    ends: frozenset[str] = attrs.field(default=frozenset(), converter=_states)
 
     def events(self) -> set[str]:
         """Every event the story names."""
@@ -304,7 +313,7 @@ class Story:
                 raise InvalidData(
                     "story", f"the lifecycle {lifecycle.name!r} has no event {event!r}"
                 )
-        states = set(self.branches)
+        states = set(self.branches) | set(self.ends)
         if self.decision is not None:
             states.add(self.decision.state)
         for state in sorted(states):
@@ -509,4 +518,5 @@ def leertraject_story(probabilities: Probabilities, rules: Rules) -> Story:
             wait=(14, max(rules.decision_period_weeks * 7, 14)),
             amount=rules.subsidy_amount,
         ),
+        ends=frozenset({"rejected"}),  # a rejection stands: the simulation lodges no objection
     )

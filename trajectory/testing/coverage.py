@@ -41,11 +41,11 @@ True
 >>> report.covered_codes
 ('transition.not_allowed',)
 >>> print(report.render())  # doctest: +ELLIPSIS
-Coverage of ontwikkelkracht.leertraject: 8.6% (8 of 93)
-  transitions      7 of 61 (11.5%)
-  violation codes  1 of 32 (3.1%)
+Coverage of ontwikkelkracht.leertraject: 7.8% (8 of 102)
+  transitions      7 of 63 (11.1%)
+  violation codes  1 of 39 (2.6%)
 <BLANKLINE>
-Transitions not taken (54):
+Transitions not taken (56):
   orientation_held --decline--> not_pursued
 ...
 """

@@ -254,6 +254,8 @@ class LeertrajectMachine(RuleBasedStateMachine):
         self.clock = ManualClock(self.start_moment())
         self.school: School | None = None
         self.head_start: str | None = None
+        # The payload of the submission being fired, for the oracle (its moment of receipt).
+        self._payload: Mapping[str, Any] = {}
         self.seed = 0
         self.neglect: str | None = None
         self._trajectory: Trajectory[Leertraject] | None = None
@@ -332,13 +334,25 @@ class LeertrajectMachine(RuleBasedStateMachine):
         plan = data.activity_plan
         if any(not (getattr(plan, part) or "").strip() for part in _ACTIVITY_PLAN_PARTS):
             failing.add("activity_plan.missing_part")
+        payload = self._payload
         talked = {str(talk.kind) for talk in data.talks}
+        given_talks = payload.get("application_talks")
+        if isinstance(given_talks, list | tuple):  # a bad value is InvalidData's to refuse
+            talked |= {str(kind) for kind in given_talks}
+        talked |= {str(kind) for kind in data.application_talks}
         if any(not talked & {str(kind) for kind in kinds} for kinds in rules.required_talks):
             failing.add("talks.required_missing")
-        # The window is judged once, on receipt: a completion is not held to it.
-        in_window = any(w.opens <= now <= w.closes for w in rules.application_windows)
-        if event == "submit_application" and not in_window:
-            failing.add("window.closed")
+        # The window is judged once, on the moment of receipt (the one given, else now):
+        # a completion is not held to it.
+        if event == "submit_application":
+            given = payload.get("received_at")
+            if not isinstance(given, dt.datetime) or given.utcoffset() is None:
+                given = None  # none given (or one InvalidData refuses)
+            received = given or now
+            if given is not None and given > now:
+                failing.add("receipt.in_future")
+            if not any(w.opens <= received <= w.closes for w in rules.application_windows):
+                failing.add("window.closed")
         if str(data.school.sector) not in {str(sector) for sector in rules.eligible_sectors}:
             failing.add("sector.ineligible")
         if data.school_year not in data.offer.school_years:
@@ -379,6 +393,7 @@ class LeertrajectMachine(RuleBasedStateMachine):
         t = self.trajectory
         before = (t.state, t.data, t.history)
         submitting = SUBMITTING.get(event) == t.state
+        self._payload = payload if submitting and not invalid else {}
         expected = self.failing_conditions(event, t.data, self.clock()) if submitting else None
         result: Outcome
         try:

@@ -506,6 +506,17 @@ def _grant(scope: _Scope) -> st.SearchStrategy[Payload]:
     return st.one_of(st.just({}), fixed, other)
 
 
+def _grant_on_objection(scope: _Scope) -> st.SearchStrategy[Payload]:
+    decision = texts().filter(str.strip)
+    return st.tuples(_grant(scope), decision).map(lambda pair: {**pair[0], "decision": pair[1]})
+
+
+def _submit_application(scope: _Scope) -> st.SearchStrategy[Payload]:
+    """Received now (no moment given), with or without the talks of an application."""
+    kinds = st.lists(_choice_values(TalkKind), max_size=3).map(tuple)
+    return st.one_of(st.just({}), st.fixed_dictionaries({"application_talks": kinds}))
+
+
 def _record_talk(scope: _Scope) -> st.SearchStrategy[Payload]:
     kinds: st.SearchStrategy[Any] = _choice_values(TalkKind)
     rules = scope.rules
@@ -648,6 +659,8 @@ def _record_self_scan(scope: _Scope) -> st.SearchStrategy[Payload]:
 _HINTS: Final[dict[type, Callable[[_Scope], st.SearchStrategy[Payload]]]] = {
     p.RequestCompletion: _request_completion,
     p.GrantSubsidy: _grant,
+    p.GrantOnObjection: _grant_on_objection,
+    p.SubmitApplication: _submit_application,
     p.RecordTalk: _record_talk,
     p.AddParticipant: _add_participant,
     p.RemoveParticipant: _remove_participant,
