@@ -123,10 +123,10 @@ def test_show_lists_the_blockers_with_their_messages(walked: Walker) -> None:
     english = run("show", trajectory_id, "--lang", "en")
     assert (
         "  submit_application: [participants.minimum] At least 5 participants are needed; "
-        "there are 0."
+        "there are none."
     ) in english
     dutch = run("show", trajectory_id)
-    assert "Minimaal 5 deelnemers nodig; er zijn er 0." in dutch
+    assert "Minimaal 5 deelnemers nodig; er zijn er geen." in dutch
     shown = json.loads(run("show", trajectory_id, "--json", "--lang", "en"))
     codes = [v["code"] for v in shown["blockers"]["submit_application"]]
     assert "participants.minimum" in codes
@@ -143,7 +143,7 @@ def test_a_refused_event_gives_every_violation_on_one_line_and_changes_nothing(
         fire(trajectory_id, event)
     line = error("fire", trajectory_id, "submit_application", "--lang", "en", code=REFUSED)
     assert line.startswith("error: submit_application refused in application_in_preparation: ")
-    assert "[participants.minimum] At least 5 participants are needed; there are 0." in line
+    assert "[participants.minimum] At least 5 participants are needed; there are none." in line
     assert "[hours.minimum]" in line
     assert 3 == json.loads(run("show", trajectory_id, "--json"))["version"]
 
@@ -164,7 +164,7 @@ def test_a_refused_event_with_json_prints_its_violations_on_stdout(walked: Walke
     assert "application_in_preparation" == document["state"]
     minimum = next(v for v in document["violations"] if v["code"] == "participants.minimum")
     assert 5 == minimum["details"]["required"]
-    assert "At least 5 participants are needed; there are 0." == minimum["message"]
+    assert "At least 5 participants are needed; there are none." == minimum["message"]
 
 
 def test_fire_reads_the_payload_from_a_json_file(walked: Walker, tmp_path: Path) -> None:

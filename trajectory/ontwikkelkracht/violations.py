@@ -1,7 +1,28 @@
 """Every violation of the leertraject: a stable code, a Dutch and an English message.
 
 The codes are an integration contract: integrators map them to their own screens.
-Each message is filled in with the violation's details (the figures involved).
+Each message is filled in with the violation's details (the figures involved), and
+reads as a person writes in that language: no identifier, ISO date or Python value
+inside a sentence.
+
+Adding a violation: declare it here with ``_define(code, nl=..., en=...,
+description=...)`` and report it from a guard with the figures as they are (a
+:class:`~datetime.date`, an aware :class:`~datetime.datetime`, a
+:class:`~decimal.Decimal` amount, a count, an identifier, a list of them). Each
+figure's format spec says what it is (see :mod:`trajectory.engine.wording`):
+
+- ``{deadline:date}``, ``{moment:datetime}`` (shown in the Netherlands' time zone),
+  ``{amount:EUR}``, ``{hours:number}``, ``{names:list}``, ``{kinds:talk_kind or}``;
+- an identifier names its label kind: ``{part:activity_plan_part}``, ``{event:event}``,
+  ``{state:state}`` (the labels are in ``data/labels.toml``, see
+  :mod:`trajectory.ontwikkelkracht.labels`; add the kind's table there for a new one);
+- a count that meets a noun takes its plural by the language's rules:
+  ``{required:plural one:# schoolleider|other:# schoolleiders}`` (``#`` is the number;
+  ``=0:...`` for an exact number; a list counts its items).
+
+``tests/ontwikkelkracht/test_messages.py`` renders every message of every code in
+both languages with figures made from these specs, and fails on an identifier in a
+sentence.
 """
 
 from __future__ import annotations
@@ -9,11 +30,13 @@ from __future__ import annotations
 from typing import Final
 
 from trajectory.engine.violations import ViolationRegistry
+from trajectory.ontwikkelkracht.labels import WORDING
 
 __all__ = ["VIOLATIONS"]
 
-#: All violation types of the leertraject, by code.
-VIOLATIONS: Final = ViolationRegistry()
+#: All violation types of the leertraject, by code (worded with the leertraject's
+#: labels, times in the Netherlands).
+VIOLATIONS: Final = ViolationRegistry(wording=WORDING)
 _define = VIOLATIONS.define
 
 # -- orientation -------------------------------------------------------------------
@@ -26,22 +49,22 @@ ORIENTATION_REPORT_MISSING: Final = _define(
 )
 ORIENTATION_NEGATIVE: Final = _define(
     "orientation.negative",
-    nl="Het oriënterend gesprek had een negatieve conclusie ({conclusion}); "
+    nl="Het oriënterend gesprek had als conclusie ‘{conclusion:conclusion}’; "
     "aanmelden kan alleen na een positieve conclusie.",
-    en="The orientation talk's conclusion was negative ({conclusion}); "
+    en="The orientation talk's conclusion was ‘{conclusion:conclusion}’; "
     "registering needs a positive conclusion.",
     description="register: the orientation talk's conclusion was not positive.",
 )
 DATE_IN_FUTURE: Final = _define(
     "date.in_future",
-    nl="De datum {date} ({field}) ligt na vandaag ({today}).",
-    en="The date {date} ({field}) is after today ({today}).",
+    nl="De {field:field} {date:date} ligt na vandaag ({today:date}).",
+    en="The {field:field} {date:date} is after today ({today:date}).",
     description="Something that happened is dated in the future.",
 )
 REASON_MISSING: Final = _define(
     "reason.missing",
-    nl="Geef een reden op voor '{event}'.",
-    en="Give a reason for '{event}'.",
+    nl="Geef een reden op voor ‘{event:event}’.",
+    en="Give a reason for ‘{event:event}’.",
     description="decline, reject, withdraw: the reason is empty.",
 )
 
@@ -49,74 +72,83 @@ REASON_MISSING: Final = _define(
 
 TALKS_REQUIRED_MISSING: Final = _define(
     "talks.required_missing",
-    nl="Voor de aanvraag in {school_year} is een gesprek met het programmabureau nodig: "
-    "{required_any_of}. Vastgelegd: {recorded}.",
-    en="Applying in {school_year} needs a talk with the programme office: "
-    "{required_any_of}. Recorded: {recorded}.",
+    nl="Voor de aanvraag in schooljaar {school_year} is een gesprek met het programmabureau "
+    "nodig: {required_any_of:talk_kind or}. Vastgelegd: {recorded:talk_kind list}.",
+    en="Applying in school year {school_year} needs a talk with the programme office: "
+    "{required_any_of:talk_kind or}. Recorded: {recorded:talk_kind list}.",
     description="submit_application: a pre-application talk the year's rules require "
     "is not recorded.",
 )
 ACTIVITY_PLAN_MISSING_PART: Final = _define(
     "activity_plan.missing_part",
-    nl="Het activiteitenplan mist het onderdeel '{part}'.",
-    en="The activity plan misses the part '{part}'.",
+    nl="Het activiteitenplan mist het onderdeel ‘{part:activity_plan_part}’.",
+    en="The activity plan misses the part ‘{part:activity_plan_part}’.",
     description="submit_application: one violation per missing part of the activity plan.",
 )
 PARTICIPANTS_MINIMUM: Final = _define(
     "participants.minimum",
-    nl="Minimaal {required} deelnemers nodig; er zijn er {actual}.",
-    en="At least {required} participants are needed; there are {actual}.",
+    nl="Minimaal {required:plural one:# deelnemer|other:# deelnemers} nodig; "
+    "er {actual:plural =0:zijn er geen|one:is er #|other:zijn er #}.",
+    en="At least {required:plural one:# participant is|other:# participants are} needed; "
+    "there {actual:plural =0:are none|one:is #|other:are #}.",
     description="Fewer participants than the year's rules require.",
 )
 PARTICIPANTS_SCHOOL_LEADER: Final = _define(
     "participants.school_leader",
-    nl="Minimaal {required} schoolleider(s) moet(en) deelnemen; er zijn er {actual}.",
-    en="At least {required} school leader(s) must take part; there are {actual}.",
+    nl="Minimaal {required:plural one:# schoolleider moet|other:# schoolleiders moeten} "
+    "deelnemen; nu {actual:plural =0:neemt er geen deel|one:neemt er # deel|"
+    "other:nemen er # deel}.",
+    en="At least {required:plural one:# school leader|other:# school leaders} must take part; "
+    "{actual:plural =0:none does|one:# does|other:# do}.",
     description="Fewer school leaders among the participants than required.",
 )
 HOURS_MINIMUM: Final = _define(
     "hours.minimum",
-    nl="Minimaal {required} uur personele ruimte nodig; er is {actual} uur gepland.",
-    en="At least {required} hours of staff time are needed; {actual} hours are planned.",
+    nl="Minimaal {required:plural one:# uur|other:# uur} personele ruimte nodig; "
+    "er is {actual:plural one:# uur|other:# uur} gepland.",
+    en="At least {required:plural one:# hour|other:# hours} of staff time must be planned; "
+    "{actual:plural one:# hour is|other:# hours are} planned.",
     description="submit_application: the participants' planned hours are below the minimum.",
 )
 WINDOW_CLOSED: Final = _define(
     "window.closed",
-    nl="Aanvragen kan alleen in het aanvraagtijdvak ({windows}); nu is het {moment}.",
-    en="Applications are accepted only in the application window ({windows}); it is now {moment}.",
+    nl="Aanvragen kan alleen in het aanvraagtijdvak ({windows:datetime period list}); "
+    "nu is het {moment:datetime}.",
+    en="Applications are accepted only in the application window "
+    "({windows:datetime period list}); it is now {moment:datetime}.",
     description="submit_application: outside every application window of the year.",
 )
 SECTOR_INELIGIBLE: Final = _define(
     "sector.ineligible",
-    nl="De sector {sector} komt niet in aanmerking; wel: {eligible}.",
-    en="The sector {sector} is not eligible; eligible are: {eligible}.",
+    nl="De sector {sector:sector} komt niet in aanmerking; wel: {eligible:sector list}.",
+    en="The sector {sector:sector} is not eligible; eligible are: {eligible:sector list}.",
     description="submit_application: the school's sector is not eligible in that year.",
 )
 OFFER_UNAVAILABLE: Final = _define(
     "offer.unavailable",
-    nl="Het leertraject '{offer}' wordt in {school_year} niet aangeboden.",
-    en="The learning trajectory '{offer}' is not offered in {school_year}.",
+    nl="Het leertraject ‘{offer:offer}’ wordt in schooljaar {school_year} niet aangeboden.",
+    en="The learning trajectory ‘{offer:offer}’ is not offered in school year {school_year}.",
     description="submit_application: the offer is not in the catalog for that year.",
 )
 COMPLETION_DEADLINE_PASSED: Final = _define(
     "completion.deadline_passed",
-    nl="De termijn voor aanvulling verliep op {deadline}; vandaag is {today}.",
-    en="The completion period ended on {deadline}; today is {today}.",
+    nl="De termijn voor aanvulling verliep op {deadline:date}; vandaag is het {today:date}.",
+    en="The completion period ended on {deadline:date}; today is {today:date}.",
     description="complete_application: after the completion deadline.",
 )
 COMPLETION_DEADLINE_INVALID: Final = _define(
     "completion.deadline_invalid",
-    nl="De termijn voor aanvulling ({deadline}) moet na vandaag ({today}) liggen en "
-    "uiterlijk {latest}.",
-    en="The completion deadline ({deadline}) must be after today ({today}) and "
-    "no later than {latest}.",
+    nl="De termijn voor aanvulling ({deadline:date}) moet na vandaag ({today:date}) liggen "
+    "en uiterlijk op {latest:date}.",
+    en="The completion deadline ({deadline:date}) must be after today ({today:date}) "
+    "and no later than {latest:date}.",
     description="request_completion: the deadline is not within the scheme's period.",
 )
 GRANT_AMOUNT_MISMATCH: Final = _define(
     "grant.amount_mismatch",
-    nl="Het bedrag € {actual} wijkt af van het vaste bedrag € {expected}; "
+    nl="Het bedrag {actual:EUR} wijkt af van het vaste bedrag {expected:EUR}; "
     "geef een reden voor de afwijking.",
-    en="The amount EUR {actual} differs from the fixed amount EUR {expected}; "
+    en="The amount {actual:EUR} differs from the fixed amount {expected:EUR}; "
     "give a reason for the override.",
     description="grant: an amount other than the scheme's, without a reason.",
 )
@@ -125,50 +157,65 @@ GRANT_AMOUNT_MISMATCH: Final = _define(
 
 CORE_GROUP_MISSING: Final = _define(
     "core_group.missing",
-    nl="Een kerngroep van minimaal {required} deelnemers is nodig; die telt er {actual}.",
-    en="A core group of at least {required} participants is needed; it has {actual}.",
+    nl="Een kerngroep van minimaal {required:plural one:# deelnemer|other:# deelnemers} is "
+    "nodig; die telt er {actual:number}.",
+    en="A core group of at least {required:plural one:# participant|other:# participants} "
+    "is needed; it has {actual:number}.",
     description="hold_intake: the core group is too small.",
 )
 CORE_GROUP_SCHOOL_LEADER: Final = _define(
     "core_group.school_leader",
-    nl="De kerngroep moet minimaal {required} schoolleider(s) bevatten; er zijn er {actual}.",
-    en="The core group must include at least {required} school leader(s); it has {actual}.",
+    nl="De kerngroep moet minimaal {required:plural one:# schoolleider|other:# schoolleiders} "
+    "bevatten; nu {actual:plural =0:zit er geen in|one:zit er # in|other:zitten er # in}.",
+    en="The core group must include at least "
+    "{required:plural one:# school leader|other:# school leaders}; "
+    "it has {actual:plural =0:none|one:#|other:#}.",
     description="hold_intake: no school leader in the core group.",
 )
 CALENDAR_INCOMPLETE: Final = _define(
     "calendar.incomplete",
-    nl="De jaarkalender is onvolledig: {item} — nodig {required}, gepland {actual}.",
-    en="The annual calendar is incomplete: {item} — needed {required}, planned {actual}.",
+    nl="De jaarkalender is onvolledig: {item:calendar_item} — nodig: "
+    "{required:number period}, gepland: {actual:number}.",
+    en="The annual calendar is incomplete: {item:calendar_item} — needed: "
+    "{required:number period}, planned: {actual:number}.",
     description="hold_intake: one violation per item of the calendar that is short.",
 )
 CALENDAR_OUTSIDE_SCHOOL_YEAR: Final = _define(
     "calendar.outside_school_year",
-    nl="Deze datums vallen buiten schooljaar {school_year} ({start} – {end}): {dates}.",
-    en="These dates fall outside school year {school_year} ({start} – {end}): {dates}.",
+    nl="{dates:plural one:Deze datum valt|other:Deze datums vallen} buiten schooljaar "
+    "{school_year} ({start:date} – {end:date}): {dates:date list}.",
+    en="{dates:plural one:This date falls|other:These dates fall} outside school year "
+    "{school_year} ({start:date} – {end:date}): {dates:date list}.",
     description="hold_intake: planned dates outside the school year.",
 )
 DEVELOPMENT_PLAN_MISSING_PART: Final = _define(
     "development_plan.missing_part",
-    nl="Het ontwikkelplan mist het onderdeel '{part}'.",
-    en="The development plan misses the part '{part}'.",
+    nl="Het ontwikkelplan mist het onderdeel ‘{part:development_plan_part}’.",
+    en="The development plan misses the part ‘{part:development_plan_part}’.",
     description="start_execution: one violation per missing part of the development plan.",
 )
 STUDY_MOMENTS_MAXIMUM: Final = _define(
     "study_moments.maximum",
-    nl="Er zijn al {actual} studiemomenten gehouden; het maximum is {maximum}.",
-    en="{actual} study moments have been held already; the maximum is {maximum}.",
+    nl="Er {actual:plural one:is al # studiemoment|other:zijn al # studiemomenten} gehouden; "
+    "het maximum is {maximum:number}.",
+    en="{actual:plural one:# study moment has|other:# study moments have} been held already; "
+    "the maximum is {maximum:number}.",
     description="hold_study_moment: the year's maximum is reached.",
 )
 STUDY_MOMENTS_MINIMUM: Final = _define(
     "study_moments.minimum",
-    nl="Minimaal {required} studiemomenten nodig; er zijn er {actual} gehouden.",
-    en="At least {required} study moments are needed; {actual} were held.",
+    nl="Minimaal {required:plural one:# studiemoment|other:# studiemomenten} nodig; "
+    "er {actual:plural one:is er # gehouden|other:zijn er # gehouden}.",
+    en="At least {required:plural one:# study moment is|other:# study moments are} needed; "
+    "{actual:plural one:# was|other:# were} held.",
     description="hold_closing_talk: too few study moments held.",
 )
 GUIDANCE_MOMENTS_MINIMUM: Final = _define(
     "guidance_moments.minimum",
-    nl="Minimaal {required} begeleidingsmoment(en) nodig; er zijn er {actual} gehouden.",
-    en="At least {required} guidance moment(s) are needed; {actual} were held.",
+    nl="Minimaal {required:plural one:# begeleidingsmoment|other:# begeleidingsmomenten} "
+    "nodig; er {actual:plural one:is er # gehouden|other:zijn er # gehouden}.",
+    en="At least {required:plural one:# guidance moment is|other:# guidance moments are} "
+    "needed; {actual:plural one:# was|other:# were} held.",
     description="hold_closing_talk: too few guidance moments held.",
 )
 IMPLEMENTATION_PLAN_MISSING: Final = _define(
@@ -188,8 +235,10 @@ HOURS_NOT_LOGGED: Final = _define(
 
 HOURS_DAY_MAXIMUM: Final = _define(
     "hours.day_maximum",
-    nl="{participant} zou op {date} {actual} uur hebben; een dag telt maximaal {maximum} uur.",
-    en="{participant} would have {actual} hours on {date}; a day has at most {maximum} hours.",
+    nl="{participant} zou op {date:date} {actual:plural one:# uur|other:# uur} hebben; "
+    "een dag telt maximaal {maximum:plural one:# uur|other:# uur}.",
+    en="{participant} would have {actual:plural one:# hour|other:# hours} on {date:date}; "
+    "a day has at most {maximum:plural one:# hour|other:# hours}.",
     description="log_hours: more than 24 hours for one participant on one date.",
 )
 
@@ -203,7 +252,8 @@ PARTICIPANTS_DUPLICATE: Final = _define(
 )
 PARTICIPANTS_UNKNOWN: Final = _define(
     "participants.unknown",
-    nl="Geen deelnemer(s) met de naam: {names}.",
-    en="No participant(s) named: {names}.",
+    nl="{names:plural one:Er is geen deelnemer met de naam #|other:Er zijn geen deelnemers "
+    "met de namen #}.",
+    en="{names:plural one:No participant is named #|other:No participants are named #}.",
     description="remove_participant, form_core_group, log_hours: a name that does not take part.",
 )
