@@ -3,11 +3,14 @@ code identifiers that must not appear inside a sentence."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Final
 
 from trajectory.engine.violations import Violation
-from trajectory.engine.wording import PLAIN, Figure, Wording, figures
+from trajectory.engine.wording import PLAIN, Figure, Wording, figures, occurrences
 
 #: What gives a code away inside a sentence, by name: each pattern finds it.
 IDENTIFIER_PATTERNS: Final = {
@@ -68,4 +71,85 @@ def shown_figures(violation: Violation, lang: str) -> list[str]:
     found: list[str] = []
     for name, figure in figures(violation.type.template(lang)).items():
         found += _parts(wording, figure, violation.details[name], lang)
+    return found
+
+
+# -- figures made from a template's specs ---------------------------------------------
+
+#: A representative value of each figure type.
+SAMPLE_TEXT: Final = "Anna de Vries"
+SAMPLE_DATE: Final = dt.date(2024, 4, 25)
+SAMPLE_MOMENT: Final = dt.datetime(2024, 4, 25, 14, 0, tzinfo=dt.UTC)
+SAMPLE_AMOUNT: Final = Decimal("21200")
+SAMPLE_NUMBER: Final = Decimal("7.5")
+COUNTS: Final = (0, 1, 2, 12)
+
+
+def _merged(templates: Iterable[str]) -> dict[str, list[Figure]]:
+    """The figures of every template by name (a figure may be declared differently in
+    each language: a plural in one, a number in the other)."""
+    found: dict[str, list[Figure]] = {}
+    for template in templates:
+        for figure in occurrences(template):
+            found.setdefault(figure.name, []).append(figure)
+    return found
+
+
+def _values(figure: Figure, values_of: Callable[[str], Sequence[str]]) -> list[Any]:
+    """Representative values of one figure: every labelled value of its kind, each
+    count in COUNTS, one value of its type otherwise (lists of two, or of as many as
+    counted; periods as pairs)."""
+    if figure.kind is not None:
+        single: list[Any] = list(values_of(figure.kind))
+    elif figure.type == "plural":
+        return [*COUNTS, *([SAMPLE_TEXT, "Bram Jansen"][:n] for n in (1, 2))]
+    elif figure.type == "date":
+        single = [SAMPLE_DATE]
+    elif figure.type == "datetime":
+        single = [SAMPLE_MOMENT]
+    elif figure.currency is not None:
+        single = [SAMPLE_AMOUNT, Decimal("1234.5")]
+    elif figure.type == "number":
+        single = [SAMPLE_NUMBER, 1, 1200]
+    else:
+        single = [SAMPLE_TEXT]
+    if figure.period:
+        single = [(item, item) for item in single] + single
+    if figure.many:
+        return [single[:2] if len(single) > 1 else single * 2, single[:1], []]
+    return single
+
+
+def renderings(
+    templates: Sequence[str], values_of: Callable[[str], Sequence[str]]
+) -> Iterator[dict[str, Any]]:
+    """Figures for ``templates`` (one message in every language): a base of the first
+    value of every figure, then each figure through all its values, the others as in
+    the base."""
+    merged = _merged(templates)
+    choices: dict[str, list[Any]] = {}
+    for name, declared in merged.items():
+        values: list[Any] = []
+        for figure in declared:
+            values += [value for value in _values(figure, values_of) if value not in values]
+        choices[name] = values
+    base = {name: values[0] for name, values in choices.items()}
+    yield base
+    for name, values in choices.items():
+        for value in values[1:]:
+            yield {**base, name: value}
+
+
+def problems(
+    templates: Mapping[str, str],
+    wording: Wording,
+    values_of: Callable[[str], Sequence[str]],
+) -> list[str]:
+    """Every message (lang → template) rendered with the figures of
+    :func:`renderings`, and what reads as code in them."""
+    found: list[str] = []
+    for details in renderings(list(templates.values()), values_of):
+        for lang, template in templates.items():
+            message = wording.render(template, details, lang)
+            found += [f"[{lang}] {message!r}: {problem}" for problem in identifiers(message)]
     return found

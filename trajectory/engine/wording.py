@@ -31,6 +31,9 @@ The format spec of a figure is made of words:
 - any other name: a label kind; the figure is an identifier (``team_support``) shown
   as its label (``draagvlak in het team``) from the wording's labels.
 
+Python's own format specs (``{amount:,}``) are still understood, as Python formats
+them, in no language: prefer the words.
+
 Without a spec, a figure is formatted by its type all the same (a
 :class:`~decimal.Decimal` or a number as a number, a date, an aware datetime in the
 time zone, a list as a list); the words declare the figure's type for the reader of
@@ -68,6 +71,7 @@ __all__ = [
     "Wording",
     "check_template",
     "figures",
+    "occurrences",
     "render",
 ]
 
@@ -91,6 +95,9 @@ RESERVED_WORDS: Final = frozenset(
 _CURRENCY: Final = re.compile(r"[A-Z]{3}")
 _KIND: Final = re.compile(r"[a-z][a-z0-9_]*")
 _EXACT: Final = re.compile(r"=(\d+)")
+#: Python's own format spec (``,``, ``.2f`` …), kept for templates written before
+#: the words above; it knows no language.
+_PYTHON_SPEC: Final = re.compile(r"(?:.?[<>=^])?[+\- ]?z?#?0?\d*[,_]?(?:\.\d+)?[bcdeEfFgGnosxX%]?")
 
 #: Looks up the label of ``value`` of ``kind`` in ``lang``; ``None`` when it has none.
 LabelLookup = Callable[[str, str, str], "str | None"]
@@ -125,6 +132,7 @@ class Figure:
     alternatives: bool = False
     period: bool = False
     choices: tuple[tuple[str, str], ...] = ()
+    python: str | None = None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -133,6 +141,9 @@ def _figure(name: str, spec: str) -> Figure:
     not of the language above."""
     if spec.startswith("plural"):
         return Figure(name, "plural", choices=_choices(name, spec[len("plural") :]))
+    if spec and spec.strip() == spec and " " not in spec and _PYTHON_SPEC.fullmatch(spec):
+        if not _KIND.fullmatch(spec) and not _CURRENCY.fullmatch(spec):
+            return Figure(name, "python", python=spec)
     kind = currency = None
     figure_type, many, alternatives, period = "text", False, False, False
     for word in spec.split():
@@ -168,9 +179,18 @@ def _choices(name: str, text: str) -> tuple[tuple[str, str], ...]:
 
 
 def figures(template: str) -> dict[str, Figure]:
-    """The figures of ``template`` by name, as their format specs declare them
-    (DefinitionError for a template that is not well formed)."""
+    """The figures of ``template`` by name, as their format specs declare them (the
+    first occurrence of a name; DefinitionError for a template not well formed)."""
     found: dict[str, Figure] = {}
+    for figure in occurrences(template):
+        found.setdefault(figure.name, figure)
+    return found
+
+
+def occurrences(template: str) -> list[Figure]:
+    """Every figure of ``template`` in order, a name used twice listed twice
+    (DefinitionError for a template that is not well formed)."""
+    found: list[Figure] = []
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as err:
@@ -185,7 +205,7 @@ def figures(template: str) -> dict[str, Figure]:
                 f"the figure {name!r} has the conversion !{conversion}; "
                 "say what it is in its format spec instead"
             )
-        found[name] = _figure(name, spec or "")
+        found.append(_figure(name, spec or ""))
     return found
 
 
@@ -290,6 +310,8 @@ def _format(wording: Wording, figure: Figure, value: Any, lang: str) -> str:
 
 
 def _one(wording: Wording, figure: Figure, value: Any, lang: str) -> str:
+    if figure.python is not None:
+        return format(value, figure.python)
     if figure.period and isinstance(value, list | tuple) and len(value) == 2:
         each = attrs.evolve(figure, period=False, many=False)
         return f"{_one(wording, each, value[0], lang)} – {_one(wording, each, value[1], lang)}"
