@@ -141,9 +141,9 @@ def _figure(name: str, spec: str) -> Figure:
     not of the language above."""
     if spec.startswith("plural"):
         return Figure(name, "plural", choices=_choices(name, spec[len("plural") :]))
-    if spec and spec.strip() == spec and " " not in spec and _PYTHON_SPEC.fullmatch(spec):
-        if not _KIND.fullmatch(spec) and not _CURRENCY.fullmatch(spec):
-            return Figure(name, "python", python=spec)
+    python = spec and " " not in spec and _PYTHON_SPEC.fullmatch(spec)
+    if python and not _KIND.fullmatch(spec) and not _CURRENCY.fullmatch(spec):
+        return Figure(name, "python", python=spec)
     kind = currency = None
     figure_type, many, alternatives, period = "text", False, False, False
     for word in spec.split():
