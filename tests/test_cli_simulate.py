@@ -60,7 +60,7 @@ def test_without_json_a_table_is_printed() -> None:
             ["--schools", "-5", "--seed", "1", "--lang", "en"],
             "--schools must be at least 0, got -5",
         ),
-        (["--schools", "ten", "--seed", "1"], "--schools moet een geheel getal zijn, niet 'ten'"),
+        (["--schools", "ten", "--seed", "1"], "--schools moet een geheel getal zijn, niet `ten`"),
         (["--schools", "--5", "--seed", "1"], "--schools moet een geheel getal zijn"),
         (["--schools", "²", "--seed", "1"], "--schools moet een geheel getal zijn"),
         (["--schools", "9" * 5000, "--seed", "1"], "--schools moet een geheel getal zijn"),
