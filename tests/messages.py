@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from trajectory.engine.violations import Violation
-from trajectory.engine.wording import PLAIN, Figure, Wording, figures, occurrences
+from trajectory.engine.wording import PLAIN, Figure, Wording, occurrences
 
 #: What gives a code away inside a sentence, by name: each pattern finds it.
 IDENTIFIER_PATTERNS: Final = {
@@ -57,7 +57,9 @@ def _parts(wording: Wording, figure: Figure, value: Any, lang: str) -> list[str]
             if wanted
         )
         return [wording.format(value, spec, lang)]
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple):  # a list counted: shown where its text has '#'
+        if all("#" not in said for _, said in figure.choices):
+            return []
         return [str(item) for item in value]
     exact = dict(figure.choices).get(f"={value}")
     if exact is not None:
@@ -69,8 +71,8 @@ def shown_figures(violation: Violation, lang: str) -> list[str]:
     """How each figure of ``violation`` shows in its message in ``lang``."""
     wording = violation.wording or violation.type.wording or PLAIN
     found: list[str] = []
-    for name, figure in figures(violation.type.template(lang)).items():
-        found += _parts(wording, figure, violation.details[name], lang)
+    for figure in occurrences(violation.type.template(lang)):
+        found += _parts(wording, figure, violation.details[figure.name], lang)
     return found
 
 

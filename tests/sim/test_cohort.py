@@ -4,8 +4,8 @@ order of receipt, and a report that adds up."""
 from __future__ import annotations
 
 import json
-import re
 import logging
+import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
