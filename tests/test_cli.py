@@ -58,7 +58,11 @@ def test_demo_walks_the_whole_lifecycle_in_english() -> None:
     )
     assert "[development_plan.missing_part]" in result.output
     assert "completed → settled" in result.output
-    assert "subsidy settled     EUR 20670.00 (pro_rata)" in result.output
+    assert re.search(
+        r"subsidy settled     €\s?20,670\.00 \(in proportion to the hours invested\)",
+        result.output,
+    )
+    assert "(1 school leader)" in result.output
 
 
 def test_demo_saves_the_trajectory_in_the_default_store(database: Path) -> None:
