@@ -98,10 +98,9 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "nl": "‘{event:event}’ geweigerd in de fase ‘{state:state}’: {violations}",
     },
     "event.not_allowed": {
-        "en": "‘{event:event}’ cannot be taken in the state ‘{state:state}’; "
-        "it can in the state {allowed:state or}",
-        "nl": "‘{event:event}’ kan niet in de fase ‘{state:state}’; "
-        "wel in de fase {allowed:state or}",
+        "en": "‘{event:event}’ cannot be taken in the state ‘{state:state}’, "
+        "only in: {allowed:state or}",
+        "nl": "‘{event:event}’ kan niet in de fase ‘{state:state}’, alleen in: {allowed:state or}",
     },
     "event.not_defined": {
         "en": "unknown event `{event}`; expected one of: {known:list}",

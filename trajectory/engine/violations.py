@@ -144,9 +144,9 @@ ENGINE_VIOLATIONS: Final = ViolationRegistry()
 
 TRANSITION_NOT_ALLOWED: Final = ENGINE_VIOLATIONS.define(
     "transition.not_allowed",
-    nl="De stap ‘{event:event}’ kan niet in de fase ‘{state:state}’; "
-    "wel in de fase {allowed_from:state or}.",
-    en="The step ‘{event:event}’ cannot be taken in the state ‘{state:state}’; "
-    "it can in the state {allowed_from:state or}.",
+    nl="De stap ‘{event:event}’ kan niet in de fase ‘{state:state}’, alleen in: "
+    "{allowed_from:state or}.",
+    en="The step ‘{event:event}’ cannot be taken in the state ‘{state:state}’, only in: "
+    "{allowed_from:state or}.",
     description="The event does not leave the current state.",
 )
