@@ -59,19 +59,19 @@ ENDORSEMENT_MISSING = REGISTRY.violations.define(
 )
 ABOVE_REQUEST = REGISTRY.violations.define(
     "grant.above_request",
-    nl="Toekenning € {amount} is meer dan de gevraagde € {requested}.",
-    en="A grant of EUR {amount:,} is more than the EUR {requested:,} asked for.",
+    nl="Toekenning van {amount:EUR} is meer dan de gevraagde {requested:EUR}.",
+    en="A grant of {amount:EUR} is more than the {requested:EUR} asked for.",
     description="grant: more than the school asked for.",
 )
 BUDGET_EXCEEDED = REGISTRY.violations.define(
     "budget.exceeded",
     nl=(
-        "Toekenning € {amount} past niet in het jaarbudget van € {budget}: "
-        "dit jaar is al € {granted} toegekend."
+        "Toekenning van {amount:EUR} past niet in het jaarbudget van {budget:EUR}: "
+        "dit jaar is al {granted:EUR} toegekend."
     ),
     en=(
-        "A grant of EUR {amount:,} does not fit the yearly budget of EUR {budget:,}: "
-        "EUR {granted:,} is granted already this year."
+        "A grant of {amount:EUR} does not fit the yearly budget of {budget:EUR}: "
+        "{granted:EUR} is granted already this year."
     ),
     description="grant: the year's school-development budget would be exceeded.",
 )

@@ -58,7 +58,11 @@ def test_demo_walks_the_whole_lifecycle_in_english() -> None:
     )
     assert "[development_plan.missing_part]" in result.output
     assert "completed → settled" in result.output
-    assert "subsidy settled     EUR 20670.00 (pro_rata)" in result.output
+    assert re.search(
+        r"subsidy settled     €\s?20,670\.00 \(in proportion to the hours invested\)",
+        result.output,
+    )
+    assert "(1 school leader)" in result.output
     assert "The board's application: two locations in one round" in result.output
     assert "received at 15:59, recorded at 16:05" in result.output
     assert "decision: granted (EUR 42400.00)" in result.output
@@ -259,22 +263,25 @@ def test_every_error_of_the_library_is_one_line_and_an_exit_code(
 @pytest.mark.parametrize(
     ("err", "dutch"),
     [
-        (TrajectoryNotFound("abc"), "geen traject 'abc' in de opslag"),
+        (TrajectoryNotFound("abc"), "geen traject `abc` in de opslag"),
         (
             TransitionNotAllowed("grant", "intake", ["application_submitted"]),
-            "kan niet in toestand",
+            "‘subsidie verlenen’ kan niet in de fase ‘intakegesprek en werkbezoek’",
         ),
-        (UnknownEvent("regster", ["register"]), "onbekende gebeurtenis 'regster'"),
+        (UnknownEvent("regster", ["register"]), "onbekende gebeurtenis `regster`"),
         (EffectFailed("grant", "application_submitted"), "er is niets veranderd"),
-        (EffectFailed("created", None), "het verwerken van gebeurtenis 'created' is"),
+        (EffectFailed("created", None), "het verwerken van ‘traject aangemaakt’ is"),
         (
             ListenerVetoed("stop", "planning", "no_stopping"),
-            "de luisteraar no_stopping hield gebeurtenis 'stop' in toestand 'planning' tegen",
+            "de luisteraar `no_stopping` hield ‘stop’ in de fase ‘planning’ tegen",
         ),
-        (GuardFailed("grant", "granted", "guards.grant_amount"), "de controle guards.grant_amount"),
+        (
+            GuardFailed("grant", "granted", "guards.grant_amount"),
+            "de controle `guards.grant_amount`",
+        ),
         (ConcurrencyConflict("abc", 3, 4), "door iemand anders opgeslagen (versie 4)"),
-        (ConcurrencyConflict("abc", 0, None), "traject abc bestaat al"),
-        (CorruptRecord("abc", "its snapshot cannot be read"), "traject abc is onleesbaar"),
+        (ConcurrencyConflict("abc", 0, None), "traject `abc` bestaat al"),
+        (CorruptRecord("abc", "its snapshot cannot be read"), "traject `abc` is onleesbaar"),
     ],
 )
 def test_the_errors_that_carry_their_parts_are_told_in_dutch(
@@ -354,7 +361,7 @@ def test_errors_and_states_are_coloured_on_a_terminal(stored: tuple[Path, str]) 
     shown = _on_a_terminal(["show", trajectory_id, "--db", str(path)])
     assert "\x1b[36morientation_requested" in shown
     refused_line = _on_a_terminal(["show", "nope", "--db", str(path)])
-    assert "\x1b[1;31merror:\x1b[0m geen traject 'nope'" in refused_line
+    assert "\x1b[1;31merror:\x1b[0m geen traject `nope`" in refused_line
 
 
 def test_no_colour_with_no_color_set(stored: tuple[Path, str]) -> None:
@@ -380,7 +387,7 @@ def test_no_colour_where_the_output_is_no_terminal(stored: tuple[Path, str]) -> 
             "TERM": "xterm-256color",
         },
     )
-    assert (REFUSED, "error: geen traject 'nope' in de opslag\n") == (done.returncode, done.stderr)
+    assert (REFUSED, "error: geen traject `nope` in de opslag\n") == (done.returncode, done.stderr)
 
 
 @pytest.mark.parametrize("columns", [40, 80, 200])

@@ -79,7 +79,7 @@ def test_diagram_with_json_gives_format_counts_and_source() -> None:
     ("arguments", "message"),
     [
         (["rules", "2030-2031"], "no rules for school year 2030-2031"),
-        (["fields", "regster"], "onbekende gebeurtenis 'regster'; bedoelt u 'register'?"),
+        (["fields", "regster"], "onbekende gebeurtenis `regster`; bedoelt u `register`?"),
         (["rules", "volgend jaar"], "school_year"),
         (["catalog", "--school-year", "2024"], "school_year"),
         (["diagram", "--format", "png"], "format: expected one of mermaid, dot, got 'png'"),

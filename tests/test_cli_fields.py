@@ -101,4 +101,4 @@ def test_an_event_without_a_payload_says_so() -> None:
 def test_an_unknown_event_is_one_line_with_a_suggestion() -> None:
     """A mistyped event is a usage error that suggests the event meant."""
     line = error("fields", "log_hour", "--lang", "en")
-    assert "unknown event 'log_hour'; did you mean 'log_hours'?" in line
+    assert "unknown event `log_hour`; did you mean `log_hours`?" in line

@@ -45,11 +45,15 @@ def test_a_budget_rejects_applications_past_it() -> None:
 
 def test_without_json_a_table_is_printed() -> None:
     """Without --json the report is a table on stdout (the bar goes to stderr)."""
-    result = runner.invoke(app, ["simulate", "--schools", "30", "--seed", "1", "--processes", "1"])
+    arguments = ["simulate", "--schools", "30", "--seed", "1", "--processes", "1"]
+    result = runner.invoke(app, [*arguments, "--lang", "en"])
     assert 0 == result.exit_code, result.output
     assert "30 schools, 2024-2025, seed 1" in result.stdout
     assert "Final state" in result.stdout
     assert "subsidy settled" in result.stdout
+    dutch = runner.invoke(app, arguments)
+    assert "30 scholen, 2024-2025, seed 1" in dutch.stdout
+    assert "subsidie vastgesteld" in dutch.stdout
 
 
 @pytest.mark.parametrize(
@@ -60,7 +64,7 @@ def test_without_json_a_table_is_printed() -> None:
             ["--schools", "-5", "--seed", "1", "--lang", "en"],
             "--schools must be at least 0, got -5",
         ),
-        (["--schools", "ten", "--seed", "1"], "--schools moet een geheel getal zijn, niet 'ten'"),
+        (["--schools", "ten", "--seed", "1"], "--schools moet een geheel getal zijn, niet `ten`"),
         (["--schools", "--5", "--seed", "1"], "--schools moet een geheel getal zijn"),
         (["--schools", "²", "--seed", "1"], "--schools moet een geheel getal zijn"),
         (["--schools", "9" * 5000, "--seed", "1"], "--schools moet een geheel getal zijn"),

@@ -123,10 +123,10 @@ def test_show_lists_the_blockers_with_their_messages(walked: Walker) -> None:
     english = run("show", trajectory_id, "--lang", "en")
     assert (
         "  submit_application: [participants.minimum] At least 5 participants are needed; "
-        "there are 0."
+        "there are none."
     ) in english
     dutch = run("show", trajectory_id)
-    assert "Minimaal 5 deelnemers nodig; er zijn er 0." in dutch
+    assert "Minimaal 5 deelnemers nodig; er zijn er geen." in dutch
     shown = json.loads(run("show", trajectory_id, "--json", "--lang", "en"))
     codes = [v["code"] for v in shown["blockers"]["submit_application"]]
     assert "participants.minimum" in codes
@@ -142,8 +142,10 @@ def test_a_refused_event_gives_every_violation_on_one_line_and_changes_nothing(
     for event in walked.trajectory.history[1:3]:
         fire(trajectory_id, event)
     line = error("fire", trajectory_id, "submit_application", "--lang", "en", code=REFUSED)
-    assert line.startswith("error: submit_application refused in application_in_preparation: ")
-    assert "[participants.minimum] At least 5 participants are needed; there are 0." in line
+    assert line.startswith(
+        "error: ‘submit the application’ refused in the state ‘application in preparation’: "
+    )
+    assert "[participants.minimum] At least 5 participants are needed; there are none." in line
     assert "[hours.minimum]" in line
     assert 3 == json.loads(run("show", trajectory_id, "--json"))["version"]
 
@@ -164,7 +166,7 @@ def test_a_refused_event_with_json_prints_its_violations_on_stdout(walked: Walke
     assert "application_in_preparation" == document["state"]
     minimum = next(v for v in document["violations"] if v["code"] == "participants.minimum")
     assert 5 == minimum["details"]["required"]
-    assert "At least 5 participants are needed; there are 0." == minimum["message"]
+    assert "At least 5 participants are needed; there are none." == minimum["message"]
 
 
 def test_fire_reads_the_payload_from_a_json_file(walked: Walker, tmp_path: Path) -> None:
@@ -282,14 +284,14 @@ def _with(arguments: list[str], option: str, value: str) -> list[str]:
         (_with(NEW, "--sector", "mbo"), "sector", USAGE),
         (_with(NEW, "--at", "yesterday"), "--at moet een ISO-datum of -datum-tijd zijn", USAGE),
         ([*_with(NEW, "--at", "yesterday"), "--lang", "en"], "--at must be an ISO date", USAGE),
-        (["show", "nope"], "geen traject 'nope' in de opslag", REFUSED),
-        (["show", "nope", "--lang", "en"], "no trajectory 'nope' in the store", REFUSED),
-        (["show", "nope", "--lang", "fr"], "--lang must be one of nl, en, got 'fr'", USAGE),
-        (["history", "nope"], "geen traject 'nope' in de opslag", REFUSED),
-        (["fire", "nope", "register"], "geen traject 'nope' in de opslag", REFUSED),
-        (["erase-participant", "nope", "Anna"], "geen traject 'nope' in de opslag", REFUSED),
-        (["list", "--state", "granted_"], "--state: onbekende toestand 'granted_'", USAGE),
-        (["list", "--state", "x", "--lang", "en"], "--state: unknown state 'x'", USAGE),
+        (["show", "nope"], "geen traject `nope` in de opslag", REFUSED),
+        (["show", "nope", "--lang", "en"], "no trajectory `nope` in the store", REFUSED),
+        (["show", "nope", "--lang", "fr"], "--lang must be nl or en, got `fr`", USAGE),
+        (["history", "nope"], "geen traject `nope` in de opslag", REFUSED),
+        (["fire", "nope", "register"], "geen traject `nope` in de opslag", REFUSED),
+        (["erase-participant", "nope", "Anna"], "geen traject `nope` in de opslag", REFUSED),
+        (["list", "--state", "granted_"], "--state: onbekende toestand `granted_`", USAGE),
+        (["list", "--state", "x", "--lang", "en"], "--state: unknown state `x`", USAGE),
         (["list", "--school-year", "next year"], "school_year", USAGE),
         (["list", "--offer", "lezen"], "unknown offer 'lezen'", USAGE),
         (["list", "--board", " "], "--board mag niet leeg zijn", USAGE),
@@ -315,17 +317,17 @@ def created() -> str:
 @pytest.mark.parametrize(
     ("arguments", "message", "code"),
     [
-        (["regster"], "onbekende gebeurtenis 'regster'; bedoelt u 'register'?", USAGE),
-        (["regster", "--lang", "en"], "unknown event 'regster'; did you mean 'register'?", USAGE),
-        (["register", "--lang", "de"], "--lang must be one of nl, en", USAGE),
+        (["regster"], "onbekende gebeurtenis `regster`; bedoelt u `register`?", USAGE),
+        (["regster", "--lang", "en"], "unknown event `regster`; did you mean `register`?", USAGE),
+        (["register", "--lang", "de"], "--lang must be nl or en", USAGE),
         (
             ["register"],
-            "gebeurtenis 'register' kan niet in toestand 'orientation_requested'",
+            "‘aanmelden’ kan niet in de fase ‘aanvraag oriënterend gesprek’",
             REFUSED,
         ),
         (
             ["register", "--lang", "en"],
-            "event 'register' is not allowed in state 'orientation_requested'",
+            "‘register’ cannot be taken in the state ‘orientation requested’",
             REFUSED,
         ),
         (["hold_orientation", "-d", "date=2024-13-01"], "month must be in 1..12", USAGE),
@@ -336,17 +338,17 @@ def created() -> str:
             USAGE,
         ),
         (["record_talk", "-d", "knd=chat"], "'record_talk' takes no field 'knd'", USAGE),
-        (["record_talk", "-d", "kind"], "--data verwacht sleutel=waarde, niet 'kind'", USAGE),
+        (["record_talk", "-d", "kind"], "--data verwacht `sleutel=waarde`, niet `kind`", USAGE),
         (
             ["record_talk", "-d", "kind", "--lang", "en"],
-            "--data takes key=value, got 'kind'",
+            "--data takes `key=value`, got `kind`",
             USAGE,
         ),
-        (["record_talk", "-d", "kind=a", "-d", "kind=b"], "--data geeft 'kind' twee keer", USAGE),
+        (["record_talk", "-d", "kind=a", "-d", "kind=b"], "--data geeft `kind` twee keer", USAGE),
         (["record_talk", "-d", "kind=exploratory_talk"], "$.date: required field missing", USAGE),
         (
             ["record_talk", "--json-file", "missing.json"],
-            "--json-file: kan missing.json niet",
+            "--json-file: kan `missing.json` niet",
             USAGE,
         ),
         (["register", "--at", "2024-03-01"], "ligt vóór de laatste gebeurtenis", REFUSED),
@@ -367,7 +369,7 @@ def test_bad_fire_input_is_one_line(
     ("content", "message"),
     [
         ("{not json", "is no JSON"),
-        ("[1, 2]", "must hold a JSON object, got list"),
+        ("[1, 2]", "must hold a JSON object, got a JSON array"),
         ('{"kind": "exploratory_talk", "date": 20240401}', "$.date: expected a date"),
         ('{"kind": "exploratory_talk", "kind": "x", "date": "2024-04-01"}', "'kind' appears twice"),
         ('{"kind": "exploratory_talk", "date": NaN}', "NaN is no JSON number"),

@@ -49,13 +49,13 @@ EXPECTED = {
         "the board of OBS De Maasoever; that is Stichting Openbaar Onderwijs Maasstad.",
         "refused submit: endorsement.missing",
         "submit: drafting → submitted",
-        "refused grant: grant.above_request: A grant of EUR 120,000 is more than the "
-        "EUR 117,000 asked for.",
+        "refused grant: grant.above_request: A grant of €120,000.00 is more than the "
+        "€117,000.00 asked for.",
         "OBS De Maasoever: granted, EUR 117,000 of EUR 117,000",
         "refused apply_for_budget: school.sector_not_eligible: The school-development budget "
-        "is for schools in po, so, vso, vo; ROC Zuidrand is mbo.",
-        "refused grant: budget.exceeded: A grant of EUR 38,000 does not fit the yearly budget "
-        "of EUR 28,000,000: EUR 27,990,000 is granted already this year.",
+        "is for schools in po, so, vso and vo; ROC Zuidrand is mbo.",
+        "refused grant: budget.exceeded: A grant of €38,000.00 does not fit the yearly budget "
+        "of €28,000,000.00: €27,990,000.00 is granted already this year.",
         "VSO De Wilgenhoek (vso, Stichting Openbaar Onderwijs Maasstad, judged 'voldoende')\n"
         "  apply_for_budget: requested → drafting",
         "VSO De Wilgenhoek: rejected: The school-development budget of this year is spent.",
@@ -75,7 +75,7 @@ EXPECTED = {
         "refused start_with_team: start.themes_missing",
         "period 1 of team bovenbouw, guided by the expert coach",
         "refused design_lesson: lesson.not_a_pair: A lesson is designed in pairs; this one "
-        "by 3: Anouk, Bram, Chantal.",
+        "by 3: Anouk, Bram and Chantal.",
         "refused observe_lesson: lesson.not_of_the_pair",
         "refused observe_lesson: lesson.observer_is_teacher",
         "refused observe_lesson: lesson.effect_missing",

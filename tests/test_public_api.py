@@ -156,8 +156,8 @@ def test_a_violation_has_code_details_and_message() -> None:
     minimum = next(v for v in refused.value.violations if v.code == "participants.minimum")
     assert isinstance(minimum, trajectory.Violation)
     assert (5, 0) == (minimum.details["required"], minimum.details["actual"])
-    assert "Minimaal 5 deelnemers nodig; er zijn er 0." == minimum.message()
-    assert "At least 5 participants are needed; there are 0." == minimum.message("en")
+    assert "Minimaal 5 deelnemers nodig; er zijn er geen." == minimum.message()
+    assert "At least 5 participants are needed; there are none." == minimum.message("en")
 
 
 def test_transition_not_allowed_has_event_and_state() -> None:

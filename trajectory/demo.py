@@ -15,6 +15,7 @@ from trajectory.engine.errors import TrajectoryError
 from trajectory.engine.history import ManualClock
 from trajectory.engine.runtime import Trajectory
 from trajectory.ontwikkelkracht.bootstrap import programme
+from trajectory.ontwikkelkracht.labels import WORDING
 from trajectory.ontwikkelkracht.lifecycle import new_trajectory
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.school import NETHERLANDS, School
@@ -211,19 +212,27 @@ def walk(
     settlement = t.data.settlement
     assert settlement is not None
     say("Figures")
-    say(
-        f"  participants        {len(t.data.participants)} "
-        f"({len(t.data.school_leaders)} school leader)"
+    lang = w.lang
+    leaders = WORDING.render(
+        "{n:plural one:# school leader|other:# school leaders}"
+        if lang == "en"
+        else "{n:plural one:# schoolleider|other:# schoolleiders}",
+        {"n": len(t.data.school_leaders)},
+        lang,
     )
-    say(f"  hours planned       {t.data.planned_hours}")
-    say(f"  hours logged        {settlement.hours_logged} (minimum {settlement.hours_required})")
-    say(f"  subsidy granted     EUR {settlement.amount_granted}")
-    say(f"  subsidy settled     EUR {settlement.amount_settled} ({settlement.policy})")
+    say(f"  participants        {len(t.data.participants)} ({leaders})")
+    say(f"  hours planned       {WORDING.number(t.data.planned_hours, lang)}")
+    say(
+        f"  hours logged        {WORDING.number(settlement.hours_logged, lang)} "
+        f"(minimum {WORDING.number(settlement.hours_required, lang)})"
+    )
+    say(f"  subsidy granted     {WORDING.amount(settlement.amount_granted, lang)}")
+    policy = WORDING.label("settlement_policy", settlement.policy, lang)
+    say(f"  subsidy settled     {WORDING.amount(settlement.amount_settled, lang)} ({policy})")
     if settlement.hourly_cost is not None and settlement.reimbursed_share is not None:
-        say(
-            f"  settled with        {settlement.reimbursed_share} of the hours reimbursed "
-            f"at EUR {settlement.hourly_cost} an hour"
-        )
+        share = WORDING.number(settlement.reimbursed_share, lang)
+        cost = WORDING.amount(settlement.hourly_cost, lang)
+        say(f"  settled with        {share} of the hours reimbursed at {cost} an hour")
     say(f"  events in history   {len(t.history)}")
     if store is not None:
         stored = store.load(t.id)

@@ -90,10 +90,10 @@ def test_the_walk_of_a_round(store: Store, clock: ManualClock) -> None:
     (violation,) = exhausted.value.violations
     assert ("budget.exhausted", completed.locations[1]) == (violation.code, violation.location)
     assert {
-        "ceiling": "63600.00",
-        "committed": "63600.00",
-        "remaining": "0.00",
-        "requested": "21200.00",
+        "ceiling": Decimal("63600.00"),
+        "committed": Decimal("63600.00"),
+        "remaining": Decimal("0.00"),
+        "requested": Decimal("21200.00"),
     }.items() <= dict(violation.details).items()
     assert "received" == office.application(walk).state
     assert AMOUNT * 2 == office.ledger(ROUND).committed

@@ -183,11 +183,13 @@ def test_a_later_year_is_refused_with_how_to_load_a_catalog() -> None:
 
     assert {"offer": "leven-lang-lezen", "school_year": "2025-2026"} == dict(violation.details)
     assert dutch.startswith(
-        "Het leertraject 'leven-lang-lezen' wordt in 2025-2026 niet aangeboden."
+        "Het leertraject ‘Een leven lang lezen’ wordt in schooljaar 2025-2026 niet aangeboden."
     )
     assert "meegeleverd, bevat alleen het aanbod van 2024-2025" in dutch
     assert "leest u een eigen catalogus in met het aanbod van dat jaar" in dutch
-    assert english.startswith("The learning trajectory 'leven-lang-lezen' is not offered in")
+    assert english.startswith(
+        "The learning trajectory ‘Een leven lang lezen’ is not offered in school year"
+    )
     assert "comes with the library holds the offers of 2024-2025 only" in english
     assert "load a catalog of your own with that year's offers" in english
     for message in (dutch, english):

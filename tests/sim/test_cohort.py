@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -240,10 +241,14 @@ def test_the_report_as_json_and_as_a_table(report: Report) -> None:
     data = json.loads(json.dumps(report.to_dict()))
     assert str(report.subsidy_settled) == data["subsidy_settled"]
     assert isinstance(data["days_in_state"]["in_progress"]["mean"], str)
-    text = report.to_text()
-    assert "settled" in text
-    assert "activity_plan.missing_part" in text
-    assert f"EUR {report.subsidy_granted:,.2f}" in text
+    dutch, english = report.to_text(), report.to_text(lang="en")
+    assert "vastgesteld" in dutch
+    assert "not pursued" in english
+    for text in (dutch, english):
+        assert "activity_plan.missing_part" in text  # a code, in its column
+    whole = f"{int(report.subsidy_granted):,}"
+    assert re.search(rf"€\s?{re.escape(whole.replace(',', '.'))},\d\d", dutch)
+    assert re.search(rf"€\s?{re.escape(whole)}\.\d\d", english)
 
 
 def test_an_empty_cohort() -> None:

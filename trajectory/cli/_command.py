@@ -120,7 +120,7 @@ class TrajectoryCommand(_Shown, TyperCommand):
         lang = ctx.params.get("lang", DEFAULT_LANGUAGE)
         if lang not in LANGUAGES:
             with speaking("en"):
-                print_error(message("lang.unknown", choices=", ".join(LANGUAGES), value=lang))
+                print_error(message("lang.unknown", choices=list(LANGUAGES), value=lang))
             raise typer.Exit(ExitCode.USAGE)
         with speaking(lang):
             try:

@@ -251,7 +251,7 @@ def list_(
     built = the_programme()
     states = built.leertraject.states
     if state is not None and state not in states:
-        fail("state.unknown", state=state, states=", ".join(states))
+        fail("state.unknown", state=state, states=[f"`{name}`" for name in states])
     year = None if school_year is None else str(SchoolYear.parse(school_year))
     if offer is not None:
         built.catalog.get(offer)

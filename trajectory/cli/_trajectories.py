@@ -26,7 +26,7 @@ from trajectory.cli._common import (
     the_programme,
 )
 from trajectory.cli._messages import DEFAULT_LANGUAGE, language, message
-from trajectory.cli._output import dutch_iso, dutch_time, print_json, say, state_text
+from trajectory.cli._output import dutch_iso, print_json, say, state_text
 from trajectory.engine.conversion import no_constant, no_duplicates
 from trajectory.engine.definition import Lifecycle, NoPayload
 from trajectory.engine.errors import PreconditionFailed
@@ -132,6 +132,19 @@ def _pairs(data: Sequence[str]) -> dict[str, str]:
     return fields
 
 
+def _json_kind(document: Any) -> str:
+    """What a JSON document is, as JSON names it: ``array``, ``string``, ``number`` …"""
+    if isinstance(document, list):
+        return "array"
+    if isinstance(document, str):
+        return "string"
+    if isinstance(document, bool):
+        return "boolean"
+    if document is None:
+        return "null"
+    return "number"
+
+
 def read_json_file(path: Path) -> Mapping[str, Any]:
     """The JSON object in the file at ``path``, read strictly (no NaN, no key twice,
     numbers with a fraction as exact decimals), or a one-line error."""
@@ -153,7 +166,7 @@ def read_json_file(path: Path) -> Mapping[str, Any]:
     except ValueError as err:  # json.JSONDecodeError is a ValueError
         fail("json_file.not_json", path=path, reason=err)
     if not isinstance(document, dict):
-        fail("json_file.not_object", path=path, kind=type(document).__name__)
+        fail("json_file.not_object", path=path, kind=_json_kind(document))
     return document
 
 
@@ -220,7 +233,7 @@ def fire(
             payload = parse_payload(_pairs(data or []), lifecycle, event)
         last = trajectory.last_event.timestamp
         if moment is not None and moment < last:
-            refuse("at.before_last", moment=dutch_time(moment), last=dutch_time(last))
+            refuse("at.before_last", moment=moment, last=last)
         try:
             recorded = trajectory.fire(event, actor=actor, **_fields(payload))
         except PreconditionFailed as err:

@@ -9,7 +9,7 @@ from typing import Annotated, Final
 import typer
 
 from trajectory.cli._common import DbOption, LangOption, fail, open_the_store, the_programme
-from trajectory.cli._messages import DEFAULT_LANGUAGE
+from trajectory.cli._messages import DEFAULT_LANGUAGE, language
 from trajectory.cli._output import console
 
 
@@ -150,4 +150,4 @@ def simulate(
             programme=built,
             progress=lambda done: bar.advance(task, done),
         )
-    console().print(report.to_table())
+    console().print(report.to_table(language()))

@@ -40,6 +40,7 @@ from trajectory.engine.violations import (
     ViolationRegistry,
     ViolationType,
 )
+from trajectory.engine.wording import PLAIN, Wording
 
 if TYPE_CHECKING:
     from trajectory.engine.history import Clock, Event
@@ -346,7 +347,11 @@ class Lifecycle(Generic[D]):
         self.cycles: Mapping[str, Cycle] = MappingProxyType(
             _unique("cycle", _parts("cycles", cycles, Cycle))
         )
-        registry = ViolationRegistry()
+        given = violations.wording if isinstance(violations, ViolationRegistry) else None
+        #: How its violations are worded: the labels and time zone of the violations'
+        #: registry, then its states' own labels (see :mod:`trajectory.engine.wording`).
+        self.wording: Wording = (given or PLAIN).then(self._state_label)
+        registry = ViolationRegistry(wording=given)
         registry.include(ENGINE_VIOLATIONS)
         if violations is not None:
             _parts("violations", violations.values(), ViolationType)
@@ -546,6 +551,13 @@ class Lifecycle(Generic[D]):
                         )
         self._check_reachable()
 
+    def _state_label(self, kind: str, value: str, lang: str) -> str | None:
+        """A state's label from the definition (the labels of kind ``state``)."""
+        if kind != "state":
+            return None
+        state = self.states.get(value)
+        return None if state is None else state.labels.get(lang)
+
     def _rule_violations(self) -> list[ViolationType]:
         used = [r.maximum_violation for r in self.repeats if r.maximum is not None]
         used += [r.minimum_violation for r in self.repeats if r.minimum is not None]
@@ -598,12 +610,12 @@ class Lifecycle(Generic[D]):
         rules: list[Guard[D]] = []
         for position, rule in enumerate(self.repeats):
             if rule.maximum is not None and rule.event == definition.name:
-                rules.append(rule.maximum_guard(position))
+                rules.append(rule.maximum_guard(position, wording=self.wording))
             if definition.name in rule.required_by:
-                rules.append(rule.minimum_guard(position))
+                rules.append(rule.minimum_guard(position, wording=self.wording))
         for position, cycle in enumerate(self.cycles.values(), start=len(self.repeats)):
             if cycle.maximum is not None and cycle.start == definition.name:
-                rules.append(cycle.maximum_guard(position))
+                rules.append(cycle.maximum_guard(position, wording=self.wording))
         if not rules:
             return definition
         return attrs.evolve(definition, guards=(*rules, *definition.guards))

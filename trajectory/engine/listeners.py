@@ -47,6 +47,7 @@ import attrs
 from trajectory.engine.errors import InvalidData, PreconditionFailed, TransitionNotAllowed
 from trajectory.engine.logs import get_logger, qualified_name
 from trajectory.engine.violations import TRANSITION_NOT_ALLOWED, Violation
+from trajectory.engine.wording import Wording
 
 if TYPE_CHECKING:
     from trajectory.engine.history import Event
@@ -77,6 +78,8 @@ class Refusal:
 
     error: TransitionNotAllowed | PreconditionFailed
     target: str | None = None
+    wording: Wording | None = attrs.field(default=None, eq=False, repr=False)
+    """The lifecycle's wording, for the ``transition.not_allowed`` violation."""
 
     @property
     def event(self) -> str:
@@ -96,8 +99,11 @@ class Refusal:
         if isinstance(error, PreconditionFailed):
             return error.violations
         return (
-            TRANSITION_NOT_ALLOWED(
-                event=error.event, state=error.state, allowed_from=list(error.allowed_from)
+            TRANSITION_NOT_ALLOWED.worded(
+                self.wording,
+                event=error.event,
+                state=error.state,
+                allowed_from=list(error.allowed_from),
             ),
         )
 

@@ -340,7 +340,7 @@ class _Builder:
         self.codec = codec
         self.states = {state.name for state in document.states}
         self.events = {event.name for event in document.events}
-        self.violations = ViolationRegistry()
+        self.violations = ViolationRegistry(wording=registry.violations.wording)
         self.violations.include(registry.violations)
 
     def state(self, name: str, path: str) -> None:

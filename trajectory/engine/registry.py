@@ -172,8 +172,13 @@ class Registry:
         self._add("describe", name, describe)
 
     def register_violations(self, violations: Mapping[str, ViolationType]) -> None:
-        """Add violation types the registered guards report."""
+        """Add violation types the registered guards report; a registry of them with a
+        wording (labels, a time zone) gives it to the lifecycle too, unless one was
+        given before."""
         self.violations.include(violations)
+        wording = getattr(violations, "wording", None)
+        if isinstance(violations, ViolationRegistry) and self.violations.wording is None:
+            self.violations.wording = wording
 
     def register_preparation(self, event: str, preparation: Preparation[W]) -> None:
         """Register the walker hint of ``event`` (an event's name): what a walker does

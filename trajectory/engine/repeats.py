@@ -44,6 +44,7 @@ import attrs
 from trajectory.engine.errors import DefinitionError
 from trajectory.engine.fields import describe as _shown
 from trajectory.engine.violations import Violation, ViolationRegistry, ViolationType
+from trajectory.engine.wording import Wording
 
 if TYPE_CHECKING:
     from trajectory.engine.definition import Context
@@ -71,20 +72,28 @@ RULE_VIOLATIONS: Final = ViolationRegistry()
 
 REPEAT_MAXIMUM: Final = RULE_VIOLATIONS.define(
     "repeat.maximum",
-    nl="De stap '{event}' is al {actual} keer gezet; het maximum is {maximum}.",
-    en="The step '{event}' has been taken {actual} times already; the maximum is {maximum}.",
+    nl="De stap ‘{event:event}’ is al {actual:plural one:# keer|other:# keer} gezet; "
+    "het maximum is {maximum:number}.",
+    en="The step ‘{event:event}’ has been taken "
+    "{actual:plural one:once|other:# times} already; the maximum is {maximum:number}.",
     description="A counted event would occur more often than its maximum.",
 )
 REPEAT_MINIMUM: Final = RULE_VIOLATIONS.define(
     "repeat.minimum",
-    nl="De stap '{event}' moet minimaal {required} keer gezet zijn; dat is {actual} keer.",
-    en="The step '{event}' must have been taken at least {required} times; it was {actual}.",
+    nl="De stap ‘{event:event}’ moet minimaal "
+    "{required:plural one:# keer|other:# keer} gezet zijn; dat is "
+    "{actual:plural one:# keer|other:# keer}.",
+    en="The step ‘{event:event}’ must have been taken at least "
+    "{required:plural one:once|other:# times}; it has been taken "
+    "{actual:plural one:once|other:# times}.",
     description="An event needs a counted event to have occurred at least a minimum of times.",
 )
 CYCLE_MAXIMUM: Final = RULE_VIOLATIONS.define(
     "cycle.maximum",
-    nl="De cyclus '{cycle}' is al {actual} keer doorlopen; het maximum is {maximum}.",
-    en="The cycle '{cycle}' has run {actual} times already; the maximum is {maximum}.",
+    nl="De cyclus ‘{cycle:cycle}’ is al {actual:plural one:# keer|other:# keer} doorlopen; "
+    "het maximum is {maximum:number}.",
+    en="The cycle ‘{cycle:cycle}’ has run {actual:plural one:once|other:# times} already; "
+    "the maximum is {maximum:number}.",
     description="A new round of a cycle would exceed its maximum number of iterations.",
 )
 
@@ -189,6 +198,7 @@ def _maximum_guard(
     counted: Callable[[Context], int],
     violation: ViolationType,
     engine_violation: ViolationType,
+    wording: Wording | None,
     **names: str,
 ) -> Callable[[Any, Any, Context], list[Violation]]:
     """A guard refusing once ``counted`` reaches ``maximum``, with ``violation``
@@ -202,7 +212,7 @@ def _maximum_guard(
         actual = counted(context)
         if actual < bound:
             return []
-        return [violation(**details, maximum=bound, actual=actual)]
+        return [violation.worded(wording, **details, maximum=bound, actual=actual)]
 
     return guard
 
@@ -255,7 +265,7 @@ class Repeat:
         return step(self.event, name, source, target, within=self.within, since=self.since)
 
     def maximum_guard(
-        self, counter: int | None = None
+        self, counter: int | None = None, *, wording: Wording | None = None
     ) -> Callable[[Any, Any, Context], list[Violation]]:
         """The guard of ``event``: refused once it occurred ``maximum`` times.
 
@@ -268,11 +278,12 @@ class Repeat:
             _counter(self.occurrences, counter),
             self.maximum_violation,
             REPEAT_MAXIMUM,
+            wording,
             event=self.event,
         )
 
     def minimum_guard(
-        self, counter: int | None = None
+        self, counter: int | None = None, *, wording: Wording | None = None
     ) -> Callable[[Any, Any, Context], list[Violation]]:
         """The guard of each ``required_by`` event: refused until ``event`` occurred
         ``minimum`` times (``counter`` as for :meth:`maximum_guard`)."""
@@ -287,8 +298,8 @@ class Repeat:
             if actual >= bound:
                 return []
             if violation is REPEAT_MINIMUM:
-                return [violation(event=self.event, required=bound, actual=actual)]
-            return [violation(required=bound, actual=actual)]
+                return [violation.worded(wording, event=self.event, required=bound, actual=actual)]
+            return [violation.worded(wording, required=bound, actual=actual)]
 
         return guard
 
@@ -323,7 +334,7 @@ class Cycle:
         return step(self.start, name, source, target)
 
     def maximum_guard(
-        self, counter: int | None = None
+        self, counter: int | None = None, *, wording: Wording | None = None
     ) -> Callable[[Any, Any, Context], list[Violation]]:
         """The guard of ``start``: refused once the cycle ran ``maximum`` times
         (``counter`` as for :meth:`Repeat.maximum_guard`)."""
@@ -332,5 +343,6 @@ class Cycle:
             _counter(self.iteration, counter),
             self.maximum_violation,
             CYCLE_MAXIMUM,
+            wording,
             cycle=self.name,
         )

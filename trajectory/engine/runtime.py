@@ -670,7 +670,7 @@ class Trajectory(Generic[D]):
         """Tell the refused-listeners of ``error`` (the caller raises it)."""
         listeners = self._lifecycle.listeners.refused
         if listeners:
-            refusal = Refusal(error, target)
+            refusal = Refusal(error, target, self._lifecycle.wording)
             for listener in listeners:
                 try:
                     listener(self, refusal)
@@ -684,8 +684,11 @@ class Trajectory(Generic[D]):
         return tuple(self._lifecycle.routes[event])
 
     def _not_allowed(self, event: str) -> Violation:
-        return TRANSITION_NOT_ALLOWED(
-            event=event, state=self._state, allowed_from=list(self._sources(event))
+        return TRANSITION_NOT_ALLOWED.worded(
+            self._lifecycle.wording,
+            event=event,
+            state=self._state,
+            allowed_from=list(self._sources(event)),
         )
 
     def __eq__(self, other: object) -> bool:

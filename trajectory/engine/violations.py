@@ -13,11 +13,18 @@ message template; calling it with the figures makes a :class:`Violation`::
     'participants.minimum'
     >>> v.message("en")
     'At least 5 participants are needed, there are 3.'
+
+The figures are formatted by :mod:`trajectory.engine.wording`: a template's format
+specs say what each figure is (``{deadline:date}``, ``{amount:EUR}``,
+``{part:activity_plan_part}``, ``{count:plural one:# uur|other:# uur}`` …), so that
+amounts, dates and moments read in the language's own format (by Babel), identifiers
+as their labels and counts with the right plural. A registry's :class:`Wording`
+(labels and a time zone) is given to the types it declares; a lifecycle gives its
+own to the engine's violations it reports. Templates are checked when declared.
 """
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -26,23 +33,9 @@ import attrs
 
 from trajectory.engine.errors import DefinitionError, InvalidData
 from trajectory.engine.fields import describe as _shown
+from trajectory.engine.wording import LANGUAGES, PLAIN, Wording, check_template
 
 __all__ = ["LANGUAGES", "Violation", "ViolationRegistry", "ViolationType"]
-
-#: The languages every message exists in; Dutch is the default.
-LANGUAGES: Final = ("nl", "en")
-
-
-class _MessageFormatter(string.Formatter):
-    """Formats sequences in details as comma-separated lists."""
-
-    def format_field(self, value: Any, format_spec: str) -> Any:
-        if isinstance(value, list | tuple | frozenset | set):
-            return ", ".join(str(item) for item in value)
-        return super().format_field(value, format_spec)
-
-
-_FORMATTER: Final = _MessageFormatter()
 
 
 def _freeze(details: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -57,10 +50,18 @@ class ViolationType:
     nl: str
     en: str
     description: str = ""
+    wording: Wording | None = attrs.field(default=None, eq=False, repr=False)
+    """The labels and time zone of the registry that declared it (``None``: plain)."""
 
     def __call__(self, **details: Any) -> Violation:
         """Make a violation of this type carrying ``details``."""
         return Violation(self.code, details, self)
+
+    def worded(self, wording: Wording | None, **details: Any) -> Violation:
+        """A violation of this type carrying ``details``, worded by ``wording`` (its
+        own declared wording first): for the engine's own types, which a lifecycle
+        reports with its labels."""
+        return Violation(self.code, details, self, self.wording or wording)
 
     def template(self, lang: str) -> str:
         """The message template in ``lang`` (``"nl"`` or ``"en"``)."""
@@ -85,6 +86,8 @@ class Violation:
     code: str
     details: Mapping[str, Any] = attrs.field(converter=_freeze)
     type: ViolationType = attrs.field(eq=False, repr=False)
+    wording: Wording | None = attrs.field(default=None, eq=False, repr=False)
+    """How its figures are worded; the type's wording when ``None``."""
     location: str | None = attrs.field(default=None, kw_only=True)
     """What the violation belongs to where one action moves several trajectories
     together (the trajectory id of a school location of an application); ``None``
@@ -100,22 +103,33 @@ class Violation:
 
     def message(self, lang: str = "nl") -> str:
         """The message in ``lang`` (``"nl"``, the default, or ``"en"``), figures filled in."""
-        return _FORMATTER.vformat(self.type.template(lang), (), dict(self.details))
+        template = self.type.template(lang)
+        wording = self.wording or self.type.wording or PLAIN
+        return wording.render(template, self.details, lang)
 
 
 class ViolationRegistry(Mapping[str, ViolationType]):
     """All violation types of one lifecycle, by code; used for reference docs."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, wording: Wording | None = None) -> None:
         self._types: dict[str, ViolationType] = {}
+        #: The labels and time zone of the types it declares (and of a lifecycle
+        #: built with it); ``None``: plain.
+        self.wording = wording
 
     def define(self, code: str, *, nl: str, en: str, description: str = "") -> ViolationType:
-        """Declare a violation type; a code can be declared once."""
+        """Declare a violation type; a code can be declared once, and each template
+        must be well formed (see :mod:`trajectory.engine.wording`)."""
         if not isinstance(code, str) or not code:
             raise DefinitionError(f"a violation code is non-empty text, got {_shown(code)}")
         if code in self._types:
             raise DefinitionError(f"violation code {code!r} is declared twice")
-        declared = ViolationType(code, nl=nl, en=en, description=description)
+        for template in (nl, en):
+            try:
+                check_template(template)
+            except DefinitionError as err:
+                raise DefinitionError(f"violation code {code!r}: {err.reason}") from None
+        declared = ViolationType(code, nl=nl, en=en, description=description, wording=self.wording)
         self._types[code] = declared
         return declared
 
@@ -145,7 +159,9 @@ ENGINE_VIOLATIONS: Final = ViolationRegistry()
 
 TRANSITION_NOT_ALLOWED: Final = ENGINE_VIOLATIONS.define(
     "transition.not_allowed",
-    nl="De stap '{event}' kan niet in de fase '{state}'; wel in: {allowed_from}.",
-    en="The step '{event}' is not allowed in state '{state}'; it is allowed in: {allowed_from}.",
+    nl="De stap ‘{event:event}’ kan niet in de fase ‘{state:state}’, alleen in: "
+    "{allowed_from:state or}.",
+    en="The step ‘{event:event}’ cannot be taken in the state ‘{state:state}’, only in: "
+    "{allowed_from:state or}.",
     description="The event does not leave the current state.",
 )

@@ -32,7 +32,6 @@ from trajectory.ontwikkelkracht.application import (
     LocationDecision,
     Outcome,
 )
-from trajectory.ontwikkelkracht.application_events import shown_moment
 from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht
 from trajectory.ontwikkelkracht.bootstrap import programme as default_programme
 from trajectory.ontwikkelkracht.ledger import Ledger, OpenLedger, ledger_id
@@ -553,7 +552,7 @@ class Office:
             if earlier:
                 found.append(
                     ORDER_OF_RECEIPT_EARLIER_PENDING(
-                        board=other.data.board, received=shown_moment(moment), earlier=other.id
+                        board=other.data.board, received=moment, earlier=other.id
                     ).at(None)
                 )
         return found

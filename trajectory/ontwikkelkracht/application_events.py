@@ -80,12 +80,7 @@ def received_in_window(data: ApplicationData, payload: Any, context: Context) ->
     if received in data.window:
         return []
     window = data.window
-    return [
-        v.WINDOW_CLOSED(
-            moment=shown_moment(received),
-            windows=[f"{shown_moment(window.opens)} – {shown_moment(window.closes)}"],
-        )
-    ]
+    return [v.WINDOW_CLOSED(moment=received, windows=[(window.opens, window.closes)])]
 
 
 def _deadline_changes(data: ApplicationData, payload: Any, context: Context) -> dt.datetime | None:
@@ -108,17 +103,11 @@ def completed_in_time(data: ApplicationData, payload: Any, context: Context) -> 
     found: list[Violation] = []
     if completed < request.requested_at:
         found.append(
-            v.COMPLETION_BEFORE_REQUEST(
-                completed=shown_moment(completed), requested=shown_moment(request.requested_at)
-            )
+            v.COMPLETION_BEFORE_REQUEST(completed=completed, requested=request.requested_at)
         )
     day = completed.astimezone(NETHERLANDS).date()
     if day > request.deadline:
-        found.append(
-            v.COMPLETION_DEADLINE_PASSED(
-                deadline=request.deadline.isoformat(), today=day.isoformat()
-            )
-        )
+        found.append(v.COMPLETION_DEADLINE_PASSED(deadline=request.deadline, today=day))
     return found
 
 
@@ -131,7 +120,7 @@ def completion_deadline_over(
     request = data.open_completion
     if request is None or _today(context) > request.deadline:
         return []
-    return [v.COMPLETION_DEADLINE_NOT_PASSED(deadline=request.deadline.isoformat())]
+    return [v.COMPLETION_DEADLINE_NOT_PASSED(deadline=request.deadline)]
 
 
 def completion_deadline_allowed(
@@ -184,19 +173,11 @@ def objection_in_time(data: ApplicationData, payload: Any, context: Context) -> 
     if data.decided_at is None or deadline is None:
         return []
     if lodged < data.decided_at:
-        return [
-            v.OBJECTION_BEFORE_DECISION(
-                lodged=shown_moment(lodged), decided=shown_moment(data.decided_at)
-            )
-        ]
+        return [v.OBJECTION_BEFORE_DECISION(lodged=lodged, decided=data.decided_at)]
     day = lodged.astimezone(NETHERLANDS).date()
     if day <= deadline or (payload.excuse or "").strip():
         return []
-    return [
-        v.OBJECTION_LATE(
-            lodged=day.isoformat(), weeks=data.objection_weeks, deadline=deadline.isoformat()
-        )
-    ]
+    return [v.OBJECTION_LATE(lodged=day, weeks=data.objection_weeks, deadline=deadline)]
 
 
 # -- effects --------------------------------------------------------------------------------

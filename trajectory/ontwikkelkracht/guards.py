@@ -78,9 +78,7 @@ def not_in_future(*fields: str) -> LeertrajectGuard:
         for field in fields:
             day = getattr(payload, field)
             if day is not None and day > now:
-                found.append(
-                    v.DATE_IN_FUTURE(field=field, date=day.isoformat(), today=now.isoformat())
-                )
+                found.append(v.DATE_IN_FUTURE(field=field, date=day, today=now))
         return found
 
     return guard
@@ -98,10 +96,10 @@ def in_school_year(*fields: str) -> LeertrajectGuard:
                 found.append(
                     v.DATE_OUTSIDE_SCHOOL_YEAR(
                         field=field,
-                        date=day.isoformat(),
+                        date=day,
                         school_year=str(year),
-                        start=year.start.isoformat(),
-                        end=year.end.isoformat(),
+                        start=year.start,
+                        end=year.end,
                     )
                 )
         return found
@@ -121,11 +119,7 @@ def not_before_intake(*fields: str) -> LeertrajectGuard:
         for field in fields:
             day = getattr(payload, field)
             if day is not None and day < intake:
-                found.append(
-                    v.DATE_BEFORE_INTAKE(
-                        field=field, date=day.isoformat(), intake=intake.isoformat()
-                    )
-                )
+                found.append(v.DATE_BEFORE_INTAKE(field=field, date=day, intake=intake))
         return found
 
     return guard
@@ -169,7 +163,7 @@ def talks_required(data: Leertraject, payload: Any, context: Context) -> list[Vi
         v.TALKS_REQUIRED_MISSING(
             school_year=str(data.school_year),
             required_any_of=[str(kind) for kind in kinds],
-            recorded=sorted(str(kind) for kind in recorded) or ["—"],
+            recorded=sorted(str(kind) for kind in recorded),
         )
         for kinds in data.rules.required_talks
         if not recorded.intersection(kinds)
@@ -232,16 +226,8 @@ def window_open(data: Leertraject, payload: Any, context: Context) -> list[Viola
     received = _receipt(data, payload, context)
     if data.rules.window_at(received) is not None:
         return []
-    windows = [
-        f"{w.opens.isoformat(timespec='minutes')} – {w.closes.isoformat(timespec='minutes')}"
-        for w in data.rules.application_windows
-    ]
-    return [
-        v.WINDOW_CLOSED(
-            moment=received.astimezone(NETHERLANDS).isoformat(timespec="minutes"),
-            windows=windows or ["—"],
-        )
-    ]
+    windows = [(w.opens, w.closes) for w in data.rules.application_windows]
+    return [v.WINDOW_CLOSED(moment=received, windows=windows)]
 
 
 def sector_eligible(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
@@ -297,11 +283,7 @@ def completion_deadline_valid(data: Leertraject, payload: Any, context: Context)
     latest = shifted(now, dt.timedelta(days=data.rules.completion_period_days)) or dt.date.max
     if now < payload.deadline <= latest:
         return []
-    return [
-        v.COMPLETION_DEADLINE_INVALID(
-            deadline=payload.deadline.isoformat(), today=now.isoformat(), latest=latest.isoformat()
-        )
-    ]
+    return [v.COMPLETION_DEADLINE_INVALID(deadline=payload.deadline, today=now, latest=latest)]
 
 
 def _completion_changes(data: Leertraject, payload: Any, context: Context) -> dt.datetime | None:
@@ -316,7 +298,7 @@ def completion_in_time(data: Leertraject, payload: Any, context: Context) -> lis
     deadline, now = data.completion_deadline, today(context)
     if deadline is None or now <= deadline:
         return []
-    return [v.COMPLETION_DEADLINE_PASSED(deadline=deadline.isoformat(), today=now.isoformat())]
+    return [v.COMPLETION_DEADLINE_PASSED(deadline=deadline, today=now)]
 
 
 @reads_time(changes_at=_completion_changes)
@@ -328,7 +310,7 @@ def completion_deadline_expired(
     deadline = data.completion_deadline
     if deadline is None or today(context) > deadline:
         return []
-    return [v.COMPLETION_DEADLINE_NOT_PASSED(deadline=deadline.isoformat())]
+    return [v.COMPLETION_DEADLINE_NOT_PASSED(deadline=deadline)]
 
 
 def receipt_not_in_future(data: Any, payload: Any, context: Context) -> list[Violation]:
@@ -339,11 +321,7 @@ def receipt_not_in_future(data: Any, payload: Any, context: Context) -> list[Vio
         given = given or getattr(payload, field, None)
     if given is None or given <= context.now:
         return []
-    shown = [
-        moment.astimezone(NETHERLANDS).isoformat(timespec="minutes")
-        for moment in (given, context.now)
-    ]
-    return [v.RECEIPT_IN_FUTURE(received=shown[0], recorded=shown[1])]
+    return [v.RECEIPT_IN_FUTURE(received=given, recorded=context.now)]
 
 
 def grant_amount(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
@@ -353,7 +331,7 @@ def grant_amount(data: Leertraject, payload: Any, context: Context) -> list[Viol
         return []
     if payload.override_reason is not None and payload.override_reason.strip():
         return []
-    return [v.GRANT_AMOUNT_MISMATCH(expected=str(expected), actual=str(payload.amount))]
+    return [v.GRANT_AMOUNT_MISMATCH(expected=expected, actual=payload.amount)]
 
 
 # -- preparation and execution ---------------------------------------------------------
@@ -393,7 +371,7 @@ def calendar_planned(data: Leertraject, payload: Any, context: Context) -> list[
         found.append(
             v.CALENDAR_INCOMPLETE(
                 item="study_moments",
-                required=f"{rules.study_moments_minimum}–{rules.study_moments_maximum}",
+                required=(rules.study_moments_minimum, rules.study_moments_maximum),
                 actual=studies,
             )
         )
@@ -406,13 +384,13 @@ def calendar_planned(data: Leertraject, payload: Any, context: Context) -> list[
             )
         )
     if calendar is not None:
-        outside = [day.isoformat() for day in calendar.dates if day not in data.school_year]
+        outside = [day for day in calendar.dates if day not in data.school_year]
         if outside:
             found.append(
                 v.CALENDAR_OUTSIDE_SCHOOL_YEAR(
                     school_year=str(data.school_year),
-                    start=data.school_year.start.isoformat(),
-                    end=data.school_year.end.isoformat(),
+                    start=data.school_year.start,
+                    end=data.school_year.end,
                     dates=outside,
                 )
             )
@@ -479,7 +457,7 @@ def hours_loggable(data: Leertraject, payload: Any, context: Context) -> list[Vi
     return [
         v.HOURS_DAY_MAXIMUM(
             participant=payload.participant,
-            date=payload.date.isoformat(),
+            date=payload.date,
             maximum=_number(MAX_HOURS_PER_DAY),
             actual=_number(total),
         )

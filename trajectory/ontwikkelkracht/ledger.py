@@ -48,6 +48,7 @@ from trajectory.engine.errors import InvalidData, wrong_type
 from trajectory.engine.fields import Identifier, decimal_amount, describe, identifier
 from trajectory.engine.registry import Registry
 from trajectory.engine.violations import Violation, ViolationRegistry
+from trajectory.ontwikkelkracht.labels import WORDING
 from trajectory.ontwikkelkracht.rounds import (
     MAX_CEILING,
     Round,
@@ -296,36 +297,36 @@ class DrawLots:
 # -- the violations -------------------------------------------------------------------------
 
 #: The violation types of the ledger, by code.
-LEDGER_VIOLATIONS: Final = ViolationRegistry()
+LEDGER_VIOLATIONS: Final = ViolationRegistry(wording=WORDING)
 
 BUDGET_EXHAUSTED: Final = LEDGER_VIOLATIONS.define(
     "budget.exhausted",
-    nl="Het subsidieplafond van € {ceiling} laat dit niet toe: er is al € {committed} "
-    "toegezegd, er is nog € {remaining} over en er is € {requested} gevraagd.",
-    en="The budget ceiling of EUR {ceiling} does not allow this: EUR {committed} is "
-    "already committed, EUR {remaining} is left and EUR {requested} was requested.",
+    nl="Het subsidieplafond van {ceiling:EUR} laat dit niet toe: er is al {committed:EUR} "
+    "toegezegd, er is nog {remaining:EUR} over en er is {requested:EUR} gevraagd.",
+    en="The budget ceiling of {ceiling:EUR} does not allow this: {committed:EUR} is "
+    "already committed, {remaining:EUR} is left and {requested:EUR} was requested.",
     description="commit: the amount would take the committed total above the round's "
     "budget ceiling.",
 )
 COMMITMENT_EXISTS: Final = LEDGER_VIOLATIONS.define(
     "commitment.exists",
-    nl="Voor deze vestiging van deze aanvraag is al € {committed} toegezegd.",
-    en="EUR {committed} is already committed for this location of this application.",
+    nl="Voor deze vestiging van deze aanvraag is al {committed:EUR} toegezegd.",
+    en="{committed:EUR} is already committed for this location of this application.",
     description="commit: the location of the application already holds a commitment.",
 )
 RELEASE_EXCEEDS_COMMITMENT: Final = LEDGER_VIOLATIONS.define(
     "release.exceeds_commitment",
-    nl="Er kan hoogstens € {committed} vrijvallen voor deze vestiging van deze aanvraag; "
-    "er is € {requested} gevraagd.",
-    en="At most EUR {committed} can be released for this location of this application; "
-    "EUR {requested} was requested.",
+    nl="Er kan hoogstens {committed:EUR} vrijvallen voor deze vestiging van deze aanvraag; "
+    "er is {requested:EUR} gevraagd.",
+    en="At most {committed:EUR} can be released for this location of this application; "
+    "{requested:EUR} was requested.",
     description="release: more than is committed for the location of the application.",
 )
 
 
-def _shown(amount: Decimal) -> str:
-    """An amount as the messages show it: in cents (``2120000.00``)."""
-    return str(amount.quantize(_CENT))
+def _shown(amount: Decimal) -> Decimal:
+    """An amount as a violation carries it: in cents (``Decimal('2120000.00')``)."""
+    return amount.quantize(_CENT)
 
 
 # -- guards and effects ---------------------------------------------------------------------

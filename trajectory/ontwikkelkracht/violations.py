@@ -1,7 +1,28 @@
 """Every violation of the leertraject: a stable code, a Dutch and an English message.
 
 The codes are an integration contract: integrators map them to their own screens.
-Each message is filled in with the violation's details (the figures involved).
+Each message is filled in with the violation's details (the figures involved), and
+reads as a person writes in that language: no identifier, ISO date or Python value
+inside a sentence.
+
+Adding a violation: declare it here with ``_define(code, nl=..., en=...,
+description=...)`` and report it from a guard with the figures as they are (a
+:class:`~datetime.date`, an aware :class:`~datetime.datetime`, a
+:class:`~decimal.Decimal` amount, a count, an identifier, a list of them). Each
+figure's format spec says what it is (see :mod:`trajectory.engine.wording`):
+
+- ``{deadline:date}``, ``{moment:datetime}`` (shown in the Netherlands' time zone),
+  ``{amount:EUR}``, ``{hours:number}``, ``{names:list}``, ``{kinds:talk_kind or}``;
+- an identifier names its label kind: ``{part:activity_plan_part}``, ``{event:event}``,
+  ``{state:state}`` (the labels are in ``data/labels.toml``, see
+  :mod:`trajectory.ontwikkelkracht.labels`; add the kind's table there for a new one);
+- a count that meets a noun takes its plural by the language's rules:
+  ``{required:plural one:# schoolleider|other:# schoolleiders}`` (``#`` is the number;
+  ``=0:...`` for an exact number; a list counts its items).
+
+``tests/ontwikkelkracht/test_messages.py`` renders every message of every code in
+both languages with figures made from these specs, and fails on an identifier in a
+sentence.
 """
 
 from __future__ import annotations
@@ -9,11 +30,13 @@ from __future__ import annotations
 from typing import Final
 
 from trajectory.engine.violations import ViolationRegistry
+from trajectory.ontwikkelkracht.labels import WORDING
 
 __all__ = ["APPLICATION_CODES", "APPLICATION_VIOLATIONS", "VIOLATIONS"]
 
-#: All violation types of the leertraject, by code.
-VIOLATIONS: Final = ViolationRegistry()
+#: All violation types of the leertraject, by code (worded with the leertraject's
+#: labels, times in the Netherlands).
+VIOLATIONS: Final = ViolationRegistry(wording=WORDING)
 _define = VIOLATIONS.define
 
 # -- orientation -------------------------------------------------------------------
@@ -26,35 +49,35 @@ ORIENTATION_REPORT_MISSING: Final = _define(
 )
 ORIENTATION_NEGATIVE: Final = _define(
     "orientation.negative",
-    nl="Het oriënterend gesprek had een negatieve conclusie ({conclusion}); "
+    nl="Het oriënterend gesprek had als conclusie ‘{conclusion:conclusion}’; "
     "aanmelden kan alleen na een positieve conclusie.",
-    en="The orientation talk's conclusion was negative ({conclusion}); "
+    en="The orientation talk's conclusion was ‘{conclusion:conclusion}’; "
     "registering needs a positive conclusion.",
     description="register: the orientation talk's conclusion was not positive.",
 )
 DATE_IN_FUTURE: Final = _define(
     "date.in_future",
-    nl="De datum {date} ({field}) ligt na vandaag ({today}).",
-    en="The date {date} ({field}) is after today ({today}).",
+    nl="De {field:field} {date:date} ligt na vandaag ({today:date}).",
+    en="The {field:field} {date:date} is after today ({today:date}).",
     description="Something that happened is dated in the future.",
 )
 DATE_OUTSIDE_SCHOOL_YEAR: Final = _define(
     "date.outside_school_year",
-    nl="De datum {date} valt buiten schooljaar {school_year} ({start} – {end}).",
-    en="The date {date} falls outside school year {school_year} ({start} – {end}).",
+    nl="De datum {date:date} valt buiten schooljaar {school_year} ({start:date} – {end:date}).",
+    en="The date {date:date} falls outside school year {school_year} ({start:date} – {end:date}).",
     description="hold_study_moment, hold_guidance_moment, log_hours, "
     "record_knowledge_sharing: dated outside the trajectory's school year.",
 )
 DATE_BEFORE_INTAKE: Final = _define(
     "date.before_intake",
-    nl="De datum {date} ligt vóór het intakegesprek van {intake}.",
-    en="The date {date} is before the intake, held on {intake}.",
+    nl="De datum {date:date} ligt vóór het intakegesprek van {intake:date}.",
+    en="The date {date:date} is before the intake, held on {intake:date}.",
     description="hold_study_moment, hold_guidance_moment: dated before the intake.",
 )
 REASON_MISSING: Final = _define(
     "reason.missing",
-    nl="Geef een reden op voor '{event}'.",
-    en="Give a reason for '{event}'.",
+    nl="Geef een reden op voor ‘{event:event}’.",
+    en="Give a reason for ‘{event:event}’.",
     description="decline, reject, withdraw: the reason is empty.",
 )
 
@@ -62,81 +85,90 @@ REASON_MISSING: Final = _define(
 
 TALKS_REQUIRED_MISSING: Final = _define(
     "talks.required_missing",
-    nl="Voor de aanvraag in {school_year} is een gesprek met het programmabureau nodig: "
-    "{required_any_of}. Vastgelegd: {recorded}.",
-    en="Applying in {school_year} needs a talk with the programme office: "
-    "{required_any_of}. Recorded: {recorded}.",
+    nl="Voor de aanvraag in schooljaar {school_year} is een gesprek met het programmabureau "
+    "nodig: {required_any_of:talk_kind or}. Vastgelegd: {recorded:talk_kind list}.",
+    en="Applying in school year {school_year} needs a talk with the programme office: "
+    "{required_any_of:talk_kind or}. Recorded: {recorded:talk_kind list}.",
     description="submit_application: a pre-application talk the year's rules require "
     "is not recorded.",
 )
 ACTIVITY_PLAN_MISSING_PART: Final = _define(
     "activity_plan.missing_part",
-    nl="Het activiteitenplan mist het onderdeel '{part}'.",
-    en="The activity plan misses the part '{part}'.",
+    nl="Het activiteitenplan mist het onderdeel ‘{part:activity_plan_part}’.",
+    en="The activity plan misses the part ‘{part:activity_plan_part}’.",
     description="submit_application: one violation per missing part of the activity plan.",
 )
 PARTICIPANTS_MINIMUM: Final = _define(
     "participants.minimum",
-    nl="Minimaal {required} deelnemers nodig; er zijn er {actual}.",
-    en="At least {required} participants are needed; there are {actual}.",
+    nl="Minimaal {required:plural one:# deelnemer|other:# deelnemers} nodig; "
+    "er {actual:plural =0:zijn er geen|one:is er #|other:zijn er #}.",
+    en="At least {required:plural one:# participant is|other:# participants are} needed; "
+    "there {actual:plural =0:are none|one:is #|other:are #}.",
     description="Fewer participants than the year's rules require.",
 )
 PARTICIPANTS_SCHOOL_LEADER: Final = _define(
     "participants.school_leader",
-    nl="Minimaal {required} schoolleider(s) moet(en) deelnemen; er zijn er {actual}.",
-    en="At least {required} school leader(s) must take part; there are {actual}.",
+    nl="Minimaal {required:plural one:# schoolleider moet|other:# schoolleiders moeten} "
+    "deelnemen; nu {actual:plural =0:neemt er geen deel|one:neemt er # deel|"
+    "other:nemen er # deel}.",
+    en="At least {required:plural one:# school leader|other:# school leaders} must take part; "
+    "{actual:plural =0:none does|one:# does|other:# do}.",
     description="Fewer school leaders among the participants than required.",
 )
 HOURS_MINIMUM: Final = _define(
     "hours.minimum",
-    nl="Minimaal {required} uur personele ruimte nodig; er is {actual} uur gepland.",
-    en="At least {required} hours of staff time are needed; {actual} hours are planned.",
+    nl="Minimaal {required:plural one:# uur|other:# uur} personele ruimte nodig; "
+    "er is {actual:plural one:# uur|other:# uur} gepland.",
+    en="At least {required:plural one:# hour|other:# hours} of staff time must be planned; "
+    "{actual:plural one:# hour is|other:# hours are} planned.",
     description="submit_application: the participants' planned hours are below the minimum.",
 )
 WINDOW_CLOSED: Final = _define(
     "window.closed",
-    nl="Aanvragen kan alleen in het aanvraagtijdvak ({windows}); nu is het {moment}.",
-    en="Applications are accepted only in the application window ({windows}); it is now {moment}.",
+    nl="Aanvragen kan alleen in het aanvraagtijdvak ({windows:datetime period list}); "
+    "nu is het {moment:datetime}.",
+    en="Applications are accepted only in the application window "
+    "({windows:datetime period list}); it is now {moment:datetime}.",
     description="submit_application: outside every application window of the year.",
 )
 SECTOR_INELIGIBLE: Final = _define(
     "sector.ineligible",
-    nl="De sector {sector} komt niet in aanmerking; wel: {eligible}.",
-    en="The sector {sector} is not eligible; eligible are: {eligible}.",
+    nl="De sector {sector:sector} komt niet in aanmerking; wel: {eligible:sector list}.",
+    en="The sector {sector:sector} is not eligible; eligible are: {eligible:sector list}.",
     description="submit_application: the school's sector is not eligible in that year.",
 )
 OFFER_UNAVAILABLE: Final = _define(
     "offer.unavailable",
-    nl="Het leertraject '{offer}' wordt in {school_year} niet aangeboden. De catalogus "
-    "die met de bibliotheek wordt meegeleverd, bevat alleen het aanbod van 2024-2025; "
-    "voor een later schooljaar leest u een eigen catalogus in met het aanbod van dat "
-    "jaar en begint u het leertraject vanuit die catalogus.",
-    en="The learning trajectory '{offer}' is not offered in {school_year}. The catalog "
-    "that comes with the library holds the offers of 2024-2025 only; for a later school "
-    "year, load a catalog of your own with that year's offers and start the learning "
-    "trajectory from that catalog.",
+    nl="Het leertraject ‘{offer:offer}’ wordt in schooljaar {school_year} niet aangeboden. "
+    "De catalogus die met de bibliotheek wordt meegeleverd, bevat alleen het aanbod van "
+    "2024-2025; voor een later schooljaar leest u een eigen catalogus in met het aanbod "
+    "van dat jaar en begint u het leertraject vanuit die catalogus.",
+    en="The learning trajectory ‘{offer:offer}’ is not offered in school year {school_year}. "
+    "The catalog that comes with the library holds the offers of 2024-2025 only; for a "
+    "later school year, load a catalog of your own with that year's offers and start the "
+    "learning trajectory from that catalog.",
     description="submit_application: the offer is not in the catalog for that year "
     "(the shipped catalog has 2024-2025 only).",
 )
 COMPLETION_DEADLINE_PASSED: Final = _define(
     "completion.deadline_passed",
-    nl="De termijn voor aanvulling verliep op {deadline}; vandaag is {today}.",
-    en="The completion period ended on {deadline}; today is {today}.",
+    nl="De termijn voor aanvulling verliep op {deadline:date}; vandaag is het {today:date}.",
+    en="The completion period ended on {deadline:date}; today is {today:date}.",
     description="complete_application: after the completion deadline.",
 )
 COMPLETION_DEADLINE_INVALID: Final = _define(
     "completion.deadline_invalid",
-    nl="De termijn voor aanvulling ({deadline}) moet na vandaag ({today}) liggen en "
-    "uiterlijk {latest}.",
-    en="The completion deadline ({deadline}) must be after today ({today}) and "
-    "no later than {latest}.",
+    nl="De termijn voor aanvulling ({deadline:date}) moet na vandaag ({today:date}) liggen "
+    "en uiterlijk op {latest:date}.",
+    en="The completion deadline ({deadline:date}) must be after today ({today:date}) "
+    "and no later than {latest:date}.",
     description="request_completion: the deadline is not within the scheme's period.",
 )
 GRANT_AMOUNT_MISMATCH: Final = _define(
     "grant.amount_mismatch",
-    nl="Het bedrag € {actual} wijkt af van het vaste bedrag € {expected}; "
+    nl="Het bedrag {actual:EUR} wijkt af van het vaste bedrag {expected:EUR}; "
     "geef een reden voor de afwijking.",
-    en="The amount EUR {actual} differs from the fixed amount EUR {expected}; "
+    en="The amount {actual:EUR} differs from the fixed amount {expected:EUR}; "
     "give a reason for the override.",
     description="grant: an amount other than the scheme's, without a reason.",
 )
@@ -145,51 +177,66 @@ GRANT_AMOUNT_MISMATCH: Final = _define(
 
 CORE_GROUP_MISSING: Final = _define(
     "core_group.missing",
-    nl="Een kerngroep van minimaal {required} deelnemers is nodig; die telt er {actual}.",
-    en="A core group of at least {required} participants is needed; it has {actual}.",
+    nl="Een kerngroep van minimaal {required:plural one:# deelnemer|other:# deelnemers} is "
+    "nodig; die telt er {actual:number}.",
+    en="A core group of at least {required:plural one:# participant|other:# participants} "
+    "is needed; it has {actual:number}.",
     description="hold_intake: the core group is too small.",
 )
 CORE_GROUP_SCHOOL_LEADER: Final = _define(
     "core_group.school_leader",
-    nl="De kerngroep moet minimaal {required} schoolleider(s) bevatten; er zijn er {actual}.",
-    en="The core group must include at least {required} school leader(s); it has {actual}.",
+    nl="De kerngroep moet minimaal {required:plural one:# schoolleider|other:# schoolleiders} "
+    "bevatten; nu {actual:plural =0:zit er geen in|one:zit er # in|other:zitten er # in}.",
+    en="The core group must include at least "
+    "{required:plural one:# school leader|other:# school leaders}; "
+    "it has {actual:plural =0:none|one:#|other:#}.",
     description="hold_intake, hold_closing_talk: no current participant who is a school "
     "leader in the core group.",
 )
 CALENDAR_INCOMPLETE: Final = _define(
     "calendar.incomplete",
-    nl="De jaarkalender is onvolledig: {item} — nodig {required}, gepland {actual}.",
-    en="The annual calendar is incomplete: {item} — needed {required}, planned {actual}.",
+    nl="De jaarkalender is onvolledig: {item:calendar_item} — nodig: "
+    "{required:number period}, gepland: {actual:number}.",
+    en="The annual calendar is incomplete: {item:calendar_item} — needed: "
+    "{required:number period}, planned: {actual:number}.",
     description="hold_intake: one violation per item of the calendar that is short.",
 )
 CALENDAR_OUTSIDE_SCHOOL_YEAR: Final = _define(
     "calendar.outside_school_year",
-    nl="Deze datums vallen buiten schooljaar {school_year} ({start} – {end}): {dates}.",
-    en="These dates fall outside school year {school_year} ({start} – {end}): {dates}.",
+    nl="{dates:plural one:Deze datum valt|other:Deze datums vallen} buiten schooljaar "
+    "{school_year} ({start:date} – {end:date}): {dates:date list}.",
+    en="{dates:plural one:This date falls|other:These dates fall} outside school year "
+    "{school_year} ({start:date} – {end:date}): {dates:date list}.",
     description="hold_intake: planned dates outside the school year.",
 )
 DEVELOPMENT_PLAN_MISSING_PART: Final = _define(
     "development_plan.missing_part",
-    nl="Het ontwikkelplan mist het onderdeel '{part}'.",
-    en="The development plan misses the part '{part}'.",
+    nl="Het ontwikkelplan mist het onderdeel ‘{part:development_plan_part}’.",
+    en="The development plan misses the part ‘{part:development_plan_part}’.",
     description="start_execution: one violation per missing part of the development plan.",
 )
 STUDY_MOMENTS_MAXIMUM: Final = _define(
     "study_moments.maximum",
-    nl="Er zijn al {actual} studiemomenten gehouden; het maximum is {maximum}.",
-    en="{actual} study moments have been held already; the maximum is {maximum}.",
+    nl="Er {actual:plural one:is al # studiemoment|other:zijn al # studiemomenten} gehouden; "
+    "het maximum is {maximum:number}.",
+    en="{actual:plural one:# study moment has|other:# study moments have} been held already; "
+    "the maximum is {maximum:number}.",
     description="hold_study_moment: the year's maximum is reached.",
 )
 STUDY_MOMENTS_MINIMUM: Final = _define(
     "study_moments.minimum",
-    nl="Minimaal {required} studiemomenten nodig; er zijn er {actual} gehouden.",
-    en="At least {required} study moments are needed; {actual} were held.",
+    nl="Minimaal {required:plural one:# studiemoment|other:# studiemomenten} nodig; "
+    "er {actual:plural one:is er # gehouden|other:zijn er # gehouden}.",
+    en="At least {required:plural one:# study moment is|other:# study moments are} needed; "
+    "{actual:plural one:# was|other:# were} held.",
     description="hold_closing_talk: too few study moments held.",
 )
 GUIDANCE_MOMENTS_MINIMUM: Final = _define(
     "guidance_moments.minimum",
-    nl="Minimaal {required} begeleidingsmoment(en) nodig; er zijn er {actual} gehouden.",
-    en="At least {required} guidance moment(s) are needed; {actual} were held.",
+    nl="Minimaal {required:plural one:# begeleidingsmoment|other:# begeleidingsmomenten} "
+    "nodig; er {actual:plural one:is er # gehouden|other:zijn er # gehouden}.",
+    en="At least {required:plural one:# guidance moment is|other:# guidance moments are} "
+    "needed; {actual:plural one:# was|other:# were} held.",
     description="hold_closing_talk: too few guidance moments held.",
 )
 IMPLEMENTATION_PLAN_MISSING: Final = _define(
@@ -219,8 +266,10 @@ KNOWLEDGE_SHARING_MISSING: Final = _define(
 
 HOURS_DAY_MAXIMUM: Final = _define(
     "hours.day_maximum",
-    nl="{participant} zou op {date} {actual} uur hebben; een dag telt maximaal {maximum} uur.",
-    en="{participant} would have {actual} hours on {date}; a day has at most {maximum} hours.",
+    nl="{participant} zou op {date:date} {actual:plural one:# uur|other:# uur} hebben; "
+    "een dag telt maximaal {maximum:plural one:# uur|other:# uur}.",
+    en="{participant} would have {actual:plural one:# hour|other:# hours} on {date:date}; "
+    "a day has at most {maximum:plural one:# hour|other:# hours}.",
     description="log_hours: more than 24 hours for one participant on one date.",
 )
 
@@ -234,8 +283,9 @@ PARTICIPANTS_DUPLICATE: Final = _define(
 )
 PARTICIPANTS_UNKNOWN: Final = _define(
     "participants.unknown",
-    nl="Geen deelnemer(s) met de naam: {names}.",
-    en="No participant(s) named: {names}.",
+    nl="{names:plural one:Er is geen deelnemer met de naam #|other:Er zijn geen deelnemers "
+    "met de namen #}.",
+    en="{names:plural one:No participant is named #|other:No participants are named #}.",
     description="remove_participant, form_core_group, log_hours: a name that does not take part.",
 )
 
@@ -243,23 +293,24 @@ PARTICIPANTS_UNKNOWN: Final = _define(
 
 RECEIPT_IN_FUTURE: Final = _define(
     "receipt.in_future",
-    nl="Het moment van ontvangst ({received}) ligt na het moment waarop het wordt "
-    "vastgelegd ({recorded}).",
-    en="The moment of receipt ({received}) is after the moment it is recorded ({recorded}).",
+    nl="Het moment van ontvangst ({received:datetime}) ligt na het moment waarop het "
+    "wordt vastgelegd ({recorded:datetime}).",
+    en="The moment of receipt ({received:datetime}) is after the moment it is recorded "
+    "({recorded:datetime}).",
     description="submit, complete, lodge_objection: a moment of receipt in the future.",
 )
 COMPLETION_DEADLINE_NOT_PASSED: Final = _define(
     "completion.deadline_not_passed",
-    nl="De termijn voor aanvulling loopt nog tot en met {deadline}; pas daarna kan de "
+    nl="De termijn voor aanvulling loopt nog tot en met {deadline:date}; pas daarna kan de "
     "aanvraag buiten behandeling worden gesteld.",
-    en="The completion period runs until {deadline}; only after it can the application "
+    en="The completion period runs until {deadline:date}; only after it can the application "
     "be left unconsidered.",
     description="not_consider: the completion deadline has not passed (Awb 4:5).",
 )
 
 #: The violation types only an application (or the Office deciding it) reports, by
 #: code: registered with the application lifecycle, not the leertraject's.
-APPLICATION_VIOLATIONS: Final = ViolationRegistry()
+APPLICATION_VIOLATIONS: Final = ViolationRegistry(wording=WORDING)
 _define_application = APPLICATION_VIOLATIONS.define
 
 DECISION_LOCATIONS: Final = _define_application(
@@ -274,32 +325,36 @@ DECISION_LOCATIONS: Final = _define_application(
 ORDER_OF_RECEIPT_EARLIER_PENDING: Final = _define_application(
     "order_of_receipt.earlier_pending",
     nl="Aanvragen worden besloten in volgorde van binnenkomst: de aanvraag van {board}, "
-    "ontvangen op {received}, is eerder binnengekomen en nog niet besloten.",
+    "ontvangen op {received:datetime}, is eerder binnengekomen en nog niet besloten.",
     en="Applications are decided in order of receipt: the application of {board}, "
-    "received on {received}, came in earlier and is not decided yet.",
+    "received on {received:datetime}, came in earlier and is not decided yet.",
     description="grant: an earlier complete application in the round is undecided; "
     "``earlier`` names it.",
 )
 OBJECTION_LATE: Final = _define_application(
     "objection.late",
-    nl="Het bezwaar is ontvangen op {lodged}, na de bezwaartermijn van {weeks} weken "
-    "die op {deadline} eindigde; leg vast waarom de termijnoverschrijding verschoonbaar is.",
-    en="The objection was received on {lodged}, after the objection period of {weeks} "
-    "weeks that ended on {deadline}; record why the delay is excusable.",
+    nl="Het bezwaar is ontvangen op {lodged:date}, na de bezwaartermijn van "
+    "{weeks:plural one:# week|other:# weken} die op {deadline:date} eindigde; leg vast "
+    "waarom de termijnoverschrijding verschoonbaar is.",
+    en="The objection was received on {lodged:date}, after the objection period of "
+    "{weeks:plural one:# week|other:# weeks} that ended on {deadline:date}; record why "
+    "the delay is excusable.",
     description="lodge_objection: after the objection term (Awb 6:7) without an excuse.",
 )
 OBJECTION_BEFORE_DECISION: Final = _define_application(
     "objection.before_decision",
-    nl="Het bezwaar ({lodged}) kan niet eerder zijn ontvangen dan het besluit ({decided}).",
-    en="The objection ({lodged}) cannot have been received before the decision ({decided}).",
+    nl="Het bezwaar ({lodged:datetime}) kan niet eerder zijn ontvangen dan het besluit "
+    "({decided:datetime}).",
+    en="The objection ({lodged:datetime}) cannot have been received before the decision "
+    "({decided:datetime}).",
     description="lodge_objection: a moment of receipt before the decision.",
 )
 COMPLETION_BEFORE_REQUEST: Final = _define_application(
     "completion.before_request",
-    nl="De aanvulling ({completed}) kan niet eerder zijn ontvangen dan de vraag om "
-    "aanvulling ({requested}).",
-    en="The completion ({completed}) cannot have been received before it was asked for "
-    "({requested}).",
+    nl="De aanvulling ({completed:datetime}) kan niet eerder zijn ontvangen dan de vraag "
+    "om aanvulling ({requested:datetime}).",
+    en="The completion ({completed:datetime}) cannot have been received before it was "
+    "asked for ({requested:datetime}).",
     description="complete: a completion moment before the request.",
 )
 

@@ -22,6 +22,8 @@ from rich.console import Console
 from rich.table import Table
 
 from trajectory.engine.definition import Lifecycle
+from trajectory.engine.errors import InvalidData
+from trajectory.engine.fields import describe
 from trajectory.engine.runtime import Trajectory
 from trajectory.ontwikkelkracht import lifecycle as _leertraject
 from trajectory.ontwikkelkracht.record import Leertraject
@@ -130,12 +132,72 @@ def _days(microseconds: int) -> Decimal:
     return (Decimal(microseconds) / _US_PER_DAY).quantize(_CENT, ROUND_HALF_UP)
 
 
-def _euro(amount: Decimal) -> str:
-    return f"EUR {amount:,.2f}"
+#: The report's own words, in every language (its figures are worded by Babel and its
+#: states by their labels).
+_WORDS: Final[dict[str, dict[str, str]]] = {
+    "nl": {
+        "title": "{schools:plural one:# school|other:# scholen}, {school_year}, "
+        "seed {seed:text}, {budget}",
+        "no_budget": "geen subsidieplafond",
+        "budget": "subsidieplafond {amount:EUR}",
+        "final_state": "Eindfase",
+        "schools": "scholen",
+        "share": "aandeel",
+        "stopped": "  waarvan voortijdig beëindigd",
+        "money": "Subsidie en uren",
+        "granted": "aanvragen toegekend",
+        "subsidy_granted": "subsidie verleend",
+        "subsidy_settled": "subsidie vastgesteld",
+        "hours_planned": "uren gepland (toegekende scholen)",
+        "hours_logged": "uren verantwoord (toegekende scholen)",
+        "events": "gebeurtenissen vastgelegd",
+        "violation": "Blokkade (code)",
+        "times": "keer",
+        "days": "Dagen per fase",
+        "mean": "gemiddeld",
+        "total": "totaal",
+    },
+    "en": {
+        "title": "{schools:plural one:# school|other:# schools}, {school_year}, "
+        "seed {seed:text}, {budget}",
+        "no_budget": "no budget ceiling",
+        "budget": "budget ceiling {amount:EUR}",
+        "final_state": "Final state",
+        "schools": "schools",
+        "share": "share",
+        "stopped": "  of which stopped early",
+        "money": "Subsidy and hours",
+        "granted": "applications granted",
+        "subsidy_granted": "subsidy granted",
+        "subsidy_settled": "subsidy settled",
+        "hours_planned": "hours planned (granted schools)",
+        "hours_logged": "hours logged (granted schools)",
+        "events": "events recorded",
+        "violation": "Violation met (code)",
+        "times": "times",
+        "days": "Days in state",
+        "mean": "mean",
+        "total": "total",
+    },
+}
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{part / whole:.1%}" if whole else "–"
+_BABEL_LOCALES: Final = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def _days_shown(days: Decimal, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(days, "#,##0.00", locale=_BABEL_LOCALES[lang])
+
+
+def _share(part: int, whole: int, lang: str) -> str:
+    if not whole:
+        return "–"
+    from babel.numbers import format_percent
+
+    share = Decimal(part) / Decimal(whole)
+    return format_percent(share, "#,##0.0%", locale=_BABEL_LOCALES[lang])
 
 
 def _table(first: str, *figures: str) -> Table:
@@ -144,10 +206,6 @@ def _table(first: str, *figures: str) -> Table:
     for header in figures:
         table.add_column(header, justify="right", no_wrap=True)
     return table
-
-
-def _figure(number: Decimal) -> str:
-    return f"{number.normalize():,f}" if number == number.to_integral() else f"{number:,}"
 
 
 @attrs.frozen
@@ -245,49 +303,79 @@ class Report:
             "events": self.events,
         }
 
-    def to_table(self) -> Table:
+    def to_table(self, lang: str = "nl") -> Table:
         """The report as rich tables (outcomes, money and hours, violations, days per
-        state) in one grid, for a terminal."""
-        budget = "no budget ceiling" if self.budget is None else f"budget {_euro(self.budget)}"
+        state) in one grid, for a terminal, in ``lang`` (``"nl"``, the default, or
+        ``"en"``): states by their labels, amounts, numbers and shares by Babel."""
+        from trajectory.ontwikkelkracht.labels import WORDING
+
+        if lang not in _WORDS:
+            raise InvalidData("lang", f"expected one of nl, en, got {describe(lang)}")
+        words = _WORDS[lang]
+
+        def number(value: Decimal | int) -> str:
+            return WORDING.number(value, lang)
+
+        def euro(value: Decimal) -> str:
+            return WORDING.amount(value, lang)
+
+        def state(name: str) -> str:
+            return WORDING.label("state", name, lang)
+
+        budget = (
+            words["no_budget"]
+            if self.budget is None
+            else WORDING.render(words["budget"], {"amount": self.budget}, lang)
+        )
         grid = Table.grid()
-        grid.title = f"{self.schools:,} schools, {self.school_year}, seed {self.seed}, {budget}"
+        grid.title = WORDING.render(
+            words["title"],
+            {
+                "schools": self.schools,
+                "school_year": self.school_year,
+                "seed": self.seed,
+                "budget": budget,
+            },
+            lang,
+        )
         grid.title_justify = "left"
-        outcomes = _table("Final state", "schools", "share")
-        for state, count in self.final_states.items():
-            outcomes.add_row(state, f"{count:,}", _share(count, self.schools))
-            if state == "settled" and self.stopped:
+        outcomes = _table(words["final_state"], words["schools"], words["share"])
+        for name, count in self.final_states.items():
+            outcomes.add_row(state(name), number(count), _share(count, self.schools, lang))
+            if name == "settled" and self.stopped:
                 outcomes.add_row(
-                    "  of which stopped early",
-                    f"{self.stopped:,}",
-                    _share(self.stopped, self.schools),
+                    words["stopped"], number(self.stopped), _share(self.stopped, self.schools, lang)
                 )
         grid.add_row(outcomes)
-        money = _table("Subsidy and hours", "")
-        money.add_row("applications granted", f"{self.granted:,}")
-        money.add_row("subsidy granted", _euro(self.subsidy_granted))
-        money.add_row("subsidy settled", _euro(self.subsidy_settled))
-        money.add_row("hours planned (granted schools)", _figure(self.hours_planned))
-        money.add_row("hours logged (granted schools)", _figure(self.hours_logged))
-        money.add_row("events recorded", f"{self.events:,}")
+        money = _table(words["money"], "")
+        money.add_row(words["granted"], number(self.granted))
+        money.add_row(words["subsidy_granted"], euro(self.subsidy_granted))
+        money.add_row(words["subsidy_settled"], euro(self.subsidy_settled))
+        money.add_row(words["hours_planned"], number(self.hours_planned))
+        money.add_row(words["hours_logged"], number(self.hours_logged))
+        money.add_row(words["events"], number(self.events))
         grid.add_row(money)
         if self.violations:
-            violations = _table("Violation met", "times")
+            violations = _table(words["violation"], words["times"])
             for code, count in self.violations.items():
-                violations.add_row(code, f"{count:,}")
+                violations.add_row(code, number(count))
             grid.add_row(violations)
         if self.days_in_state:
-            days = _table("Days in state", "schools", "mean", "total")
-            for state, spent in self.days_in_state.items():
+            days = _table(words["days"], words["schools"], words["mean"], words["total"])
+            for name, spent in self.days_in_state.items():
                 days.add_row(
-                    state, f"{spent.trajectories:,}", f"{spent.mean:,}", f"{spent.total:,}"
+                    state(name),
+                    number(spent.trajectories),
+                    _days_shown(spent.mean, lang),
+                    _days_shown(spent.total, lang),
                 )
             grid.add_row(days)
         return grid
 
-    def to_text(self, width: int = 88) -> str:
-        """The table as plain text (no colours), ``width`` characters wide."""
+    def to_text(self, width: int = 88, lang: str = "nl") -> str:
+        """The table as plain text (no colours), ``width`` characters wide, in ``lang``."""
         out = io.StringIO()
         Console(file=out, width=width, color_system=None, legacy_windows=False).print(
-            self.to_table()
+            self.to_table(lang)
         )
         return "\n".join(line.rstrip() for line in out.getvalue().rstrip().splitlines()) + "\n"
