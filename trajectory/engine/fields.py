@@ -297,6 +297,25 @@ def _person_name(value: object, field: attrs.Attribute[Any]) -> str:
 person_name: Final[attrs.Converter[Any, str]] = attrs.Converter(_person_name, takes_field=True)
 
 
+def whole_number(minimum: int, maximum: int) -> Validator:
+    """A validator: a whole number (not a bool) from ``minimum`` to ``maximum``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise InvalidData(
+                attribute.name,
+                f"expected a whole number from {minimum} to {maximum}, got {describe(value)}",
+            )
+
+    return check
+
+
+def boolean(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A validator: ``True`` or ``False``, nothing else."""
+    if not isinstance(value, bool):
+        raise InvalidData(attribute.name, f"expected true or false, got {describe(value)}")
+
+
 def calendar_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validator: a ``datetime.date`` that is not a ``datetime``."""
     if type(value) is dt.date:  # the usual case, checked first

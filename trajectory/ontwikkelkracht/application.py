@@ -29,6 +29,7 @@ from trajectory.engine.fields import (
     Line,
     Text,
     aware_datetime,
+    boolean,
     calendar_date,
     check_identifier,
     decimal_amount,
@@ -37,6 +38,7 @@ from trajectory.engine.fields import (
     line,
     optional,
     text,
+    whole_number,
     with_field,
 )
 from trajectory.ontwikkelkracht import terms
@@ -78,22 +80,6 @@ def _amount(allow_none: bool = False) -> Any:
     )
 
 
-def _whole(minimum: int, maximum: int) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-            raise InvalidData(
-                attribute.name,
-                f"expected a whole number from {minimum} to {maximum}, got {describe(value)}",
-            )
-
-    return check
-
-
-def _boolean(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidData(attribute.name, f"expected true or false, got {describe(value)}")
-
-
 def _codes(value: object, field: attrs.Attribute[Any]) -> tuple[str, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise InvalidData(field.name, f"expected a list of violation codes, got {describe(value)}")
@@ -126,7 +112,7 @@ class LocationDecision:
 
     location: Identifier = attrs.field(validator=identifier)
     """The id of the location's leertraject."""
-    granted: bool = attrs.field(validator=_boolean)
+    granted: bool = attrs.field(validator=boolean)
     amount: Decimal | None = attrs.field(default=None, converter=_amount(allow_none=True))  # type: ignore[misc]
     """The amount granted, in euro (``None`` for a rejection)."""
     codes: tuple[Identifier, ...] = attrs.field(
@@ -172,7 +158,7 @@ class ObjectionDecision:
     """The decision on the objection: upheld (the decision changes) or dismissed."""
 
     decided_at: dt.datetime = attrs.field(validator=aware_datetime)
-    upheld: bool = attrs.field(validator=_boolean)
+    upheld: bool = attrs.field(validator=boolean)
     reason: Text | None = attrs.field(default=None, validator=optional(text))
     changes: tuple[LocationDecision, ...] = ()
     """The locations whose decision changed on the objection."""
@@ -193,10 +179,10 @@ class ApplicationData:
     locations: tuple[ApplicationLocation, ...]
     window: ApplicationWindow
     """The round's application window: the moment of receipt must lie inside it."""
-    completion_days: int = attrs.field(default=14, validator=_whole(1, 3660))
-    decision_weeks: int = attrs.field(default=13, validator=_whole(1, MAX_PERIOD_WEEKS))
-    objection_weeks: int = attrs.field(default=6, validator=_whole(1, MAX_PERIOD_WEEKS))
-    receipt_from_completion: bool = attrs.field(default=True, validator=_boolean)
+    completion_days: int = attrs.field(default=14, validator=whole_number(1, 3660))
+    decision_weeks: int = attrs.field(default=13, validator=whole_number(1, MAX_PERIOD_WEEKS))
+    objection_weeks: int = attrs.field(default=6, validator=whole_number(1, MAX_PERIOD_WEEKS))
+    receipt_from_completion: bool = attrs.field(default=True, validator=boolean)
     """Whether a completed application counts, for the order of receipt, from the
     moment it was complete (an assumption of the round's data)."""
     talks: tuple[Talk, ...] = ()
@@ -366,10 +352,10 @@ class ApplicationCreated:
     locations: tuple[ApplicationLocation, ...] = attrs.field(
         converter=with_field(_locations)  # type: ignore[misc]
     )
-    completion_days: int = attrs.field(default=14, validator=_whole(1, 3660))
-    decision_weeks: int = attrs.field(default=13, validator=_whole(1, MAX_PERIOD_WEEKS))
-    objection_weeks: int = attrs.field(default=6, validator=_whole(1, MAX_PERIOD_WEEKS))
-    receipt_from_completion: bool = attrs.field(default=True, validator=_boolean)
+    completion_days: int = attrs.field(default=14, validator=whole_number(1, 3660))
+    decision_weeks: int = attrs.field(default=13, validator=whole_number(1, MAX_PERIOD_WEEKS))
+    objection_weeks: int = attrs.field(default=6, validator=whole_number(1, MAX_PERIOD_WEEKS))
+    receipt_from_completion: bool = attrs.field(default=True, validator=boolean)
 
     def __attrs_post_init__(self) -> None:
         if not self.board.strip():
@@ -419,7 +405,7 @@ class DecideObjection:
     """``decide_objection``: the objection is upheld (the decisions in ``changes``
     replace the earlier ones) or dismissed."""
 
-    upheld: bool = attrs.field(validator=_boolean)
+    upheld: bool = attrs.field(validator=boolean)
     reason: Text | None = attrs.field(default=None, validator=optional(text))
     changes: tuple[LocationDecision, ...] = attrs.field(
         default=(),

@@ -47,12 +47,14 @@ from trajectory.engine.fields import (
     Line,
     Text,
     aware_datetime,
+    boolean,
     check_aware,
     check_identifier,
     decimal_amount,
     describe,
     line,
     text,
+    whole_number,
 )
 from trajectory.ontwikkelkracht.school import SchoolYear
 
@@ -119,22 +121,6 @@ def _school_year(value: object) -> SchoolYear:
     return SchoolYear.parse(value)
 
 
-def _whole(maximum: int) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
-            raise InvalidData(
-                attribute.name,
-                f"expected a whole number from 1 to {maximum}, got {describe(value)}",
-            )
-
-    return check
-
-
-def _boolean(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidData(attribute.name, f"expected true or false, got {describe(value)}")
-
-
 def _same_moment(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in _SAME_MOMENT:
         raise InvalidData(attribute.name, f"expected 'moment' or 'day', got {describe(value)}")
@@ -189,12 +175,12 @@ class Round:
             allow_none=True,
         ),
     )
-    ceiling_confirmed: bool = attrs.field(default=False, validator=_boolean)
+    ceiling_confirmed: bool = attrs.field(default=False, validator=boolean)
     source: Text = attrs.field(default="", validator=text)
-    decision_weeks: int = attrs.field(default=13, validator=_whole(MAX_TERM_WEEKS))
-    completion_days: int = attrs.field(default=14, validator=_whole(MAX_TERM_DAYS))
-    objection_weeks: int = attrs.field(default=6, validator=_whole(MAX_TERM_WEEKS))
-    receipt_from_completion: bool = attrs.field(default=True, validator=_boolean)
+    decision_weeks: int = attrs.field(default=13, validator=whole_number(1, MAX_TERM_WEEKS))
+    completion_days: int = attrs.field(default=14, validator=whole_number(1, MAX_TERM_DAYS))
+    objection_weeks: int = attrs.field(default=6, validator=whole_number(1, MAX_TERM_WEEKS))
+    receipt_from_completion: bool = attrs.field(default=True, validator=boolean)
     same_moment: Literal["moment", "day"] = attrs.field(default="day", validator=_same_moment)
     assumed: tuple[str, ...] = attrs.field(
         default=(),

@@ -48,6 +48,7 @@ from trajectory.engine.fields import (
     Line,
     Text,
     aware_datetime,
+    boolean,
     check_aware,
     check_choice,
     check_identifier,
@@ -57,6 +58,7 @@ from trajectory.engine.fields import (
     identifier,
     line,
     text,
+    whole_number,
 )
 from trajectory.ontwikkelkracht.model import TalkKind
 from trajectory.ontwikkelkracht.rounds import Round
@@ -114,22 +116,6 @@ class ApplicationWindow:
 
     def __contains__(self, moment: object) -> bool:
         return isinstance(moment, dt.datetime) and self.opens <= moment <= self.closes
-
-
-def _whole(minimum: int, maximum: int = MAX_COUNT) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-            raise InvalidData(
-                attribute.name,
-                f"expected a whole number from {minimum} to {maximum}, got {describe(value)}",
-            )
-
-    return check
-
-
-def _boolean(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidData(attribute.name, f"expected true or false, got {describe(value)}")
 
 
 def _school_year(value: object) -> SchoolYear:
@@ -231,7 +217,7 @@ class Rules:
     """
 
     school_year: SchoolYear = attrs.field(converter=_school_year)
-    confirmed: bool = attrs.field(validator=_boolean)
+    confirmed: bool = attrs.field(validator=boolean)
     source: Text = attrs.field(validator=text)
     subsidy_amount: Decimal = attrs.field(
         converter=decimal_amount(minimum=Decimal(0), maximum=MAX_AMOUNT, unit="euro")  # type: ignore[misc]
@@ -244,13 +230,13 @@ class Rules:
     reimbursed_share: Decimal = attrs.field(
         converter=decimal_amount(minimum=Decimal(0), maximum=Decimal(1), unit="(a share)")  # type: ignore[misc]
     )
-    minimum_participants: int = attrs.field(validator=_whole(1))
-    minimum_school_leaders: int = attrs.field(validator=_whole(0))
-    study_moments_minimum: int = attrs.field(validator=_whole(0))
-    study_moments_maximum: int = attrs.field(validator=_whole(1))
-    guidance_moments_minimum: int = attrs.field(validator=_whole(0))
-    core_group_minimum: int = attrs.field(validator=_whole(1))
-    core_group_school_leaders: int = attrs.field(validator=_whole(0))
+    minimum_participants: int = attrs.field(validator=whole_number(1, MAX_COUNT))
+    minimum_school_leaders: int = attrs.field(validator=whole_number(0, MAX_COUNT))
+    study_moments_minimum: int = attrs.field(validator=whole_number(0, MAX_COUNT))
+    study_moments_maximum: int = attrs.field(validator=whole_number(1, MAX_COUNT))
+    guidance_moments_minimum: int = attrs.field(validator=whole_number(0, MAX_COUNT))
+    core_group_minimum: int = attrs.field(validator=whole_number(1, MAX_COUNT))
+    core_group_school_leaders: int = attrs.field(validator=whole_number(0, MAX_COUNT))
     eligible_sectors: frozenset[Sector] = attrs.field(
         converter=attrs.Converter(_sectors, takes_field=True)  # type: ignore[misc]
     )
@@ -268,9 +254,13 @@ class Rules:
             minimum=Decimal(0), maximum=MAX_HOURLY_COST, unit="euro", allow_none=True
         ),
     )
-    knowledge_sharing_required: bool = attrs.field(default=False, validator=_boolean)
-    completion_period_days: int = attrs.field(default=14, validator=_whole(1, MAX_PERIOD_DAYS))
-    decision_period_weeks: int = attrs.field(default=13, validator=_whole(1, MAX_PERIOD_WEEKS))
+    knowledge_sharing_required: bool = attrs.field(default=False, validator=boolean)
+    completion_period_days: int = attrs.field(
+        default=14, validator=whole_number(1, MAX_PERIOD_DAYS)
+    )
+    decision_period_weeks: int = attrs.field(
+        default=13, validator=whole_number(1, MAX_PERIOD_WEEKS)
+    )
     settlement_policy: Identifier = attrs.field(default="pro_rata", validator=identifier)
     assumed: Mapping[str, Text] = attrs.field(
         factory=frozendict,

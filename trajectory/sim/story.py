@@ -47,6 +47,7 @@ from trajectory.engine.errors import InvalidData
 from trajectory.engine.fields import describe
 from trajectory.ontwikkelkracht.lifecycle import AFTER_GRANT, BEFORE_GRANT
 from trajectory.ontwikkelkracht.rules import Rules
+from trajectory.ontwikkelkracht.walker import MAIN_PATH
 
 __all__ = [
     "BUDGET_EXHAUSTED",
@@ -434,18 +435,6 @@ _WITHDRAWAL_WAIT: Final[Mapping[str, Days]] = {
     "application_incomplete": (1, 5),
     "in_progress": (0, 0),  # the hint lets part of the year go by
 }
-_MAIN_PATH: Final = (
-    "hold_orientation",
-    "register",
-    "submit_application",
-    "grant",
-    "start_preparation",
-    "hold_intake",
-    "start_execution",
-    "hold_closing_talk",
-    "deliver_implementation_plan",
-    "settle",
-)
 
 
 def leertraject_story(probabilities: Probabilities, rules: Rules) -> Story:
@@ -467,7 +456,7 @@ def leertraject_story(probabilities: Probabilities, rules: Rules) -> Story:
         )
     )
     return Story(
-        path=_MAIN_PATH,
+        path=MAIN_PATH,
         waits={
             "hold_orientation": (0, 18),  # and the hint's three days
             "register": (0, 3),
