@@ -65,7 +65,7 @@ def test_demo_walks_the_whole_lifecycle_in_english() -> None:
     assert "(1 school leader)" in result.output
     assert "The board's application: two locations in one round" in result.output
     assert "received at 15:59, recorded at 16:05" in result.output
-    assert "decision: granted (EUR 42400.00)" in result.output
+    assert "decision: granted (€42,400.00)" in result.output
 
 
 def test_demo_saves_the_trajectory_in_the_default_store(database: Path) -> None:
@@ -101,7 +101,7 @@ def test_demo_speaks_dutch_by_default() -> None:
     result = runner.invoke(app, ["demo"])
     assert 0 == result.exit_code, result.output
     assert "Minimaal 5 deelnemers nodig; er zijn er 3." in result.output
-    assert "besluit: verleend (EUR 42400.00)" in result.output
+    assert "besluit: verleend (€\xa042.400,00)" in result.output
 
 
 def test_demo_rejects_an_unknown_language_in_one_line() -> None:

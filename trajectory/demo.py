@@ -315,7 +315,8 @@ def walk_application(say: Say = print, *, lang: str = "nl") -> None:
             board=EXAMPLE_SCHOOL.board, round="2024-2025/main", locations=ids
         )
         office.record_talk(made.id, kind="exploratory_talk", date=dt.date(2024, 4, 20))
-        show("new_application", made.state, f"  {text['requested']} EUR {made.requested}")
+        requested = WORDING.amount(made.requested, lang)
+        show("new_application", made.state, f"  {text['requested']} {requested}")
         clock.set(dt.datetime(2024, 6, 28, 16, 5, tzinfo=NETHERLANDS))
         received = dt.datetime(2024, 6, 28, 15, 59, tzinfo=NETHERLANDS)
         made = office.submit(made.id, received_at=received)
@@ -330,7 +331,8 @@ def walk_application(say: Say = print, *, lang: str = "nl") -> None:
         clock.set(dt.datetime(2024, 9, 2, 10, 0, tzinfo=NETHERLANDS))
         made = office.grant(made.id)
         outcome = text[str(made.outcome)]
-        show("grant", made.state, f"  {text['outcome']}: {outcome} (EUR {made.granted})")
+        granted = WORDING.amount(made.granted, lang)
+        show("grant", made.state, f"  {text['outcome']}: {outcome} ({granted})")
         for location_id in made.locations:
             location = store.load(location_id)
             label = built.leertraject.states[location.state].labels[lang]
