@@ -24,6 +24,7 @@ import structlog
 
 from tests.builders import at_state
 from trajectory import ConcurrencyConflict, ManualClock, Store, open_store
+from trajectory.store import OutboxEntry
 from trajectory.ontwikkelkracht.guards import NETHERLANDS
 
 #: The environment variable with the PostgreSQL server's URL.
@@ -259,3 +260,20 @@ def open_at_once(url: str, count: int = 4) -> list[BaseException]:
     for thread in threads:
         thread.join(timeout=60)
     return failures
+
+
+def read_outbox_until(store: Store, count: int, timeout: float = 30.0) -> list[OutboxEntry]:
+    """The store's outbox from the start, read as a consumer does (on from the last
+    position it got) until it holds ``count`` entries or ``timeout`` seconds pass.
+
+    On PostgreSQL a read gives only the entries below every transaction still running
+    on the server (any database's: transaction ids are the cluster's); one that runs
+    longer than the read waits holds the entries above it back for a later read."""
+    entries: list[OutboxEntry] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        after = entries[-1].position if entries else 0
+        entries += store.read_outbox(after, 10_000)
+        if len(entries) >= count or time.monotonic() >= deadline:
+            return entries
+        time.sleep(0.05)

@@ -35,6 +35,7 @@ from tests.store.reliability_helpers import (
     race,
     race_in_process,
     read_acks,
+    read_outbox_until,
     seed,
     sqlite_store_url,
     wait_for_acks,
@@ -103,7 +104,7 @@ def check_race_outcome(
         assert sequence == new[event_id], f"event {event_id} acknowledged at another sequence"
     assert all(event.name == EVENT for event in history[seeded:])
 
-    outbox = store.read_outbox(0, 10_000)
+    outbox = read_outbox_until(store, len(history))
     assert [(trajectory_id, n) for n in range(1, len(history) + 1)] == [
         (entry.trajectory_id, entry.sequence) for entry in outbox
     ]
@@ -212,7 +213,7 @@ def check_after_kill(
     loaded = store.load(trajectory_id)
     replayed = replay(history)
     assert (loaded.state, loaded.data) == (replayed.state, replayed.data), context
-    outbox = [entry.sequence for entry in store.read_outbox(0, 10_000)]
+    outbox = [entry.sequence for entry in read_outbox_until(store, len(history))]
     assert list(range(1, len(history) + 1)) == outbox, f"events and outbox differ; {context}"
 
 
