@@ -41,13 +41,16 @@ def _quiet_logging() -> None:
 @pytest.fixture(scope="module")
 def client() -> Iterator[Client]:
     """A client of a local cluster: two worker processes of one thread each, no
-    dashboard, the cluster's own logging above warnings only."""
+    dashboard and no fixed port, the cluster's own logging above warnings only."""
     with (
         distributed.LocalCluster(
             n_workers=2,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            # The scheduler's HTTP server (health, metrics) on a free port, not 8787:
+            # another cluster on the machine may hold that one.
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
             silence_logs=logging.ERROR,
         ) as cluster,
         distributed.Client(cluster) as connected,
