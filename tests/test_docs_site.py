@@ -99,6 +99,10 @@ def test_the_changelog_page_includes_the_changelog(site: Path) -> None:
         ("reference/api/engine", ["trajectory.engine.runtime.Trajectory.fire"]),
         ("reference/api/ontwikkelkracht", ["trajectory.ontwikkelkracht.rules.Rules"]),
         ("reference/api/store", ["trajectory.store.open_store"]),
+        (
+            "reference/api/office",
+            ["trajectory.office.office.Office.grant", "trajectory.office.office.Application"],
+        ),
         ("reference/api/sim", ["trajectory.sim.cohort.simulate"]),
         ("reference/api/testing", ["trajectory.testing.make_trajectory"]),
     ],
