@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,3 +14,13 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "default.db"
     monkeypatch.setenv("TRAJECTORY_DB", str(path))
     return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty store: an SQLite file, or a PostgreSQL schema of its own on
+    the server in ``TRAJECTORY_TEST_POSTGRES_URL`` (skipped when that is unset)."""
+    from tests.store.reliability_helpers import backend
+
+    with backend(request.param, tmp_path) as url:
+        yield url

@@ -5,46 +5,23 @@ version, and its Office loads everything again and checks again."""
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
-import pytest
 
 import trajectory
 from tests.office.race_helpers import DECIDED_AT, decide_in_process
 from tests.office.test_office import BOARD, location
 from tests.store.reliability_helpers import (
-    POSTGRES_SKIP,
-    isolated_postgres_schema,
-    postgres_base_url,
-    quiet_logging,
-    sqlite_store_url,
+    race_processes,
 )
 from trajectory.ontwikkelkracht import programme
 from trajectory.ontwikkelkracht.school import NETHERLANDS
 from trajectory.store import Store
 
-SPAWN = multiprocessing.get_context("spawn")
 AMOUNT = Decimal("21200.00")
 ROUND = "2024-2025/main"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty store: an SQLite file, or a PostgreSQL schema of its own."""
-    quiet_logging()
-    if request.param == "sqlite":
-        yield sqlite_store_url(tmp_path / "store.db")
-        return
-    base = postgres_base_url()
-    if base is None:
-        pytest.skip(POSTGRES_SKIP)
-    with isolated_postgres_schema(base) as url:
-        yield url
 
 
 def _received(store: Store, clock: trajectory.ManualClock, office: Any, brin: str) -> str:
@@ -77,24 +54,7 @@ def _prepare(url: str, ceiling: Decimal, *, rejected: bool) -> list[str]:
 
 
 def _race(url: str, action: str, ids: list[str]) -> list[tuple[Any, ...]]:
-    barrier = SPAWN.Barrier(len(ids))
-    queue = SPAWN.Queue()
-    processes = [
-        SPAWN.Process(target=decide_in_process, args=(url, action, one, barrier, queue))
-        for one in ids
-    ]
-    try:
-        for process in processes:
-            process.start()
-        results = [queue.get(timeout=120) for _ in processes]
-        for process in processes:
-            process.join(60)
-    finally:
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-                process.join()
-        queue.close()
+    results = race_processes(decide_in_process, [(url, action, one) for one in ids])
     assert [] == [result for result in results if result[0] == "error"]
     return results
 

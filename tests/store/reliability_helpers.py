@@ -10,22 +10,24 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import multiprocessing
 import os
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 import attrs
+import pytest
 import structlog
 
 from tests.builders import at_state
 from trajectory import ConcurrencyConflict, ManualClock, Store, open_store
-from trajectory.store import OutboxEntry
 from trajectory.ontwikkelkracht.guards import NETHERLANDS
+from trajectory.store import OutboxEntry
 
 #: The environment variable with the PostgreSQL server's URL.
 POSTGRES_ENV: Final = "TRAJECTORY_TEST_POSTGRES_URL"
@@ -277,3 +279,47 @@ def read_outbox_until(store: Store, count: int, timeout: float = 30.0) -> list[O
         if len(entries) >= count or time.monotonic() >= deadline:
             return entries
         time.sleep(0.05)
+
+
+#: Worker processes start anew (``spawn``): no lock or connection is inherited.
+SPAWN: Final = multiprocessing.get_context("spawn")
+
+
+def race_processes(
+    target: Callable[..., None], arguments: Sequence[tuple[Any, ...]], timeout: float = 120
+) -> list[Any]:
+    """Run ``target(*args, barrier, queue)`` for each ``args`` in a process of its own,
+    all meeting at one barrier, and return what each put on the queue (one item each,
+    in the order they came); every process is reaped, killed if it hangs."""
+    barrier = SPAWN.Barrier(len(arguments))
+    queue = SPAWN.Queue()
+    processes = [SPAWN.Process(target=target, args=(*args, barrier, queue)) for args in arguments]
+    try:
+        for process in processes:
+            process.start()
+        results = [queue.get(timeout=timeout) for _ in processes]
+        for process in processes:
+            process.join(timeout / 2)
+            assert 0 == process.exitcode
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+                process.join()
+        queue.close()
+    return results
+
+
+@contextlib.contextmanager
+def backend(kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty store of ``kind``: an SQLite file in ``tmp_path``, or a
+    PostgreSQL schema of its own (the test is skipped without a server)."""
+    quiet_logging()  # the repository's conftest resets structlog after each test
+    if kind == "sqlite":
+        yield sqlite_store_url(tmp_path / "store.db")
+        return
+    base = postgres_base_url()
+    if base is None:
+        pytest.skip(POSTGRES_SKIP)
+    with isolated_postgres_schema(base) as url:
+        yield url

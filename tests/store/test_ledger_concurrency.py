@@ -5,10 +5,7 @@ TRAJECTORY_TEST_POSTGRES_URL; skipped when that is unset)."""
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import attrs
 import pytest
@@ -16,32 +13,13 @@ import pytest
 from tests.store.ledger_race import commit_at_once
 from tests.store.reliability_helpers import (
     NOW,
-    POSTGRES_SKIP,
-    isolated_postgres_schema,
     opened,
-    postgres_base_url,
-    quiet_logging,
-    sqlite_store_url,
+    race_processes,
 )
 from trajectory import ManualClock
 from trajectory.ontwikkelkracht import open_ledger, rules_for
 
-SPAWN = multiprocessing.get_context("spawn")
 AMOUNT = "21200.00"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of an empty store: an SQLite file, or a PostgreSQL schema of its own."""
-    quiet_logging()
-    if request.param == "sqlite":
-        yield sqlite_store_url(tmp_path / "store.db")
-        return
-    base = postgres_base_url()
-    if base is None:
-        pytest.skip(POSTGRES_SKIP)
-    with isolated_postgres_schema(base) as url:
-        yield url
 
 
 @pytest.mark.parametrize("processes", [2, 3])
@@ -58,28 +36,10 @@ def test_processes_committing_at_once_never_pass_the_ceiling(
     ledger.fire("commit", application="A-0", location="00AA00", amount=AMOUNT)
     with opened(backend_url) as store:
         store.save(ledger)
-    barrier = SPAWN.Barrier(processes)
-    queue = SPAWN.Queue()
-    workers = [
-        SPAWN.Process(
-            target=commit_at_once,
-            args=(backend_url, ledger.id, f"A-{number}", AMOUNT, barrier, queue),
-        )
-        for number in range(1, processes + 1)
-    ]
-    try:
-        for worker in workers:
-            worker.start()
-        results = [queue.get(timeout=120) for _ in workers]
-        for worker in workers:
-            worker.join(60)
-            assert 0 == worker.exitcode
-    finally:
-        for worker in workers:
-            if worker.is_alive():
-                worker.kill()
-                worker.join()
-        queue.close()
+    results = race_processes(
+        commit_at_once,
+        [(backend_url, ledger.id, f"A-{number}", AMOUNT) for number in range(1, processes + 1)],
+    )
     assert [] == [result for result in results if result[1] == "error"]
     winners = [application for application, first, _ in results if first == "saved"]
     losers = {application: second for application, first, second in results if first != "saved"}

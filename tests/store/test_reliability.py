@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import functools
 import json
-import multiprocessing
 import os
 import random
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -26,14 +25,13 @@ from sqlalchemy.engine import Connection
 from tests.store.reliability_helpers import (
     EVENT,
     GUIDANCE_DATE,
-    POSTGRES_SKIP,
+    SPAWN,
     RaceResult,
-    isolated_postgres_schema,
     opened,
-    postgres_base_url,
     quiet_logging,
     race,
     race_in_process,
+    race_processes,
     read_acks,
     read_outbox_until,
     seed,
@@ -53,22 +51,6 @@ SAVES_PER_PROCESS = 8
 ATTEMPTS = 200
 #: Writers killed in a row, each continuing the same trajectory.
 KILL_ROUNDS = 3
-
-SPAWN = multiprocessing.get_context("spawn")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of an empty store: an SQLite file, or a PostgreSQL schema of its own."""
-    quiet_logging()  # the repository's conftest resets structlog after each test
-    if request.param == "sqlite":
-        yield sqlite_store_url(tmp_path / "store.db")
-        return
-    base = postgres_base_url()
-    if base is None:
-        pytest.skip(POSTGRES_SKIP)
-    with isolated_postgres_schema(base) as url:
-        yield url
 
 
 def engine_of(store: Store) -> sa.Engine:
@@ -144,36 +126,14 @@ def test_processes_racing_on_one_trajectory(backend_url: str) -> None:
     the history and the outbox hold exactly the acknowledged events, once each."""
     with opened(backend_url) as store:
         trajectory_id, seeded = seed(store)
-    barrier = SPAWN.Barrier(PROCESSES)
-    queue = SPAWN.Queue()
-    processes = [
-        SPAWN.Process(
-            target=race_in_process,
-            args=(
-                backend_url,
-                trajectory_id,
-                f"process {number}",
-                SAVES_PER_PROCESS,
-                ATTEMPTS,
-                barrier,
-                queue,
-            ),
-        )
-        for number in range(PROCESSES)
-    ]
-    try:
-        for process in processes:
-            process.start()
-        results = [queue.get(timeout=60) for _ in processes]
-        for process in processes:
-            process.join(30)
-            assert 0 == process.exitcode
-    finally:
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-                process.join()
-        queue.close()
+    results = race_processes(
+        race_in_process,
+        [
+            (backend_url, trajectory_id, f"process {number}", SAVES_PER_PROCESS, ATTEMPTS)
+            for number in range(PROCESSES)
+        ],
+        timeout=60,
+    )
     with opened(backend_url) as store:
         check_race_outcome(store, trajectory_id, seeded, results)
 
