@@ -37,18 +37,12 @@ __all__ = [
     "DEFINITION_FILE",
     "application_registry",
     "load_application",
-    "shown_moment",
 ]
 
 #: The application's definition file, in ``trajectory.ontwikkelkracht.data``.
 DEFINITION_FILE: Final = "application.toml"
 
 evolve = evolver(ApplicationData)
-
-
-def shown_moment(moment: dt.datetime) -> str:
-    """A moment as people read it in the Netherlands: ``2024-06-28 15:59``."""
-    return moment.astimezone(NETHERLANDS).strftime("%Y-%m-%d %H:%M")
 
 
 def _today(context: Context) -> dt.date:
