@@ -604,3 +604,42 @@ def test_a_moment_at_the_end_of_time_is_one_line(created: str, moment: str) -> N
     line = error("fire", created, "register", "--at", moment, "--lang", "en")
     assert "9999" in line or "0001" in line or "--at" in line
     assert 1 == json.loads(run("show", created, "--json"))["version"]
+
+
+CATALOG_2025 = """
+[[offers]]
+id = "leven-lang-lezen"
+title = "Een leven lang lezen"
+expert_school = "OBS Het Klokhuis"
+place = "Beek en Donk"
+school_years = ["2024-2025", "2025-2026"]
+summary = "Leesmotivatie."
+"""
+
+
+def test_new_starts_a_trajectory_from_a_catalog_of_ones_own(tmp_path: Path) -> None:
+    """The shipped catalog offers 2024-2025 only (a submission for a later year is
+    refused with offer.unavailable): --catalog names a file with the offers of a later
+    year, the trajectory keeps that offer, and `catalog --catalog` lists them."""
+    later = _with(list(NEW_SCHOOL), "--school-year", "2025-2026")
+    shipped = json.loads(run("show", json.loads(run(*later, "--json"))["id"], "--json"))
+    assert ["2024-2025"] == shipped["data"]["offer"]["school_years"]
+    path = tmp_path / "catalog.toml"
+    path.write_text(CATALOG_2025, encoding="utf-8")
+    created = json.loads(run(*later, "--catalog", str(path), "--json"))
+    shown = json.loads(run("show", created["id"], "--json"))
+    assert "2025-2026" == shown["data"]["school_year"]
+    assert ["2024-2025", "2025-2026"] == sorted(shown["data"]["offer"]["school_years"])
+    listed = json.loads(
+        run("catalog", "--catalog", str(path), "--school-year", "2025-2026", "--json")
+    )
+    assert ["leven-lang-lezen"] == [offer["id"] for offer in listed]
+    assert [] == json.loads(run("catalog", "--school-year", "2025-2026", "--json"))
+
+
+def test_new_refuses_a_catalog_file_that_is_missing_or_wrong(tmp_path: Path) -> None:
+    """A missing catalog file, or one that is no catalog, is a one-line usage error."""
+    assert "missing.toml" in error(*NEW_SCHOOL, "--catalog", str(tmp_path / "missing.toml"))
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('[[offers]]\nid = "x"\n', encoding="utf-8")
+    assert "title" in error(*NEW_SCHOOL, "--catalog", str(wrong))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import structlog
@@ -17,6 +18,7 @@ from trajectory.store import Store, open_store
 
 if TYPE_CHECKING:
     from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht
+    from trajectory.ontwikkelkracht.catalog import Catalog
 
 app = typer.Typer(
     name="trajectory",
@@ -86,6 +88,18 @@ AtOption = Annotated[
         show_default=False,
     ),
 ]
+CatalogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalog",
+        metavar="FILE",
+        help="A catalog file of your own (TOML, the form of the shipped one), for the "
+        "offers of a school year the shipped catalog does not hold. Default: the shipped "
+        "catalog (2024-2025).",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
 ActorOption = Annotated[
     str | None,
     typer.Option(metavar="NAME", help="Who does it (recorded in the history).", show_default=False),
@@ -135,6 +149,15 @@ def the_programme() -> Ontwikkelkracht:
     from trajectory.ontwikkelkracht.bootstrap import programme
 
     return programme()
+
+
+def the_catalog(path: Path | None) -> Catalog:
+    """The catalog in the file at ``path``, or the programme's shipped one."""
+    if path is None:
+        return the_programme().catalog
+    from trajectory.ontwikkelkracht.catalog import load_catalog
+
+    return load_catalog(path, converter=the_programme().converter)
 
 
 def open_the_store(db: str | None, clock: Clock | None = None, *, create: bool = False) -> Store:

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from trajectory.cli._common import DbOption, JsonOption, LangOption, open_the_store, the_programme
+from trajectory.cli._common import (
+    CatalogOption,
+    DbOption,
+    JsonOption,
+    LangOption,
+    open_the_store,
+    the_catalog,
+    the_programme,
+)
 from trajectory.cli._messages import DEFAULT_LANGUAGE
 from trajectory.cli._output import dutch_time, print_json, print_table
 
@@ -97,12 +105,14 @@ def catalog(
             show_default=False,
         ),
     ] = None,
+    file: CatalogOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
     as_json: JsonOption = False,
 ) -> None:
     """List the offered leertrajecten: id, title, expert school, place, years."""
     built = the_programme()
-    offers = built.catalog.offers if school_year is None else built.catalog.for_year(school_year)
+    chosen = the_catalog(file)
+    offers = chosen.offers if school_year is None else chosen.for_year(school_year)
     if as_json:
         print_json([built.converter.unstructure(offer) for offer in offers])
         return

@@ -15,6 +15,7 @@ import typer
 from trajectory.cli._common import (
     ActorOption,
     AtOption,
+    CatalogOption,
     DbOption,
     JsonOption,
     LangOption,
@@ -23,6 +24,7 @@ from trajectory.cli._common import (
     open_the_store,
     parse_moment,
     refuse,
+    the_catalog,
     the_programme,
 )
 from trajectory.cli._messages import DEFAULT_LANGUAGE, language, message
@@ -89,6 +91,7 @@ def new(
             show_default=False,
         ),
     ],
+    catalog: CatalogOption = None,
     actor: ActorOption = None,
     at: AtOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
@@ -106,7 +109,12 @@ def new(
     moment = parse_moment(at)
     school = School(name=name, sector=sector, board=board, brin=brin)
     trajectory = new_trajectory(
-        school=school, offer=offer, school_year=school_year, clock=clock_at(moment), actor=actor
+        school=school,
+        offer=offer,
+        school_year=school_year,
+        offers=the_catalog(catalog),
+        clock=clock_at(moment),
+        actor=actor,
     )
     with open_the_store(db, create=True) as store:
         store.save(trajectory)
