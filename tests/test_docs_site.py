@@ -103,6 +103,7 @@ def test_the_changelog_page_includes_the_changelog(site: Path) -> None:
             "reference/api/office",
             ["trajectory.office.office.Office.grant", "trajectory.office.office.Application"],
         ),
+        ("reference/api/publish", ["trajectory.publish.CloudEvents.read"]),
         ("reference/api/sim", ["trajectory.sim.cohort.simulate"]),
         ("reference/api/testing", ["trajectory.testing.make_trajectory"]),
     ],

@@ -1,5 +1,5 @@
 """The dependency rule: engine ← store ← domain (ontwikkelkracht) ← office, sim,
-testing, cli.
+testing, cli; and engine ← store ← publish, which knows no programme.
 
 Each package's modules are read with :mod:`ast` (imports inside functions and under
 ``TYPE_CHECKING`` too, relative imports resolved, ``importlib.import_module`` of a
@@ -22,6 +22,7 @@ PACKAGE: Final = Path(trajectory.__file__).parent
 #: For each layer, the packages it must not import.
 FORBIDDEN: Final = {
     "trajectory.engine": (
+        "trajectory.publish",
         "trajectory.ontwikkelkracht",
         "trajectory.office",
         "trajectory.store",
@@ -30,6 +31,7 @@ FORBIDDEN: Final = {
         "trajectory.cli",
     ),
     "trajectory.store": (
+        "trajectory.publish",
         "trajectory.ontwikkelkracht",
         "trajectory.office",
         "trajectory.sim",
@@ -37,6 +39,7 @@ FORBIDDEN: Final = {
         "trajectory.cli",
     ),
     "trajectory.ontwikkelkracht": (
+        "trajectory.publish",
         "trajectory.store",
         "trajectory.office",
         "trajectory.sim",
@@ -45,6 +48,15 @@ FORBIDDEN: Final = {
     ),
     # The Office works on a store for the programme: above both, beside the command line.
     "trajectory.office": (
+        "trajectory.publish",
+        "trajectory.sim",
+        "trajectory.testing",
+        "trajectory.cli",
+    ),
+    # Publishing works on any store's outbox, whatever programme wrote it.
+    "trajectory.publish": (
+        "trajectory.ontwikkelkracht",
+        "trajectory.office",
         "trajectory.sim",
         "trajectory.testing",
         "trajectory.cli",
