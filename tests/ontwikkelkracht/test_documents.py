@@ -106,3 +106,47 @@ def test_the_snapshot_schema_catches_wrong_data() -> None:
     wrong_year = copy.deepcopy(document)
     wrong_year["data"]["school_year"] = "2024/2025"
     assert not snapshots.is_valid(wrong_year)
+
+
+def test_the_application_s_and_the_ledger_s_documents_validate() -> None:
+    """An application walked through receipt, completion, a grant of one location and
+    a rejection of the other, an objection and its decision; every event of it and of
+    its round's ledger, and both snapshots, validate against their shipped schemas."""
+    import datetime as dt
+
+    import trajectory
+    from tests.office.test_office import BOARD, location
+    from trajectory.ontwikkelkracht.ledger import ledger_id
+    from trajectory.ontwikkelkracht.school import NETHERLANDS
+
+    clock = trajectory.ManualClock(dt.datetime(2024, 5, 2, 10, 0, tzinfo=NETHERLANDS))
+    with trajectory.open_store("memory://", clock=clock) as store:
+        office = trajectory.Office(store, clock=clock)
+        ids = [location(store, clock, f"School {brin}", brin) for brin in ("12AB00", "12AB01")]
+        made = office.new_application(board=BOARD, round="2024-2025/main", locations=ids)
+        office.record_talk(made.id, kind="exploratory_talk", date=clock().date())
+        office.submit(made.id)
+        office.request_completion(made.id)
+        clock.set(clock() + dt.timedelta(days=3))
+        office.complete(made.id)
+        clock.set(clock() + dt.timedelta(days=30))
+        office.grant(made.id, rejected={ids[1]: "The activity plan does not fit."})
+        office.lodge_objection(made.id, grounds="It fits.")
+        office.decide_objection(made.id, upheld=True, reason="Upheld.")
+        documents = {
+            "application": store.load(made.id),
+            "ledger": store.load(ledger_id("2024-2025/main")),
+        }
+    for kind, stored in documents.items():
+        events = validator(f"{kind}-event.schema.json")
+        for event in stored.history:
+            document = json.loads(json.dumps(dump_event(event, stored.lifecycle)))
+            assert [] == list(events.iter_errors(document)), (kind, event.name)
+        snapshot = json.loads(json.dumps(dump_snapshot(stored)))
+        assert [] == list(validator(f"{kind}-snapshot.schema.json").iter_errors(snapshot))
+        broken = json.loads(json.dumps(dump_event(stored.history[-1], stored.lifecycle)))
+        broken["payload"] = {"no_such_field": 1}
+        assert not events.is_valid(broken), kind
+    assert {"submit", "request_completion", "complete", "decide", "decide_objection"} <= {
+        event.name for event in documents["application"].history
+    }

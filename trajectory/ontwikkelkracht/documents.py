@@ -1,6 +1,7 @@
-"""The leertraject's JSON documents: schema files and migrations of older versions.
+"""The programme's JSON documents: schema files and migrations of older versions.
 
-The JSON Schema files ship in ``trajectory/ontwikkelkracht/schemas/``; regenerate
+The JSON Schema files of the events and snapshots of the leertraject, the application
+and the budget ledger ship in ``trajectory/ontwikkelkracht/schemas/``; regenerate
 them with ``python -c "from trajectory.ontwikkelkracht.documents import write_schemas;
 write_schemas()"`` after changing a payload or the data (a test fails until they are
 in step).
@@ -32,19 +33,26 @@ SCHOOL_YEAR_SCHEMA: Final = {
     "pattern": r"^\d{4}-\d{4}$",
 }
 
-#: The shipped schema files and what makes them.
+#: The shipped schema files: the programme's lifecycle (its attribute) and what makes them.
 SCHEMA_FILES: Final = {
-    "leertraject-snapshot.schema.json": snapshot_schema,
-    "leertraject-event.schema.json": event_schema,
+    "leertraject-snapshot.schema.json": ("leertraject", snapshot_schema),
+    "leertraject-event.schema.json": ("leertraject", event_schema),
+    "application-snapshot.schema.json": ("application", snapshot_schema),
+    "application-event.schema.json": ("application", event_schema),
+    "ledger-snapshot.schema.json": ("ledger", snapshot_schema),
+    "ledger-event.schema.json": ("ledger", event_schema),
 }
 
 
 def schema_texts() -> dict[str, str]:
-    """The text each shipped schema file should have (the programme's leertraject)."""
+    """The text each shipped schema file should have (the programme's lifecycles)."""
     from trajectory.ontwikkelkracht.bootstrap import programme
 
-    leertraject = programme().leertraject
-    return {name: to_json(make(leertraject)) for name, make in SCHEMA_FILES.items()}
+    built = programme()
+    return {
+        name: to_json(make(getattr(built, lifecycle)))
+        for name, (lifecycle, make) in SCHEMA_FILES.items()
+    }
 
 
 def shipped_schema(name: str) -> str:
