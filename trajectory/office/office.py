@@ -512,7 +512,7 @@ class Office:
         undecided applications of its round and the budget left does not cover them all,
         order them by lot: a seeded draw recorded in the ledger's history, saved at once
         (so that every process decides in the order drawn). Whether it drew."""
-        if ledger.data.remaining is None:
+        if ledger.data.remaining is None or application.data.order_moment is None:
             return False
         mine = self._tie(application)
         tied = [
@@ -540,6 +540,8 @@ class Office:
     ) -> list[Violation]:
         """The violations for the complete, undecided applications of the round received
         before ``application`` (at the same moment: drawn before it by the lottery)."""
+        if application.data.order_moment is None:  # not received: the state refuses it
+            return []
         mine = self._tie(application)
         found = []
         for other in others:
