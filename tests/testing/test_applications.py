@@ -97,3 +97,14 @@ def test_bad_input_is_refused_clearly(field: str, kwargs: dict[str, object]) -> 
     with pytest.raises(InvalidData) as info:
         make_application(**kwargs)  # type: ignore[arg-type]
     assert field == info.value.field
+
+
+def test_granting_an_application_not_yet_received_is_refused_by_its_state() -> None:
+    """A grant before the receipt is refused (transition.not_allowed) and moves nothing:
+    the application machine found it failing an assertion in the order of receipt."""
+    made = make_application("in_preparation", locations=1)
+    with pytest.raises(trajectory.PreconditionFailed) as info:
+        made.office.grant(made.id)
+    assert "transition.not_allowed" in [found.code for found in info.value.violations]
+    assert "in_preparation" == made.current().state
+    assert Decimal(0) == made.office.ledger("2024-2025/main").committed
