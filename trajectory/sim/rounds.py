@@ -40,7 +40,7 @@ import functools
 import io
 import random
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 from rich import box
@@ -58,6 +58,9 @@ from trajectory.ontwikkelkracht.school import NETHERLANDS, School
 from trajectory.ontwikkelkracht.walker import Walker, example_school
 from trajectory.store.base import Store
 from trajectory.store.errors import TrajectoryNotFound
+
+if TYPE_CHECKING:
+    from trajectory.office.office import Application, Office
 
 __all__ = [
     "BUDGET_EXHAUSTED",
@@ -409,7 +412,7 @@ def _at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
 class _Run:
     """One simulated round under way: the Office, its clock and the draws."""
 
-    office: Any
+    office: Office
     clock: ManualClock
     rng: random.Random
     round: Round
@@ -628,13 +631,14 @@ def _decide(run: _Run, per_day: int) -> None:
             continue
         done_today += 1
         decided = office.application(head.id).data.decided_at
+        assert decided is not None  # it was decided just now
         if due is not None and decided.astimezone(NETHERLANDS).date() <= due:
             run.in_term += 1
         else:
             run.late += 1
 
 
-def _decided(run: _Run, head: Any) -> bool:
+def _decided(run: _Run, head: Application) -> bool:
     """Decide ``head``: whether it was decided (``False``: a lottery put another first)."""
     office = run.office
     if run.roll(run.chances.rejected):
