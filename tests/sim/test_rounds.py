@@ -242,3 +242,32 @@ def test_the_office_draws_the_seeds_it_is_given() -> None:
         with pytest.raises(InvalidData):
             trajectory.Office(opened, seeds=7)  # type: ignore[arg-type]
         assert 7 == trajectory.Office(opened, seeds=lambda: 7).seeds()
+
+
+def test_a_ceiling_that_covers_some_locations_grants_those() -> None:
+    """An application for three locations with a ceiling of one: partly granted, the
+    other two rejected for the budget ceiling."""
+    report = simulate_round(
+        1,
+        seed=3,
+        locations=(3, 3),
+        ceiling=AMOUNT,
+        probabilities=RoundProbabilities(
+            incomplete=0.0, withdrawn=0.0, rejected=0.0, objection=0.0
+        ),
+    )
+    assert 1 == report.applications["partly_granted"]
+    assert (3, 1, 2, 2) == (
+        report.locations,
+        report.locations_granted,
+        report.locations_rejected,
+        report.locations_exhausted,
+    )
+    assert AMOUNT == report.granted == report.ledger.committed
+
+
+def test_a_large_round_comes_to_an_end() -> None:
+    """Many boards and few decisions a day: every complete application is decided."""
+    report = simulate_round(120, seed=1, ceiling=30 * AMOUNT, decisions_per_day=1)
+    assert 120 == sum(report.applications.values())
+    assert report.decisions_late > 0
