@@ -616,26 +616,35 @@ def _decide(run: _Run, per_day: int) -> None:
     # Each application is decided once; a lottery puts another first at most once per
     # tied application: more tries than that is a bug, not a long round.
     limit = 2 * len(office.applications(round_id)) + 10
-    while True:
-        pending = [
-            found for found in office.in_order_of_receipt(round_id) if found.state == "received"
+
+    def in_order() -> list[str]:
+        return [
+            found.id for found in office.in_order_of_receipt(round_id) if found.state == "received"
         ]
-        if not pending:
-            return
+
+    # The order changes only when a lottery is drawn: read it again then.
+    pending, drawn = in_order(), len(office.ledger(round_id).lotteries)
+    while pending:
         tries += 1
         if tries > limit:  # pragma: no cover - a guard
             raise RuntimeError("the simulated round does not come to an end")
         if done_today == per_day:
             day, done_today = _working_day(day + dt.timedelta(days=1)), 0
         run.at_least(_at(day, 9, 5 * done_today))
-        head = pending[0]
+        head = office.application(pending[0])
         due = head.data.decision_due()
-        if not _decided(run, head):
+        decided = _decided(run, head)
+        lotteries = len(office.ledger(round_id).lotteries)
+        if lotteries != drawn or not decided:
+            pending, drawn = in_order(), lotteries
+        else:
+            pending.pop(0)
+        if not decided:
             continue
         done_today += 1
-        decided = office.application(head.id).data.decided_at
-        assert decided is not None  # it was decided just now
-        if due is not None and decided.astimezone(NETHERLANDS).date() <= due:
+        moment = office.application(head.id).data.decided_at
+        assert moment is not None  # it was decided just now
+        if due is not None and moment.astimezone(NETHERLANDS).date() <= due:
             run.in_term += 1
         else:
             run.late += 1
