@@ -156,6 +156,10 @@ EXAMPLES: Final[Mapping[str, tuple[str, ...]]] = {
         "trajectory simulate --schools 1000 --seed 7",
         "trajectory simulate --schools 200 --seed 1 --budget 2120000 --json",
     ),
+    "simulate-round": (
+        "trajectory simulate-round --boards 60 --seed 7",
+        "trajectory simulate-round --boards 40 --seed 1 --ceiling 424000 --json",
+    ),
 }
 
 _EXIT_CODES: Final = "Exit codes"

@@ -37,7 +37,12 @@ from trajectory import (
 from trajectory.ontwikkelkracht import LIFECYCLE
 from trajectory.ontwikkelkracht.walker import Walker
 from trajectory.sim.paths import Step, transitions
-from trajectory.testing.coverage import CoverageRecorder, CoverageReport
+from trajectory.testing.coverage import (
+    APPLICATION_SHARED,
+    CoverageRecorder,
+    CoverageReport,
+    own_codes,
+)
 
 START: Final = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -241,7 +246,7 @@ def full_report() -> CoverageReport:
     recorder = CoverageRecorder()
     for n, step in enumerate(transitions(LIFECYCLE), start=2):
         recorder.record_event(Event("e", "t", n, START, step.event, step.source, step.target, None))
-    recorder.record_codes(LIFECYCLE.violations)
+    recorder.record_codes(own_codes(LIFECYCLE))
     return recorder.report()
 
 
@@ -258,7 +263,7 @@ def test_percentages() -> None:
     with CoverageRecorder() as recorder:
         Walker.start(seed=1).take("hold_orientation")
     one = recorder.report()
-    total = len(transitions(LIFECYCLE)) + len(LIFECYCLE.violations)
+    total = len(transitions(LIFECYCLE)) + len(own_codes(LIFECYCLE))
     assert round(100 / len(transitions(LIFECYCLE)), 1) == one.transition_percent
     assert round(100 / total, 1) == one.percent
 
@@ -282,7 +287,7 @@ def test_the_report_as_data() -> None:
     ] == data["transitions"]["covered"]
     assert {"transition.not_allowed": 1} == data["violation_codes"]["covered"]
     assert "transition.not_allowed" not in data["violation_codes"]["missing"]
-    assert len(LIFECYCLE.violations) - 1 == len(data["violation_codes"]["missing"])
+    assert len(own_codes(LIFECYCLE)) - 1 == len(data["violation_codes"]["missing"])
 
 
 def test_the_report_as_text() -> None:
@@ -319,3 +324,55 @@ def test_a_foreign_history_is_reported_apart() -> None:
     assert ("order.items_missing",) == report.unknown_codes
     assert 0.0 == report.percent
     assert "Codes the lifecycle does not declare (1):\n  order.items_missing" in report.render()
+
+
+# -- per lifecycle ------------------------------------------------------------------------------
+
+
+def test_each_lifecycle_of_the_programme_lists_its_own_codes() -> None:
+    """The leertraject and the application share the programme's registry; each
+    report lists its own codes: the leertraject's none of the application's own, the
+    application's its own, the engine's and the leertraject's its guards report; the
+    ledger's its own registry."""
+    from trajectory.ontwikkelkracht import programme
+    from trajectory.ontwikkelkracht.violations import APPLICATION_CODES, VIOLATIONS
+
+    made = programme()
+    leertraject = CoverageRecorder(made.leertraject).report().codes
+    application = CoverageRecorder(made.application).report().codes
+    ledger = CoverageRecorder(made.ledger).report().codes
+    assert not APPLICATION_CODES & set(leertraject)
+    assert set(VIOLATIONS) <= set(leertraject)
+    assert APPLICATION_CODES <= set(application)
+    assert {"transition.not_allowed", *APPLICATION_SHARED} <= set(application)
+    assert {"participants.minimum", "hours.minimum", "budget.exhausted"}.isdisjoint(application)
+    assert set(APPLICATION_SHARED) <= set(VIOLATIONS)
+    assert ("transition.not_allowed", "budget.exhausted") == ledger[:2]
+
+
+def test_the_application_codes_are_met_in_its_own_report() -> None:
+    """An application's refusal counts in the application's report, not in the
+    leertraject's; the Office's own refusals are added with record_refusal."""
+    from trajectory.ontwikkelkracht import programme
+    from trajectory.testing import make_application
+
+    made = programme()
+    with CoverageRecorder(made.application) as mine, CoverageRecorder() as theirs:
+        decided = make_application("decided", locations=1)
+        decided.clock.advance(weeks=10)
+        with pytest.raises(PreconditionFailed) as late:
+            decided.office.lodge_objection(decided.id)
+        first = make_application("received", locations=1)
+        first.clock.advance(days=1)
+        later = make_application("received", store=first.store, clock=first.clock, seed=3)
+        with pytest.raises(PreconditionFailed) as earlier:
+            later.office.grant(later.id)
+        mine.record_refusal(earlier.value)
+    assert ["objection.late"] == [found.code for found in late.value.violations]
+    report = mine.report()
+    assert {"objection.late": 1} == {
+        code: count for code, count in report.code_counts.items() if code == "objection.late"
+    }
+    assert "objection.late" not in theirs.report().code_counts
+    assert 1 == report.code_counts["order_of_receipt.earlier_pending"]
+    assert () == report.unknown_codes

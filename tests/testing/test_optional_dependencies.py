@@ -30,6 +30,8 @@ else:
         "from trajectory.testing import strategies",
         "from trajectory.testing import LeertrajectMachine",
         "import trajectory.testing.stateful",
+        "from trajectory.testing import ApplicationMachine",
+        "import trajectory.testing.application_machine",
     ],
 )
 def test_the_toolkit_without_hypothesis_names_the_testing_extra(statement: str) -> None:
@@ -53,8 +55,10 @@ def test_the_rest_of_the_toolkit_works_without_hypothesis() -> None:
             sys.executable,
             "-c",
             _WITHOUT_HYPOTHESIS.format(
-                statement="from trajectory.testing import make_trajectory, plugin; "
-                "assert make_trajectory('in_progress').state == 'in_progress'"
+                statement="from trajectory.testing import make_application, make_trajectory; "
+                "from trajectory.testing import plugin; "
+                "assert make_trajectory('in_progress').state == 'in_progress'; "
+                "assert make_application('decided').application.state == 'decided'"
             ),
         ],
         capture_output=True,

@@ -3,7 +3,8 @@
 Start a leertraject (``new``), fire its events (``fire``, with ``fields`` to list what
 an event takes), read it (``show``, ``history``, ``list``), erase a participant, read
 the rules, the catalog and the lifecycle's diagram, and run the ``demo`` and
-``simulate`` walks. Every command works on the embedded SQLite store unless ``--db``
+``simulate`` walks and a simulated round (``simulate-round``). Every command works on
+the embedded SQLite store unless ``--db``
 names another; every read command prints JSON with ``--json``; bad input gives one
 line, ``error: …``, in the language of ``--lang``.
 
@@ -25,7 +26,7 @@ from trajectory.cli._fields import fields
 from trajectory.cli._output import print_error
 from trajectory.cli._reading import history, list_, show
 from trajectory.cli._trajectories import erase_participant, fire, new
-from trajectory.cli._walks import demo, simulate
+from trajectory.cli._walks import demo, simulate, simulate_round
 
 __all__ = ["ExitCode", "app", "main"]
 
@@ -47,6 +48,7 @@ _register(catalog)
 _register(diagram)
 _register(demo)
 _register(simulate)
+_register(simulate_round, "simulate-round")
 
 
 def main() -> None:

@@ -151,3 +151,54 @@ def simulate(
             progress=lambda done: bar.advance(task, done),
         )
     console().print(report.to_table(language()))
+
+
+def simulate_round(
+    boards: Annotated[
+        str,
+        typer.Option(
+            "--boards",
+            metavar="N",
+            help="How many school boards apply (0 or more), each for 1 to 3 locations.",
+            show_default=False,
+        ),
+    ],
+    seed: Annotated[
+        str,
+        typer.Option(
+            metavar="S", help="The seed: the same seed gives the same report.", show_default=False
+        ),
+    ],
+    round: Annotated[
+        str,
+        typer.Option("--round", metavar="ROUND", help="The round the boards apply in."),
+    ] = "2024-2025/main",
+    ceiling: Annotated[
+        str | None,
+        typer.Option(
+            metavar="EUR",
+            help="The budget ceiling in euro, in place of the round's own.",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Simulate a round: school boards apply, the Office decides in order of receipt.
+
+    Seeded and reproducible, on a store in memory; reports the outcomes, the locations
+    granted and rejected, the ledger, the lotteries drawn, completions, objections and
+    the decision terms met."""
+    import json
+
+    from trajectory.sim.rounds import MAX_BOARDS
+    from trajectory.sim.rounds import simulate_round as run
+
+    count = _whole("--boards", boards, 0, MAX_BOARDS)
+    number = _whole("--seed", seed, 0)
+    amount = _amount("--ceiling", ceiling)
+    report = run(count, seed=number, round=round, ceiling=amount)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    console().print(report.to_table(language()))

@@ -139,7 +139,9 @@ class Office:
     round's ledger, changed together.
 
     ``programme`` defaults to the Ontwikkelkracht programme, ``clock`` to the system
-    clock (the moment of every event the Office records).
+    clock (the moment of every event the Office records), ``seeds`` to
+    :func:`~trajectory.ontwikkelkracht.rounds.new_seed` (the seed of every lottery it
+    draws; a simulation passes its own, to draw the same lotteries again).
     """
 
     def __init__(
@@ -148,6 +150,7 @@ class Office:
         *,
         programme: Ontwikkelkracht | None = None,
         clock: Clock | None = None,
+        seeds: Callable[[], int] | None = None,
     ) -> None:
         if not isinstance(store, Store):
             raise wrong_type("store", "a Store", store)
@@ -159,6 +162,9 @@ class Office:
         self.store = store
         self.programme = chosen
         self.clock: Clock = system_clock if clock is None else clock
+        if seeds is not None and not callable(seeds):
+            raise wrong_type("seeds", "a callable returning a lottery's seed", seeds)
+        self.seeds: Callable[[], int] = new_seed if seeds is None else seeds
 
     # -- reading -------------------------------------------------------------------------
 
@@ -506,7 +512,7 @@ class Office:
         undecided applications of its round and the budget left does not cover them all,
         order them by lot: a seeded draw recorded in the ledger's history, saved at once
         (so that every process decides in the order drawn). Whether it drew."""
-        if ledger.data.remaining is None:
+        if ledger.data.remaining is None or application.data.order_moment is None:
             return False
         mine = self._tie(application)
         tied = [
@@ -522,7 +528,7 @@ class Office:
         if wanted <= ledger.data.remaining:
             return False
         candidates = sorted(other.id for other in tied)
-        ledger.fire("draw_lots", actor=actor, candidates=candidates, seed=new_seed())
+        ledger.fire("draw_lots", actor=actor, candidates=candidates, seed=self.seeds())
         self.store.save(ledger)
         return True
 
@@ -534,6 +540,8 @@ class Office:
     ) -> list[Violation]:
         """The violations for the complete, undecided applications of the round received
         before ``application`` (at the same moment: drawn before it by the lottery)."""
+        if application.data.order_moment is None:  # not received: the state refuses it
+            return []
         mine = self._tie(application)
         found = []
         for other in others:

@@ -6,6 +6,10 @@
 >>> t.state
 'in_progress'
 
+:func:`make_application` makes a board's application for one or more locations in any
+of its states, on an :class:`~trajectory.Office` (see
+:mod:`trajectory.testing.applications`).
+
 With pytest, the plugin (registered as ``trajectory``) gives the fixtures
 ``trajectory_factory``, ``trajectory_clock`` and ``trajectory_store``.
 
@@ -13,12 +17,15 @@ With pytest, the plugin (registered as ``trajectory``) gives the fixtures
   sides of every precondition;
 - :mod:`trajectory.testing.stateful`: ``LeertrajectMachine``, a Hypothesis state machine
   to subclass for your own wrapper;
+- :mod:`trajectory.testing.application_machine`: ``ApplicationMachine``, a Hypothesis
+  state machine of a round's applications on an Office;
 - :mod:`trajectory.testing.coverage`: which transitions and violation codes a test run
   exercised.
 
-The first two need Hypothesis (``pip install "trajectory-lifecycle[testing]"``;
-without it they raise :class:`~trajectory.MissingDependency`); they are imported when
-first used, so the pytest plugin works without it.
+The strategies and the machines need Hypothesis (``pip install
+"trajectory-lifecycle[testing]"``; without it they raise
+:class:`~trajectory.MissingDependency`); they are imported when first used, so the
+pytest plugin works without it.
 """
 
 from __future__ import annotations
@@ -33,16 +40,20 @@ from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import NETHERLANDS, School, SchoolYear
 from trajectory.ontwikkelkracht.walker import MAIN_PATH, Walker
+from trajectory.testing.applications import MadeApplication, make_application
 from trajectory.testing.coverage import CoverageRecorder, CoverageReport
 
 __all__ = [
     "DEFAULT_MOMENT",
     "MAIN_PATH",
+    "ApplicationMachine",
     "CoverageRecorder",
     "CoverageReport",
     "LeertrajectMachine",
+    "MadeApplication",
     "ManualClock",
     "Walker",
+    "make_application",
     "make_trajectory",
     "strategies",
 ]
@@ -58,6 +69,10 @@ def __getattr__(name: str) -> Any:
         from trajectory.testing.stateful import LeertrajectMachine
 
         return LeertrajectMachine
+    if name == "ApplicationMachine":
+        from trajectory.testing.application_machine import ApplicationMachine
+
+        return ApplicationMachine
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -9,8 +9,19 @@ A :class:`CoverageRecorder` counts, for one lifecycle (the leertraject by defaul
 
 Its :meth:`~CoverageRecorder.report` sets them against every transition of the
 lifecycle (:func:`trajectory.engine.paths.transitions`) and every violation code it
-declares (``lifecycle.violations``): what was covered, what is missing, percentages,
+reports itself (:func:`own_codes`): what was covered, what is missing, percentages,
 and a text rendering.
+
+**Per lifecycle.** The Ontwikkelkracht programme's leertraject and application share
+one registry of violation types (``lifecycle.violations`` holds both), but each
+reports its own: the leertraject's report lists the leertraject's codes only, the
+application's its own (those of
+:data:`~trajectory.ontwikkelkracht.violations.APPLICATION_VIOLATIONS`, the engine's,
+and the leertraject's codes its guards report too, such as ``window.closed``). The
+ledger has a registry of its own. Refusals the :class:`~trajectory.Office` raises
+itself (``order_of_receipt.earlier_pending``, ``budget.exhausted`` on a grant) do not
+pass through a lifecycle's listeners: count them with
+:meth:`~CoverageRecorder.record_refusal`.
 
 **How it records.** While a recorder records (``with recorder:``, or
 :meth:`~CoverageRecorder.start` and :meth:`~CoverageRecorder.stop`), it is a listener
@@ -41,9 +52,9 @@ True
 >>> report.covered_codes
 ('transition.not_allowed',)
 >>> print(report.render())  # doctest: +ELLIPSIS
-Coverage of ontwikkelkracht.leertraject: 7.8% (8 of 102)
+Coverage of ontwikkelkracht.leertraject: 8.2% (8 of 97)
   transitions      7 of 63 (11.1%)
-  violation codes  1 of 39 (2.6%)
+  violation codes  1 of 34 (2.9%)
 <BLANKLINE>
 Transitions not taken (56):
   orientation_held --decline--> not_pursued
@@ -56,7 +67,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -66,9 +77,54 @@ from trajectory.engine.history import Event
 from trajectory.engine.listeners import Refusal
 from trajectory.engine.paths import Step, transitions
 from trajectory.engine.runtime import Trajectory
-from trajectory.engine.violations import TRANSITION_NOT_ALLOWED
+from trajectory.engine.violations import ENGINE_VIOLATIONS, TRANSITION_NOT_ALLOWED
 
-__all__ = ["CoverageRecorder", "CoverageReport", "Step"]
+__all__ = ["CoverageRecorder", "CoverageReport", "Step", "own_codes"]
+
+
+def own_codes(lifecycle: Lifecycle[Any]) -> tuple[str, ...]:
+    """The violation codes ``lifecycle`` reports itself, in declaration order.
+
+    For the leertraject and the application of the Ontwikkelkracht programme, which
+    share the programme's registry: the leertraject's codes without the application's
+    own (:data:`~trajectory.ontwikkelkracht.violations.APPLICATION_CODES`), and the
+    application's own with the engine's and the leertraject's codes its guards report
+    (:data:`APPLICATION_SHARED`). For any other lifecycle: every code it declares
+    (``lifecycle.violations``).
+
+    >>> from trajectory.ontwikkelkracht import programme
+    >>> "window.closed" in own_codes(programme().application)
+    True
+    >>> "objection.late" in own_codes(programme().leertraject)
+    False
+    """
+    declared = tuple(lifecycle.violations)
+    from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
+    from trajectory.ontwikkelkracht.violations import APPLICATION_CODES
+
+    if lifecycle.name == LIFECYCLE.name:
+        return tuple(code for code in declared if code not in APPLICATION_CODES)
+    if lifecycle.name == _APPLICATION:
+        mine = APPLICATION_CODES | APPLICATION_SHARED | set(ENGINE_VIOLATIONS)
+        return tuple(code for code in declared if code in mine)
+    return declared
+
+
+#: The name of the programme's application lifecycle.
+_APPLICATION: Final = "ontwikkelkracht.application"
+#: The leertraject's codes that the application's guards report too (on its own
+#: events: the moment of receipt, the window, the completion's deadline, a reason).
+APPLICATION_SHARED: Final = frozenset(
+    {
+        "date.in_future",
+        "reason.missing",
+        "receipt.in_future",
+        "window.closed",
+        "completion.deadline_invalid",
+        "completion.deadline_passed",
+        "completion.deadline_not_passed",
+    }
+)
 
 
 def _percent(part: int, whole: int) -> float:
@@ -219,6 +275,9 @@ class CoverageRecorder:
     """Records the transitions taken and the violation codes met by the trajectories
     of ``lifecycle`` (default: the leertraject) while it records.
 
+    ``codes`` replaces the violation codes the report counts against (default: the
+    lifecycle's own, :func:`own_codes`).
+
     Use it as a context manager, or call :meth:`start` and :meth:`stop`; several
     recorders may record at once (each sees every event of its lifecycle). A
     session-wide report with pytest, in a ``conftest.py``::
@@ -233,12 +292,19 @@ class CoverageRecorder:
             print(recorder.report().render())
     """
 
-    def __init__(self, lifecycle: Lifecycle[Any] | None = None) -> None:
+    def __init__(
+        self, lifecycle: Lifecycle[Any] | None = None, *, codes: Iterable[str] | None = None
+    ) -> None:
         if lifecycle is None:
             from trajectory.ontwikkelkracht.lifecycle import LIFECYCLE
 
             lifecycle = LIFECYCLE
         self.lifecycle: Lifecycle[Any] = lifecycle
+        #: The violation codes the report sets the codes met against: ``codes`` in the
+        #: order given, or the lifecycle's own (:func:`own_codes`).
+        self.codes: tuple[str, ...] = (
+            own_codes(lifecycle) if codes is None else tuple(dict.fromkeys(codes))
+        )
         self._transitions = transitions(lifecycle)
         self._steps: Counter[Step] = Counter()
         self._codes: Counter[str] = Counter()
@@ -320,7 +386,7 @@ class CoverageRecorder:
         return CoverageReport(
             lifecycle=self.lifecycle.name,
             transitions=self._transitions,
-            codes=tuple(self.lifecycle.violations),
+            codes=self.codes,
             transition_counts=steps,
             code_counts=codes,
         )

@@ -115,8 +115,12 @@ from trajectory.ontwikkelkracht.school import School, Sector
 from trajectory.ontwikkelkracht.walker import FIRST_NAMES, SCHOOL_NAMES, SURNAMES
 
 __all__ = [
+    "ApplicationDraw",
+    "BoardDraw",
+    "applications",
     "around",
     "blank_texts",
+    "boards",
     "completion_deadlines",
     "dates_around",
     "field_values",
@@ -125,6 +129,7 @@ __all__ = [
     "participants",
     "payloads",
     "planned_hours",
+    "receipt_moments",
     "school_leader_counts",
     "schools",
     "study_moment_counts",
@@ -903,3 +908,93 @@ def teams(rules: Rules) -> st.SearchStrategy[list[Payload]]:
     sum of ``planned_hours``.
     """
     return _teams(rules)
+
+
+# -- the funder's side: boards, their locations and the moments of receipt ---------------
+
+
+@attrs.frozen
+class BoardDraw:
+    """A school board and its schools (one location each), drawn by :func:`boards`."""
+
+    board: str
+    schools: tuple[School, ...]
+
+
+@attrs.frozen
+class ApplicationDraw:
+    """A board's application, drawn by :func:`applications`: the board, its schools
+    (one location each) and the moment of receipt, inside the round's window."""
+
+    board: str
+    schools: tuple[School, ...]
+    received_at: dt.datetime
+
+
+def boards(*, min_locations: int = 1, max_locations: int = 3) -> st.SearchStrategy[BoardDraw]:
+    """A board (``Stichting … Onderwijs``) with ``min_locations`` to ``max_locations``
+    schools of its own in primary education, with distinct BRINs.
+
+    >>> from hypothesis import given
+    >>> @given(boards(max_locations=2))
+    ... def own_schools(drawn):
+    ...     assert 1 <= len(drawn.schools) <= 2
+    ...     assert {school.board for school in drawn.schools} == {drawn.board}
+    >>> own_schools()
+    """
+    if not 1 <= min_locations <= max_locations:
+        raise ValueError(
+            f"expected 1 <= min_locations <= max_locations, got {min_locations}, {max_locations}"
+        )
+    board = st.sampled_from(SURNAMES).map(lambda name: f"Stichting {name.title()} Onderwijs")
+
+    def with_schools(name: str) -> st.SearchStrategy[BoardDraw]:
+        school = st.builds(
+            School,
+            name=st.sampled_from(SCHOOL_NAMES),
+            sector=st.just(Sector.PO),
+            board=st.just(name),
+            brin=_brins().map(str.upper),
+        )
+        return st.lists(
+            school,
+            min_size=min_locations,
+            max_size=max_locations,
+            unique_by=lambda found: found.brin,
+        ).map(lambda found: BoardDraw(name, tuple(found)))
+
+    return board.flatmap(with_schools)
+
+
+def receipt_moments(round: str = "2024-2025/main") -> st.SearchStrategy[dt.datetime]:
+    """Moments of receipt inside ``round``'s window, on a few days only (its first day,
+    its last day and one in between), so that applications drawn together often fall
+    on the same day: ties that a lottery orders where the budget does not cover them."""
+    from trajectory.ontwikkelkracht.bootstrap import programme
+    from trajectory.ontwikkelkracht.school import NETHERLANDS
+
+    chosen = programme().round(round)
+    first = chosen.opens.astimezone(NETHERLANDS)
+    last = chosen.closes.astimezone(NETHERLANDS)
+    middle = first + (last - first) / 2
+    days = sorted({first.date(), middle.date(), last.date()})
+
+    def on(day: dt.date) -> st.SearchStrategy[dt.datetime]:
+        start = max(first, dt.datetime.combine(day, dt.time(0), tzinfo=NETHERLANDS))
+        end = min(last, dt.datetime.combine(day, dt.time(23, 59), tzinfo=NETHERLANDS))
+        minutes = int((end - start).total_seconds() // 60)
+        return st.integers(0, minutes).map(lambda n: start + dt.timedelta(minutes=n))
+
+    return st.sampled_from(days).flatmap(on)
+
+
+def applications(
+    round: str = "2024-2025/main", *, min_locations: int = 1, max_locations: int = 3
+) -> st.SearchStrategy[ApplicationDraw]:
+    """A board's application in ``round``: the board and its schools (:func:`boards`)
+    and a moment of receipt inside the window (:func:`receipt_moments`)."""
+    return st.builds(
+        lambda drawn, moment: ApplicationDraw(drawn.board, drawn.schools, moment),
+        boards(min_locations=min_locations, max_locations=max_locations),
+        receipt_moments(round),
+    )
