@@ -429,17 +429,3 @@ def test_study_moment_counts_on_both_sides_of_the_calendar(count: int) -> None:
     walker.clock.set(dt.datetime.combine(calendar.intake, dt.time(10), tzinfo=NETHERLANDS))
     within = RULES.study_moments_minimum <= count <= RULES.study_moments_maximum
     assert (None if within else {"calendar.incomplete"}) == outcome(t, "hold_intake", {})
-
-
-# -- the strategies are fast ---------------------------------------------------------------------
-
-
-def test_payload_strategies_are_built_quickly() -> None:
-    """Building the strategy of every event, valid and invalid, is cheap."""
-    import time
-
-    start = time.perf_counter()
-    for event in EVENTS:
-        payloads(event)
-        payloads(event, valid=False)
-    assert time.perf_counter() - start < 1.0
