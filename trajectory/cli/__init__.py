@@ -2,10 +2,10 @@
 
 Start a leertraject (``new``), fire its events (``fire``, with ``fields`` to list what
 an event takes), read it (``show``, ``history``, ``list``), erase a participant, read
-the rules, the catalog and the lifecycle's diagram, and run the ``demo`` and
-``simulate`` walks. Every command works on the embedded SQLite store unless ``--db``
-names another; every read command prints JSON with ``--json``; bad input gives one
-line, ``error: …``, in the language of ``--lang``.
+the rules, the catalog and the lifecycle's diagram, run the ``demo`` and
+``simulate`` walks, and ``serve`` the HTTP/JSON service. Every command works on the
+embedded SQLite store unless ``--db`` names another; every read command prints JSON
+with ``--json``; bad input gives one line, ``error: …``, in the language of ``--lang``.
 
 Exit codes (:class:`~trajectory.cli._command.ExitCode`): 0 done; 1 refused by the
 rules or the store; 2 a usage error or input that does not fit.
@@ -24,6 +24,7 @@ from trajectory.cli._definitions import catalog, diagram, rules
 from trajectory.cli._fields import fields
 from trajectory.cli._output import print_error
 from trajectory.cli._reading import history, list_, show
+from trajectory.cli._serve import serve
 from trajectory.cli._trajectories import erase_participant, fire, new
 from trajectory.cli._walks import demo, simulate
 
@@ -47,6 +48,7 @@ _register(catalog)
 _register(diagram)
 _register(demo)
 _register(simulate)
+_register(serve)
 
 
 def main() -> None:
