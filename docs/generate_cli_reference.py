@@ -156,6 +156,11 @@ EXAMPLES: Final[Mapping[str, tuple[str, ...]]] = {
         "trajectory simulate --schools 1000 --seed 7",
         "trajectory simulate --schools 200 --seed 1 --budget 2120000 --json",
     ),
+    "serve": (
+        "trajectory serve",
+        "trajectory serve --host 0.0.0.0 --port 8080 --workers 4 "
+        "--db postgresql://trajectory@db/trajectory",
+    ),
 }
 
 _EXIT_CODES: Final = "Exit codes"
