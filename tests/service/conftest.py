@@ -37,8 +37,8 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 @pytest.fixture
 def clock() -> trajectory.ManualClock:
-    """20 April 2024: the main round of 2024-2025 is open."""
-    return trajectory.ManualClock(at(dt.date(2024, 4, 20)))
+    """1 May 2024: the main round of 2024-2025 is open."""
+    return trajectory.ManualClock(at(dt.date(2024, 5, 1)))
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
@@ -80,7 +80,7 @@ def fire(
 
 
 ORIENTATION: Final = {
-    "date": "2024-04-20",
+    "date": "2024-05-01",
     "learning_question": "How do we read more?",
     "conclusion": "positive",
     "report": "It fits.",

@@ -74,7 +74,7 @@ def test_the_blockers_of_each_next_event_carry_code_figures_and_message(
 
 def test_a_refusal_lists_every_violation_in_the_language_asked_for(client: TestClient) -> None:
     trajectory_id = created(client)["id"]
-    too_early = {**ORIENTATION, "date": "2024-04-21"}  # tomorrow
+    too_early = {**ORIENTATION, "date": "2024-05-02"}  # tomorrow
     dutch = problem(fire(client, trajectory_id, "hold_orientation", too_early), 422, "refused")
     english = problem(
         fire(client, trajectory_id, "hold_orientation", too_early, **{"Accept-Language": "en"}),
@@ -220,7 +220,7 @@ def test_trajectories_are_kept_in_the_store(store_url: str, clock: trajectory.Ma
         assert 200 == fire(client, trajectory_id, "hold_orientation", ORIENTATION).status_code
         stored = store.load(trajectory_id)
         assert ("orientation_held", 2) == (stored.state, stored.version)
-        assert dt.date(2024, 4, 20) == stored.history[1].payload.date
+        assert dt.date(2024, 5, 1) == stored.history[1].payload.date
 
 
 class _RacingClock:
