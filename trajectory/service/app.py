@@ -28,6 +28,7 @@ from trajectory.engine.runtime import Trajectory
 from trajectory.engine.serialization import dump_event, dump_snapshot, load_payload
 from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht
 from trajectory.service import requests as bodies
+from trajectory.service.idempotency import Kept, checked_key, fingerprint, keys_for
 from trajectory.service.openapi import APPLICATION_ACTIONS
 from trajectory.service.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -79,6 +80,8 @@ class Service:
         self.clock = clock
         self.office = Office(store, programme=programme, clock=clock)
         self.lock = threading.Lock()
+        #: Where the Idempotency-Keys are kept: the store's database, or this process.
+        self.keys = keys_for(store)
         #: The lifecycles whose events are fired one by one over HTTP (the
         #: application's move with its locations, through the Office).
         self.event_lifecycles = (programme.leertraject.name,)
@@ -246,6 +249,35 @@ def create_app(
 
         async def handle(request: Request) -> Response:
             lang = language_of(request.headers.get("accept-language"))
+            key = request.headers.get("idempotency-key") if body else None
+            if key is None:
+                return await respond(request, lang)
+            try:
+                made_of = fingerprint(request.method, request.url.path, await request.body())
+                kept = await run_in_threadpool(service.keys.reserve, checked_key(key), made_of)
+            except Exception as error:  # a key that does not fit, or is in use
+                return _problem_response(error, lang, service.converter)
+            if kept is not None:
+                replayed = {**kept.headers, "Idempotent-Replayed": "true"}
+                return Response(kept.body, status_code=kept.status, headers=replayed)
+            try:
+                response = await respond(request, lang)
+            except BaseException:
+                await run_in_threadpool(service.keys.free, key)
+                raise
+            if response.status_code == 409 or response.status_code >= 500:
+                await run_in_threadpool(service.keys.free, key)  # try again: it acts
+            else:
+                headers = {
+                    name: value
+                    for name, value in response.headers.items()
+                    if name.lower() != "content-length"
+                }
+                kept = Kept(response.status_code, headers, bytes(response.body))
+                await run_in_threadpool(service.keys.keep, key, kept)
+            return response
+
+        async def respond(request: Request, lang: str) -> Response:
             try:
                 document = await _json_body(request) if body else None
 

@@ -209,10 +209,12 @@ _PAGE: Final = {
 _ERRORS: Final = {
     "400": "The body is not JSON, or a parameter does not fit.",
     "404": "No such resource.",
-    "409": "Changed by another request at the same time: read it again and retry.",
+    "409": "Changed by another request at the same time (read it again and retry), or a "
+    "request with the same Idempotency-Key is still at work.",
     "412": "If-Match names another version than the current one.",
     "415": "The body is not application/json.",
-    "422": "The data does not fit, or the rules refuse it (every violation is listed).",
+    "422": "The data does not fit, the rules refuse it (every violation is listed), or "
+    "the Idempotency-Key was used for another request.",
 }
 
 _ID: Final = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -229,6 +231,14 @@ _LANGUAGE: Final = {
     "required": False,
     "description": "The language of the messages: nl (the default) or en.",
     "schema": {"type": "string"},
+}
+_IDEMPOTENCY: Final = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "A key of the client's own (a UUID): a retry with the same key and the "
+    "same request gets the first response and acts on nothing.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
 _IF_MATCH: Final = {
     "name": "If-Match",
@@ -321,7 +331,7 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
             "post": {
                 "operationId": "new_trajectory",
                 "summary": "Start a leertraject.",
-                "parameters": [_LANGUAGE],
+                "parameters": [_IDEMPOTENCY, _LANGUAGE],
                 "requestBody": _body(new_trajectory, required=True),
                 "responses": _responses("201", trajectory_ref, "400", "415", "422"),
             },
@@ -349,7 +359,7 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
                 "operationId": f"fire_{event.name}",
                 "summary": event.description or f"Fire {event.name}.",
                 "tags": ["events"],
-                "parameters": [_ID, _IF_MATCH, _LANGUAGE],
+                "parameters": [_ID, _IF_MATCH, _IDEMPOTENCY, _LANGUAGE],
                 "requestBody": _body(payload_ref, required=event.needs_payload),
                 "responses": _responses(
                     "200", trajectory_ref, "400", "404", "409", "412", "415", "422"
@@ -361,7 +371,7 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
             "operationId": "new_application",
             "summary": "A board's application in a round for the leertrajects of its locations.",
             "tags": ["applications"],
-            "parameters": [_LANGUAGE],
+            "parameters": [_IDEMPOTENCY, _LANGUAGE],
             "requestBody": _body(new_application, required=True),
             "responses": _responses("201", trajectory_ref, "400", "415", "422"),
         }
@@ -384,7 +394,7 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
                 "operationId": operation,
                 "summary": summary + " Its locations move with it, or none does.",
                 "tags": ["applications"],
-                "parameters": [_ID, _IF_MATCH, _LANGUAGE],
+                "parameters": [_ID, _IF_MATCH, _IDEMPOTENCY, _LANGUAGE],
                 "requestBody": _body(ref, required=required),
                 "responses": _responses(
                     "200", trajectory_ref, "400", "404", "409", "412", "415", "422"

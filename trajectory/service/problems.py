@@ -76,6 +76,13 @@ PROBLEM_TYPES: Final[Mapping[str, tuple[int, Mapping[str, str]]]] = {
             "en": "Changed by someone else at the same time; try again.",
         },
     ),
+    "idempotency-key-in-use": (
+        409,
+        {
+            "nl": "Een verzoek met deze Idempotency-Key is nog bezig.",
+            "en": "A request with this Idempotency-Key is still at work.",
+        },
+    ),
     "stale-version": (
         412,
         {
@@ -95,6 +102,13 @@ PROBLEM_TYPES: Final[Mapping[str, tuple[int, Mapping[str, str]]]] = {
         {
             "nl": "De gegevens passen niet.",
             "en": "The data does not fit.",
+        },
+    ),
+    "idempotency-key-reused": (
+        422,
+        {
+            "nl": "Deze Idempotency-Key hoort bij een ander verzoek.",
+            "en": "This Idempotency-Key belongs to another request.",
         },
     ),
     "refused": (
