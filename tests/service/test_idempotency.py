@@ -56,9 +56,9 @@ def test_a_key_that_does_not_fit_is_a_400(client: TestClient, key: str) -> None:
 
 def test_a_key_still_at_work_is_a_409(client: TestClient) -> None:
     service = client.app.state.service  # type: ignore[attr-defined]
-    from trajectory.service.idempotency import fingerprint
+    from trajectory.service.idempotency import fingerprint, held_by
 
-    service.keys.reserve("busy", fingerprint("POST", "/trajectories", b"{}"))
+    service.keys.reserve(held_by(None, "busy"), fingerprint("POST", "/trajectories", b"{}"))
     response = client.post(
         "/trajectories",
         content=b"{}",

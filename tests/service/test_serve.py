@@ -51,19 +51,32 @@ def stop(process: subprocess.Popen[str]) -> None:
         process.stderr.close()
 
 
+def create_key(db: str, *args: str) -> str:
+    made = subprocess.run(
+        [str(TRAJECTORY), "create-key", "--db", db, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return made.stdout.strip()
+
+
 def test_serve_answers_over_http_and_keeps_what_it_is_sent(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'served.db'}"
+    key = create_key(db, "--role", "office", "--name", "Programme office")
     port = free_port()
     process = serving(db, port)
     try:
         base = f"http://127.0.0.1:{port}"
-        made = httpx.post(f"{base}/trajectories", json=NEW)
+        assert 401 == httpx.post(f"{base}/trajectories", json=NEW).status_code
+        auth = {"Authorization": f"Bearer {key}"}
+        made = httpx.post(f"{base}/trajectories", json=NEW, headers=auth)
         assert 201 == made.status_code, made.text
         trajectory_id = made.json()["id"]
         refused = httpx.post(
             f"{base}/trajectories/{trajectory_id}/events/hold_orientation",
             json={**ORIENTATION, "date": "2999-01-01"},
-            headers={"Accept-Language": "en"},
+            headers={"Accept-Language": "en", **auth},
         )
         assert 422 == refused.status_code
         assert "application/problem+json" == refused.headers["content-type"]
@@ -76,12 +89,19 @@ def test_serve_answers_over_http_and_keeps_what_it_is_sent(tmp_path: Path) -> No
     )
     rows: list[dict[str, Any]] = json.loads(listed.stdout)
     assert [trajectory_id] == [row["id"] for row in rows]
+    history = subprocess.run(
+        [str(TRAJECTORY), "history", trajectory_id, "--db", db, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(history.stdout)[0]["actor"].startswith("Programme office (")
 
 
 def test_serve_with_two_workers_shares_one_store(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'shared.db'}"
     port = free_port()
-    process = serving(db, port, "--workers", "2")
+    process = serving(db, port, "--workers", "2", "--open")
     try:
         base = f"http://127.0.0.1:{port}"
         made = [httpx.post(f"{base}/trajectories", json=NEW).json()["id"] for _ in range(6)]

@@ -1,15 +1,18 @@
 """The curl blocks of docs/how-to/serve-over-http.md run against ``trajectory serve``.
 
 The page's ```bash blocks run in order, as one script (``set -euo pipefail``), in an
-empty directory, with the page's address (``http://127.0.0.1:8000``) replaced by the
-address of a service this test starts on a free port of its own.
+empty directory, with ``TRAJECTORY_DB`` naming the store of a service this test
+starts on a free port of its own, and the page's address (``http://127.0.0.1:8000``)
+replaced by that service's.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Final
 
@@ -36,11 +39,14 @@ def test_the_page_has_curl_blocks_for_each_step() -> None:
 @pytest.mark.skipif(shutil.which("curl") is None or shutil.which("jq") is None, reason="no curl/jq")
 def test_the_pages_curl_blocks_run(tmp_path: Path) -> None:
     port = free_port()
-    process = serving(f"sqlite:///{tmp_path / 'docs.db'}", port)
+    db = f"sqlite:///{tmp_path / 'docs.db'}"
+    process = serving(db, port)
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     try:
         result = subprocess.run(
             ["bash", "-c", script().replace(ADDRESS, f"http://127.0.0.1:{port}")],
             cwd=tmp_path,
+            env={**os.environ, "TRAJECTORY_DB": db, "PATH": path},
             capture_output=True,
             text=True,
             timeout=300,
@@ -56,4 +62,5 @@ def test_the_pages_curl_blocks_run(tmp_path: Path) -> None:
     assert 2 == len(replays)
     assert replays[0] == replays[1]
     assert "3.1.0" in lines
+    assert any(line.startswith("register by Programme office (") for line in lines)
     print(result.stdout)

@@ -3,7 +3,7 @@
 Start a leertraject (``new``), fire its events (``fire``, with ``fields`` to list what
 an event takes), read it (``show``, ``history``, ``list``), erase a participant, read
 the rules, the catalog and the lifecycle's diagram, run the ``demo`` and
-``simulate`` walks, and ``serve`` the HTTP/JSON service. Every command works on the
+``simulate`` walks, ``serve`` the HTTP/JSON service and manage its keys. Every command works on the
 embedded SQLite store unless ``--db`` names another; every read command prints JSON
 with ``--json``; bad input gives one line, ``error: …``, in the language of ``--lang``.
 
@@ -22,6 +22,7 @@ from trajectory.cli._command import ExitCode, TrajectoryCommand
 from trajectory.cli._common import app
 from trajectory.cli._definitions import catalog, diagram, rules
 from trajectory.cli._fields import fields
+from trajectory.cli._keys import create_key, list_keys, revoke_key
 from trajectory.cli._output import print_error
 from trajectory.cli._reading import history, list_, show
 from trajectory.cli._serve import serve
@@ -49,6 +50,9 @@ _register(diagram)
 _register(demo)
 _register(simulate)
 _register(serve)
+_register(create_key, "create-key")
+_register(revoke_key, "revoke-key")
+_register(list_keys, "list-keys")
 
 
 def main() -> None:

@@ -22,13 +22,21 @@ def serve(
         int,
         typer.Option(metavar="N", min=1, max=64, help="Worker processes, sharing the store."),
     ] = 1,
+    open_service: Annotated[
+        bool,
+        typer.Option(
+            "--open",
+            help="Serve without keys: everyone may do everything, and nobody is "
+            "recorded as the actor (only behind an application that checks its users).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Serve the HTTP/JSON service (OpenAPI document at /openapi.json) until stopped.
 
     Works on the embedded store unless --db names another (PostgreSQL too); the store
-    is created when there is none. Needs the service extra:
-    pip install 'trajectory-lifecycle[service]'."""
+    is created when there is none. Every request needs a key (see create-key) unless
+    --open is given. Needs the service extra: pip install 'trajectory-lifecycle[service]'."""
     try:
         import uvicorn
 
@@ -37,13 +45,14 @@ def serve(
         raise MissingDependency(
             missing.name or "uvicorn", extra="service", needed_for="trajectory serve"
         ) from None
-    from trajectory.service.server import STORE_ENV
+    from trajectory.service.server import OPEN_ENV, STORE_ENV
     from trajectory.store import default_store_url
 
     url = db if db is not None else default_store_url()
     with open_the_store(url, create=True):
         pass  # created now, once, before the workers open it
     os.environ[STORE_ENV] = url
+    os.environ[OPEN_ENV] = "1" if open_service else ""
     uvicorn.run(
         "trajectory.service.server:app_from_environment",
         factory=True,

@@ -8,7 +8,10 @@ Needs the ``service`` extra (``pip install 'trajectory-lifecycle[service]'``);
 - ``GET /openapi.json``: the OpenAPI 3.1 document, one operation per event
   (:func:`~trajectory.service.openapi.openapi_document`);
 - errors are problem details (RFC 9457), their types under :data:`PROBLEM_BASE`
-  (:mod:`trajectory.service.problems`).
+  (:mod:`trajectory.service.problems`);
+- access by role, from API keys kept hashed in the store's database
+  (:mod:`trajectory.service.credentials`, :mod:`trajectory.service.access`);
+- ``Idempotency-Key`` on every POST (:mod:`trajectory.service.idempotency`).
 """
 
 from __future__ import annotations

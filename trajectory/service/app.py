@@ -28,7 +28,9 @@ from trajectory.engine.runtime import Trajectory
 from trajectory.engine.serialization import dump_event, dump_snapshot, load_payload
 from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht
 from trajectory.service import requests as bodies
-from trajectory.service.idempotency import Kept, checked_key, fingerprint, keys_for
+from trajectory.service.access import load_policy, sees
+from trajectory.service.credentials import Credential, Credentials
+from trajectory.service.idempotency import Kept, fingerprint, held_by, keys_for
 from trajectory.service.openapi import APPLICATION_ACTIONS
 from trajectory.service.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -38,6 +40,7 @@ from trajectory.service.problems import (
     violation_document,
 )
 from trajectory.store.base import Store
+from trajectory.store.errors import TrajectoryNotFound
 
 try:
     from starlette.applications import Starlette
@@ -72,7 +75,13 @@ class Service:
     """What the handlers share: the store, the programme, the clock and the lock that
     lets one request at a time work on the store in this process."""
 
-    def __init__(self, store: Store, programme: Ontwikkelkracht, clock: Clock | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        programme: Ontwikkelkracht,
+        clock: Clock | None,
+        credentials: Credentials | None,
+    ) -> None:
         from trajectory.office import Office
 
         self.store = store
@@ -85,6 +94,12 @@ class Service:
         #: The lifecycles whose events are fired one by one over HTTP (the
         #: application's move with its locations, through the Office).
         self.event_lifecycles = (programme.leertraject.name,)
+        #: The keys a request must carry one of; ``None``: an open service.
+        self.credentials = credentials
+        #: Who may do what, by role.
+        self.policy = load_policy(frozenset(programme.leertraject.events))
+        application = programme.application
+        self._application = "" if application is None else application.name
 
     @property
     def converter(self) -> Any:
@@ -93,12 +108,27 @@ class Service:
 
     # -- reading ---------------------------------------------------------------------
 
-    def load(self, trajectory_id: str, lifecycle: str | None = None) -> Trajectory[Any]:
-        """The stored trajectory (of ``lifecycle``, if given), on the service's clock."""
-        found = self.store.load(trajectory_id)
+    def load(
+        self, trajectory_id: str, who: Credential | None, lifecycle: str | None = None
+    ) -> Trajectory[Any]:
+        """The stored trajectory (of ``lifecycle``, if given), on the service's clock;
+        one that ``who`` may not see is answered as one that does not exist."""
+        missing = Problem(
+            "not-found", f"there is no {_kind(lifecycle or 'trajectory')} {trajectory_id!r}"
+        )
+        try:
+            found = self.store.load(trajectory_id)
+        except TrajectoryNotFound:
+            raise missing from None
         if lifecycle is not None and found.lifecycle.name != lifecycle:
-            raise Problem("not-found", f"there is no {_kind(lifecycle)} {trajectory_id!r}")
+            raise missing
+        if not self.sees(who, found):
+            raise missing
         return self._on_clock(found)
+
+    def sees(self, who: Credential | None, trajectory: Trajectory[Any]) -> bool:
+        """Whether ``who`` may see ``trajectory``."""
+        return sees(who, trajectory, self.programme.leertraject.name, self._application)
 
     def _on_clock(self, trajectory: Trajectory[Any]) -> Trajectory[Any]:
         if self.clock is None or trajectory.clock is self.clock:
@@ -219,13 +249,25 @@ def _limit(text: str | None) -> int:
 
 
 def create_app(
-    store: Store, *, programme: Ontwikkelkracht | None = None, clock: Clock | None = None
+    store: Store,
+    *,
+    programme: Ontwikkelkracht | None = None,
+    clock: Clock | None = None,
+    credentials: Credentials | None = None,
 ) -> Starlette:
     """The HTTP/JSON service on ``store``: a Starlette (ASGI) application.
 
     ``programme`` defaults to the Ontwikkelkracht programme, ``clock`` to the store's
-    (the system clock). Run it with any ASGI server, or ``trajectory serve``; test it
-    with Starlette's ``TestClient``. ``GET /openapi.json`` describes every operation.
+    (the system clock). With ``credentials``
+    (:func:`~trajectory.service.credentials.credentials_for` the store), every request
+    but ``GET /openapi.json`` must carry one of their keys (``Authorization: Bearer
+    …``), and may see and do what its role may (:mod:`trajectory.service.access`);
+    the actor of what it records is the key's holder. Without, the service is open:
+    everyone may do everything, and nobody is recorded as the actor (for a service
+    behind an application that authenticates its users itself).
+
+    Run it with any ASGI server, or ``trajectory serve``; test it with Starlette's
+    ``TestClient``. ``GET /openapi.json`` describes every operation.
     """
     from trajectory.engine.errors import wrong_type
 
@@ -235,13 +277,15 @@ def create_app(
         from trajectory.ontwikkelkracht.bootstrap import programme as default_programme
 
         programme = default_programme()
-    service = Service(store, programme, clock)
+    service = Service(store, programme, clock, credentials)
+    policy = service.policy
     openapi: dict[str, Any] = {}
 
     def endpoint(
         work: Callable[[Request, Any, str], tuple[int, Any, int | None]],
         *,
         body: bool = False,
+        public: bool = False,
     ) -> Handler:
         """A handler: read the body (when the operation takes one), then do ``work``
         (request, body, language → status, content, version) on the store in a
@@ -249,12 +293,24 @@ def create_app(
 
         async def handle(request: Request) -> Response:
             lang = language_of(request.headers.get("accept-language"))
+            request.state.who = None
+            if not public and service.credentials is not None:
+                try:
+                    request.state.who = await run_in_threadpool(
+                        _authenticated, service.credentials, request
+                    )
+                except Problem as error:
+                    response = _problem_response(error, lang, service.converter)
+                    response.headers["WWW-Authenticate"] = "Bearer"
+                    return response
             key = request.headers.get("idempotency-key") if body else None
             if key is None:
                 return await respond(request, lang)
+            who: Credential | None = request.state.who
             try:
                 made_of = fingerprint(request.method, request.url.path, await request.body())
-                kept = await run_in_threadpool(service.keys.reserve, checked_key(key), made_of)
+                key = held_by(None if who is None else who.id, key)
+                kept = await run_in_threadpool(service.keys.reserve, key, made_of)
             except Exception as error:  # a key that does not fit, or is in use
                 return _problem_response(error, lang, service.converter)
             if kept is not None:
@@ -305,6 +361,9 @@ def create_app(
         from trajectory.ontwikkelkracht.payloads import Created
         from trajectory.ontwikkelkracht.school import SchoolYear
 
+        who: Credential | None = request.state.who
+        if not policy.may_create(who):
+            raise Problem("forbidden", "this key may not start leertrajects")
         asked = bodies.read_body(document, bodies.NewTrajectory, service.converter)
         year = SchoolYear.parse(asked.school_year)
         payload = Created(
@@ -313,7 +372,9 @@ def create_app(
             year,
             programme.rules_for(year),
         )
-        made = programme.leertraject.create(payload, clock=clock)
+        made = programme.leertraject.create(payload, clock=clock, actor=_actor(who))
+        if not service.sees(who, made):
+            raise Problem("forbidden", "this key may start its own leertrajects only")
         store.save(made)
         return 201, {**service.document(made, lang), "_kind": "trajectory"}, made.version
 
@@ -333,7 +394,7 @@ def create_app(
             states = {s for lifecycle in programme for s in lifecycle.states}
             if params["state"] not in states:
                 raise Problem("invalid-query", f"no state {params['state']!r}")
-        found = store.list(**params)
+        found = listed(request.state.who, params)
         page = found[offset : offset + limit]
         following = offset + limit if offset + limit < len(found) else None
         return (
@@ -357,17 +418,43 @@ def create_app(
             None,
         )
 
+    def listed(who: Credential | None, params: dict[str, str]) -> list[Any]:
+        """The summaries ``store.list(**params)`` gives, of what ``who`` may see."""
+        if policy.reads_everything(who):
+            return store.list(**params)
+        assert who is not None
+        if who.role == "board":
+            if params.get("board", who.scope) != who.scope:
+                return []
+            return store.list(**{**params, "board": who.scope})
+        leertraject = programme.leertraject.name
+        if who.role != "expert_school" or params.get("lifecycle", leertraject) != leertraject:
+            return []
+        offers = [
+            offer.id
+            for offer in programme.catalog.offers
+            if offer.expert_school == who.scope and params.get("offer", offer.id) == offer.id
+        ]
+        found = [
+            summary
+            for offer in offers
+            for summary in store.list(**{**params, "lifecycle": leertraject, "offer": offer})
+        ]
+        never = dt.datetime.min.replace(tzinfo=dt.UTC)
+        return sorted(found, key=lambda summary: (summary.updated_at or never, summary.id))
+
     def get_trajectory(request: Request, document: Any, lang: str) -> tuple[int, Any, int | None]:
-        found = service.load(request.path_params["id"])
+        found = service.load(request.path_params["id"], request.state.who)
         return 200, service.document(found, lang), found.version
 
     def get_history(request: Request, document: Any, lang: str) -> tuple[int, Any, int | None]:
-        found = service.load(request.path_params["id"])
+        found = service.load(request.path_params["id"], request.state.who)
         events = [dump_event(event, found.lifecycle) for event in found.history]
         return 200, events, found.version
 
     def fire_event(request: Request, document: Any, lang: str) -> tuple[int, Any, int | None]:
-        found = service.load(request.path_params["id"])
+        who: Credential | None = request.state.who
+        found = service.load(request.path_params["id"], who)
         event = request.path_params["event"]
         lifecycle = found.lifecycle
         if lifecycle.name not in service.event_lifecycles:
@@ -378,11 +465,13 @@ def create_app(
             )
         if event not in lifecycle.events:
             raise Problem("unknown-event", f"a {_kind(lifecycle.name)} has no event {event!r}")
+        if not policy.may_fire(who, event):
+            raise Problem("forbidden", f"this key may not fire {event!r}")
         _check_if_match(request, found.version)
         payload = load_payload(document, lifecycle, event)
         fields = _fields(payload)
         try:
-            found.fire(event, **fields)
+            found.fire(event, actor=_actor(who), **fields)
         except TransitionNotAllowed:  # a refusal like any other: its violation worded
             raise PreconditionFailed(event, found.state, found.check(event, **fields)) from None
         store.save(found)
@@ -392,62 +481,90 @@ def create_app(
 
     application_lifecycle = programme.application.name if programme.application else ""
 
-    def application_document(trajectory_id: str, lang: str) -> tuple[dict[str, Any], int]:
-        found = service.load(trajectory_id, application_lifecycle)
+    def application_document(
+        trajectory_id: str, lang: str, who: Credential | None
+    ) -> tuple[dict[str, Any], int]:
+        found = service.load(trajectory_id, who, application_lifecycle)
         return service.document(found, lang), found.version
 
     def new_application(request: Request, document: Any, lang: str) -> tuple[int, Any, int | None]:
+        who: Credential | None = request.state.who
+        if not policy.may_act(who, "new"):
+            raise Problem("forbidden", "this key may not make applications")
         asked = bodies.read_body(document, bodies.NewApplication, service.converter)
+        if who is not None and who.role == "board":
+            if asked.board != who.scope:
+                raise Problem("forbidden", "this key may make its own board's applications only")
+            for location in asked.locations:  # another board's is answered as none
+                try:
+                    service.load(location, who, programme.leertraject.name)
+                except Problem:
+                    raise InvalidData("location", f"no location {location!r}") from None
         made = service.office.new_application(
-            board=asked.board, round=asked.round, locations=asked.locations
+            board=asked.board, round=asked.round, locations=asked.locations, actor=_actor(who)
         )
-        shown, version = application_document(made.id, lang)
+        shown, version = application_document(made.id, lang, who)
         return 201, {**shown, "_kind": "application"}, version
 
     def get_application(request: Request, document: Any, lang: str) -> tuple[int, Any, int | None]:
-        shown, version = application_document(request.path_params["id"], lang)
+        shown, version = application_document(request.path_params["id"], lang, request.state.who)
         return 200, shown, version
 
     def office_action(
-        cls: type[Any], act: Callable[[str, Any], object]
+        action: str, cls: type[Any], act: Callable[[str, Any, str | None], object]
     ) -> Callable[[Request, Any, str], tuple[int, Any, int | None]]:
         def work(request: Request, document: Any, lang: str) -> tuple[int, Any, int | None]:
+            who: Credential | None = request.state.who
             application_id = request.path_params["id"]
-            current = service.load(application_id, application_lifecycle)
+            current = service.load(application_id, who, application_lifecycle)
+            if not policy.may_act(who, action):
+                raise Problem("forbidden", f"this key may not {action.replace('-', ' ')}")
             _check_if_match(request, current.version)
             asked = bodies.read_body(document, cls, service.converter)
-            act(application_id, asked)
-            shown, version = application_document(application_id, lang)
+            act(application_id, asked, _actor(who))
+            shown, version = application_document(application_id, lang, who)
             return 200, shown, version
 
         return work
 
     office = service.office
-    calls: dict[str, Callable[[str, Any], object]] = {
-        "talks": lambda i, b: office.record_talk(i, kind=b.kind, date=b.date),
-        "submit": lambda i, b: office.submit(i, received_at=b.received_at),
-        "request-completion": lambda i, b: office.request_completion(i, deadline=b.deadline),
-        "complete": lambda i, b: office.complete(i, completed_at=b.completed_at),
-        "not-consider": lambda i, b: office.not_consider(i),
-        "grant": lambda i, b: office.grant(
-            i, rejected=b.rejected, amounts=b.amounts, override_reason=b.override_reason
+    calls: dict[str, Callable[[str, Any, str | None], object]] = {
+        "talks": lambda i, b, a: office.record_talk(i, kind=b.kind, date=b.date, actor=a),
+        "submit": lambda i, b, a: office.submit(i, received_at=b.received_at, actor=a),
+        "request-completion": lambda i, b, a: office.request_completion(
+            i, deadline=b.deadline, actor=a
         ),
-        "reject": lambda i, b: office.reject(i, reason=b.reason, codes=b.codes),
-        "objections": lambda i, b: office.lodge_objection(
-            i, lodged_at=b.lodged_at, grounds=b.grounds, excuse=b.excuse
+        "complete": lambda i, b, a: office.complete(i, completed_at=b.completed_at, actor=a),
+        "not-consider": lambda i, b, a: office.not_consider(i, actor=a),
+        "grant": lambda i, b, a: office.grant(
+            i,
+            rejected=b.rejected,
+            amounts=b.amounts,
+            override_reason=b.override_reason,
+            actor=a,
         ),
-        "objection-decision": lambda i, b: office.decide_objection(
-            i, upheld=b.upheld, reason=b.reason, grant=b.grant
+        "reject": lambda i, b, a: office.reject(i, reason=b.reason, codes=b.codes, actor=a),
+        "objections": lambda i, b, a: office.lodge_objection(
+            i, lodged_at=b.lodged_at, grounds=b.grounds, excuse=b.excuse, actor=a
         ),
-        "withdraw": lambda i, b: office.withdraw(i, reason=b.reason),
+        "objection-decision": lambda i, b, a: office.decide_objection(
+            i, upheld=b.upheld, reason=b.reason, grant=b.grant, actor=a
+        ),
+        "withdraw": lambda i, b, a: office.withdraw(i, reason=b.reason, actor=a),
     }
     actions = {
-        action: office_action(kind, calls[action]) for action, kind, _, _ in APPLICATION_ACTIONS
+        action: office_action(action, kind, calls[action])
+        for action, kind, _, _ in APPLICATION_ACTIONS
     }
 
     # -- rounds and what is due ---------------------------------------------------------
 
+    def office_or_auditor(request: Request) -> None:
+        if not policy.reads_everything(request.state.who):
+            raise Problem("forbidden", "the rounds are read by the programme office and auditors")
+
     def ledger(request: Request, document: Any, lang: str) -> tuple[int, Any, int | None]:
+        office_or_auditor(request)
         round_id = request.path_params["round_id"]
         found = office.ledger(round_id)
         return 200, service.converter.unstructure(found), None
@@ -455,18 +572,20 @@ def create_app(
     def round_applications(
         request: Request, document: Any, lang: str
     ) -> tuple[int, Any, int | None]:
+        office_or_auditor(request)
         round_id = request.path_params["round_id"]
         in_order = office.in_order_of_receipt(round_id)
         return (
             200,
             {
                 "round": round_id,
-                "items": [application_document(one.id, lang)[0] for one in in_order],
+                "items": [application_document(one.id, lang, None)[0] for one in in_order],
             },
             None,
         )
 
     def due_decisions(request: Request, document: Any, lang: str) -> tuple[int, Any, int | None]:
+        office_or_auditor(request)
         params = _query(request, {"by"})
         if "by" not in params:
             raise Problem("invalid-query", "by (a date such as 2025-03-31) is required")
@@ -481,7 +600,7 @@ def create_app(
                 "by": by.isoformat(),
                 "items": [
                     {
-                        "application": application_document(item.application.id, lang)[0],
+                        "application": application_document(item.application.id, lang, None)[0],
                         "due": item.due.isoformat(),
                         "overdue": item.overdue,
                         "suspended_days": item.suspended_days,
@@ -500,7 +619,7 @@ def create_app(
         return 200, openapi, None
 
     routes = [
-        Route("/openapi.json", endpoint(openapi_json), methods=["GET"]),
+        Route("/openapi.json", endpoint(openapi_json, public=True), methods=["GET"]),
         Route("/trajectories", endpoint(list_trajectories), methods=["GET"]),
         Route("/trajectories", endpoint(new_trajectory, body=True), methods=["POST"]),
         Route("/trajectories/{id}", endpoint(get_trajectory), methods=["GET"], name="trajectory"),
@@ -544,6 +663,23 @@ def create_app(
 
 #: The route that shows a created resource, by its kind.
 _SELF: Final = {"trajectory": "trajectory", "application": "application"}
+
+
+def _actor(who: Credential | None) -> str | None:
+    """The actor of what ``who`` records: the key's holder (none on an open service)."""
+    return None if who is None else who.actor
+
+
+def _authenticated(credentials: Credentials, request: Request) -> Credential:
+    """The credential of the request's ``Authorization: Bearer`` key, or a 401."""
+    given = request.headers.get("authorization", "")
+    scheme, _, token = given.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem("unauthenticated", "send a key as Authorization: Bearer <key>")
+    found = credentials.authenticate(token.strip())
+    if found is None:
+        raise Problem("unauthenticated", "the key is unknown or revoked")
+    return found
 
 
 def _fields(payload: Any) -> dict[str, Any]:

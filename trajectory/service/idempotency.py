@@ -25,7 +25,16 @@ from typing import Any, Final, NamedTuple, Protocol
 
 from trajectory.service.problems import Problem
 
-__all__ = ["IDEMPOTENCY_TABLE", "Kept", "Keys", "MemoryKeys", "SqlKeys", "fingerprint", "keys_for"]
+__all__ = [
+    "IDEMPOTENCY_TABLE",
+    "Kept",
+    "Keys",
+    "MemoryKeys",
+    "SqlKeys",
+    "fingerprint",
+    "held_by",
+    "keys_for",
+]
 
 #: The table that keeps the keys in the store's database.
 IDEMPOTENCY_TABLE: Final = "trajectory_service_idempotency"
@@ -54,6 +63,12 @@ def checked_key(key: str) -> str:
             f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters (a UUID, say)",
         )
     return key
+
+
+def held_by(holder: str | None, key: str) -> str:
+    """``key`` as it is kept: each credential has keys of its own (``holder`` is its id;
+    ``None`` on an open service), so that nobody replays another's response."""
+    return f"{holder or ''}/{checked_key(key)}"
 
 
 class Keys(Protocol):
@@ -124,7 +139,7 @@ class SqlKeys:
         self._table = sa.Table(
             IDEMPOTENCY_TABLE,
             metadata,
-            sa.Column("key", sa.String(MAX_KEY_LENGTH), primary_key=True),
+            sa.Column("key", sa.String(MAX_KEY_LENGTH + 40), primary_key=True),
             sa.Column("request", sa.String(64), nullable=False),
             sa.Column("status", sa.Integer, nullable=True),
             sa.Column("headers", sa.Text, nullable=True),

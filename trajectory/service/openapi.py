@@ -208,6 +208,8 @@ _PAGE: Final = {
 
 _ERRORS: Final = {
     "400": "The body is not JSON, or a parameter does not fit.",
+    "401": "No key, or an unknown or revoked one.",
+    "403": "The key's role may not do this.",
     "404": "No such resource.",
     "409": "Changed by another request at the same time (read it again and retry), or a "
     "request with the same Idempotency-Key is still at work.",
@@ -260,7 +262,7 @@ def _responses(ok: str, schema: Mapping[str, Any], *errors: str) -> dict[str, An
             "content": _json(schema),
         }
     }
-    for status in errors:
+    for status in sorted({*errors, "401", "403"}):
         answered[status] = {
             "description": _ERRORS[status],
             "content": {PROBLEM_MEDIA_TYPE: {"schema": _ref("Problem")}},
@@ -308,6 +310,7 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
             "get": {
                 "operationId": "openapi",
                 "summary": "This document.",
+                "security": [],
                 "responses": {"200": {"description": "The document.", "content": _json({})}},
             }
         },
@@ -445,7 +448,17 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
             f"Errors are problem details (RFC 9457) whose types are under {PROBLEM_BASE}.",
         },
         "paths": paths,
+        "security": [{"key": []}],
         "components": {
+            "securitySchemes": {
+                "key": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A key made with `trajectory create-key`, for one role: "
+                    "office, board, expert_school or auditor (a service started with "
+                    "--open asks for none).",
+                }
+            },
             "schemas": {
                 **components,
                 "Problem": _PROBLEM,
@@ -453,6 +466,6 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
                 "Trajectory": _TRAJECTORY,
                 "Event": _EVENT,
                 "TrajectoryPage": _PAGE,
-            }
+            },
         },
     }

@@ -50,6 +50,20 @@ PROBLEM_TYPES: Final[Mapping[str, tuple[int, Mapping[str, str]]]] = {
             "en": "A parameter of the request does not fit.",
         },
     ),
+    "unauthenticated": (
+        401,
+        {
+            "nl": "Stuur een geldige sleutel mee.",
+            "en": "Send a valid key.",
+        },
+    ),
+    "forbidden": (
+        403,
+        {
+            "nl": "Deze sleutel mag dit niet.",
+            "en": "This key may not do this.",
+        },
+    ),
     "not-found": (404, {"nl": "Niet gevonden.", "en": "Not found."}),
     "unknown-event": (
         404,
