@@ -6,7 +6,9 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
-from openapi_spec_validator import validate
+import pytest
+from openapi_spec_validator import OpenAPIV31SpecValidator
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from starlette.testclient import TestClient
 
 from tests.service.conftest import NEW, ORIENTATION
@@ -17,6 +19,12 @@ from trajectory.ontwikkelkracht import lifecycle as leertraject
 from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht, build_converter, programme
 from trajectory.ontwikkelkracht.ledger import ledger_registry, load_ledger
 from trajectory.service import openapi_document
+
+
+def validate(document: dict[str, Any]) -> None:
+    """Raise unless ``document`` is a valid OpenAPI 3.1 document."""
+    OpenAPIV31SpecValidator(document).validate()
+
 
 #: The event the test adds to a copy of the leertraject's definition.
 ADDED = """
@@ -114,3 +122,12 @@ def test_every_operation_but_the_document_asks_for_a_key() -> None:
                 assert [] == operation["security"]
             else:
                 assert {"401", "403"} <= set(operation["responses"])
+
+
+def test_the_validator_refuses_a_broken_document() -> None:
+    """The check above can fail: a parameter that does not say where it goes is no
+    OpenAPI."""
+    broken = openapi_document()
+    broken["paths"]["/trajectories/{id}"]["get"]["parameters"] = [{"name": "id"}]
+    with pytest.raises(OpenAPIValidationError):
+        validate(broken)
