@@ -695,9 +695,10 @@ def _problem_response(error: Exception, lang: str, converter: Any) -> Response:
     doing is an ``internal-error`` that says nothing of its cause."""
     problem = problem_of(error)
     if problem is None:
-        import structlog
+        from trajectory.engine.logs import get_logger
 
-        structlog.get_logger("trajectory.service").exception("request failed", exc_info=error)
+        # called in the handler's except clause: the entry carries the traceback
+        get_logger(__name__).exception("request failed", error=type(error).__name__)
         problem = Problem("internal-error", "the error is logged on the server")
     return _Json(
         problem.document(lang, converter),
