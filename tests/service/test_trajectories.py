@@ -131,6 +131,16 @@ def test_a_body_that_is_no_json_is_a_400(client: TestClient, text: bytes) -> Non
     problem(response, 400, "malformed-request")
 
 
+def test_a_body_too_large_is_a_413(client: TestClient) -> None:
+    from trajectory.service.app import MAX_BODY
+
+    huge = b'{"offer": "' + b"x" * MAX_BODY + b'"}'
+    response = client.post(
+        "/trajectories", content=huge, headers={"Content-Type": "application/json"}
+    )
+    problem(response, 413, "too-large")
+
+
 def test_a_body_that_is_not_json_by_its_type_is_a_415(client: TestClient) -> None:
     response = client.post(
         "/trajectories", content=b"name=De Linde", headers={"Content-Type": "text/plain"}

@@ -54,12 +54,14 @@ except ImportError as missing:  # pragma: no cover - the service extra is not in
         "starlette", extra="service", needed_for="trajectory.service"
     ) from missing
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "create_app"]
+__all__ = ["DEFAULT_LIMIT", "MAX_BODY", "MAX_LIMIT", "create_app"]
 
 #: How many trajectories a page of ``GET /trajectories`` lists unless ``limit`` says.
 DEFAULT_LIMIT: Final = 50
 #: The most a page lists.
 MAX_LIMIT: Final = 500
+#: The largest request body taken, in bytes (a payload is a few kilobytes).
+MAX_BODY: Final = 1_000_000
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -176,7 +178,12 @@ async def _json_body(request: Request) -> Any:
 
     content_type = request.headers.get("content-type", "application/json")
     media_type = content_type.split(";", 1)[0].strip().lower()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise Problem("too-large", f"the body has {declared} bytes; at most {MAX_BODY} are taken")
     raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise Problem("too-large", f"the body has {len(raw)} bytes; at most {MAX_BODY} are taken")
     if not raw.strip():
         return {}
     if media_type != "application/json" and not media_type.endswith("+json"):

@@ -214,6 +214,7 @@ _ERRORS: Final = {
     "409": "Changed by another request at the same time (read it again and retry), or a "
     "request with the same Idempotency-Key is still at work.",
     "412": "If-Match names another version than the current one.",
+    "413": "The body is larger than the service takes (1 MB).",
     "415": "The body is not application/json.",
     "422": "The data does not fit, the rules refuse it (every violation is listed), or "
     "the Idempotency-Key was used for another request.",
@@ -336,7 +337,7 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
                 "summary": "Start a leertraject.",
                 "parameters": [_IDEMPOTENCY, _LANGUAGE],
                 "requestBody": _body(new_trajectory, required=True),
-                "responses": _responses("201", trajectory_ref, "400", "415", "422"),
+                "responses": _responses("201", trajectory_ref, "400", "413", "415", "422"),
             },
         },
         "/trajectories/{id}": {
@@ -365,7 +366,7 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
                 "parameters": [_ID, _IF_MATCH, _IDEMPOTENCY, _LANGUAGE],
                 "requestBody": _body(payload_ref, required=event.needs_payload),
                 "responses": _responses(
-                    "200", trajectory_ref, "400", "404", "409", "412", "415", "422"
+                    "200", trajectory_ref, "400", "404", "409", "412", "413", "415", "422"
                 ),
             }
         }
@@ -376,7 +377,7 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
             "tags": ["applications"],
             "parameters": [_IDEMPOTENCY, _LANGUAGE],
             "requestBody": _body(new_application, required=True),
-            "responses": _responses("201", trajectory_ref, "400", "415", "422"),
+            "responses": _responses("201", trajectory_ref, "400", "413", "415", "422"),
         }
     }
     paths["/applications/{id}"] = {
@@ -400,7 +401,7 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
                 "parameters": [_ID, _IF_MATCH, _IDEMPOTENCY, _LANGUAGE],
                 "requestBody": _body(ref, required=required),
                 "responses": _responses(
-                    "200", trajectory_ref, "400", "404", "409", "412", "415", "422"
+                    "200", trajectory_ref, "400", "404", "409", "412", "413", "415", "422"
                 ),
             }
         }

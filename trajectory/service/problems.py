@@ -104,6 +104,13 @@ PROBLEM_TYPES: Final[Mapping[str, tuple[int, Mapping[str, str]]]] = {
             "en": "The version in If-Match is no longer the current one.",
         },
     ),
+    "too-large": (
+        413,
+        {
+            "nl": "De inhoud van het verzoek is te groot.",
+            "en": "The request's content is too large.",
+        },
+    ),
     "unsupported-media-type": (
         415,
         {
