@@ -160,6 +160,20 @@ EXAMPLES: Final[Mapping[str, tuple[str, ...]]] = {
         "trajectory simulate-round --boards 60 --seed 7",
         "trajectory simulate-round --boards 40 --seed 1 --ceiling 424000 --json",
     ),
+    "serve": (
+        "trajectory serve",
+        "trajectory serve --host 0.0.0.0 --port 8080 --workers 4 "
+        "--db postgresql://trajectory@db/trajectory",
+        "trajectory serve --open --port 8080",
+    ),
+    "create-key": (
+        'trajectory create-key --role office --name "Programme office"',
+        'trajectory create-key --role board --scope "Stichting Primair" --name "Primair admin"',
+        'trajectory create-key --role expert_school --scope "Expertschool Lezen" '
+        '--name "Lezen" --json',
+    ),
+    "revoke-key": ("trajectory revoke-key 3f9a0c1b2d4e",),
+    "list-keys": ("trajectory list-keys", "trajectory list-keys --json"),
 }
 
 _EXIT_CODES: Final = "Exit codes"

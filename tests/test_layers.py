@@ -1,5 +1,6 @@
 """The dependency rule: engine ← store ← domain (ontwikkelkracht) ← office, sim,
-testing, cli; and engine ← store ← publish, which knows no programme.
+testing, cli, service; and engine ← store ← publish (which knows no programme) ←
+service.
 
 Each package's modules are read with :mod:`ast` (imports inside functions and under
 ``TYPE_CHECKING`` too, relative imports resolved, ``importlib.import_module`` of a
@@ -22,6 +23,7 @@ PACKAGE: Final = Path(trajectory.__file__).parent
 #: For each layer, the packages it must not import.
 FORBIDDEN: Final = {
     "trajectory.engine": (
+        "trajectory.service",
         "trajectory.publish",
         "trajectory.ontwikkelkracht",
         "trajectory.office",
@@ -31,6 +33,7 @@ FORBIDDEN: Final = {
         "trajectory.cli",
     ),
     "trajectory.store": (
+        "trajectory.service",
         "trajectory.publish",
         "trajectory.ontwikkelkracht",
         "trajectory.office",
@@ -39,6 +42,7 @@ FORBIDDEN: Final = {
         "trajectory.cli",
     ),
     "trajectory.ontwikkelkracht": (
+        "trajectory.service",
         "trajectory.publish",
         "trajectory.store",
         "trajectory.office",
@@ -48,13 +52,21 @@ FORBIDDEN: Final = {
     ),
     # The Office works on a store for the programme: above both, beside the command line.
     "trajectory.office": (
+        "trajectory.service",
         "trajectory.publish",
+        "trajectory.sim",
+        "trajectory.testing",
+        "trajectory.cli",
+    ),
+    # The HTTP service sits above the Office and publishing, beside the command line.
+    "trajectory.service": (
         "trajectory.sim",
         "trajectory.testing",
         "trajectory.cli",
     ),
     # Publishing works on any store's outbox, whatever programme wrote it.
     "trajectory.publish": (
+        "trajectory.service",
         "trajectory.ontwikkelkracht",
         "trajectory.office",
         "trajectory.sim",

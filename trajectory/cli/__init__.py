@@ -2,11 +2,11 @@
 
 Start a leertraject (``new``), fire its events (``fire``, with ``fields`` to list what
 an event takes), read it (``show``, ``history``, ``list``), erase a participant, read
-the rules, the catalog and the lifecycle's diagram, and run the ``demo`` and
-``simulate`` walks and a simulated round (``simulate-round``). Every command works on
-the embedded SQLite store unless ``--db``
-names another; every read command prints JSON with ``--json``; bad input gives one
-line, ``error: …``, in the language of ``--lang``.
+the rules, the catalog and the lifecycle's diagram, run the ``demo`` and ``simulate``
+walks and a simulated round (``simulate-round``), ``serve`` the HTTP/JSON service and
+manage its keys. Every command works on the embedded SQLite store unless ``--db`` names
+another; every read command prints JSON with ``--json``; bad input gives one line,
+``error: …``, in the language of ``--lang``.
 
 Exit codes (:class:`~trajectory.cli._command.ExitCode`): 0 done; 1 refused by the
 rules or the store; 2 a usage error or input that does not fit.
@@ -23,8 +23,10 @@ from trajectory.cli._command import ExitCode, TrajectoryCommand
 from trajectory.cli._common import app
 from trajectory.cli._definitions import catalog, diagram, rules
 from trajectory.cli._fields import fields
+from trajectory.cli._keys import create_key, list_keys, revoke_key
 from trajectory.cli._output import print_error
 from trajectory.cli._reading import history, list_, show
+from trajectory.cli._serve import serve
 from trajectory.cli._trajectories import erase_participant, fire, new
 from trajectory.cli._walks import demo, simulate, simulate_round
 
@@ -49,6 +51,10 @@ _register(diagram)
 _register(demo)
 _register(simulate)
 _register(simulate_round, "simulate-round")
+_register(serve)
+_register(create_key, "create-key")
+_register(revoke_key, "revoke-key")
+_register(list_keys, "list-keys")
 
 
 def main() -> None:
