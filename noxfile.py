@@ -21,20 +21,24 @@ nox.options.error_on_missing_interpreters = True
 
 PYTHONS = ["3.11", "3.12", "3.13"]
 PYTEST = ("python", "-m", "pytest", "-p", "no:cacheprovider", "-q")
+#: The end-to-end tests (a browser, a client in another language, a load of clients) run
+#: once, in the README's test run on Python 3.11; these sessions check the library on
+#: other Pythons and dependencies.
+NOT_END_TO_END = ("-m", "not end_to_end")
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The whole test suite in the locked development environment."""
     session.install("-r", "requirements/constraints-dev.txt", "-e", ".")
-    session.run(*PYTEST, *session.posargs)
+    session.run(*PYTEST, *(session.posargs or NOT_END_TO_END))
 
 
 @nox.session(python="3.11")
 def lowest(session: nox.Session) -> None:
     """The whole test suite with every direct dependency at its declared lower bound."""
     session.install("-r", "requirements/constraints-lowest.txt", "-e", ".")
-    session.run(*PYTEST, *session.posargs)
+    session.run(*PYTEST, *(session.posargs or NOT_END_TO_END))
 
 
 @nox.session(python=False)
