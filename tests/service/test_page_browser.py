@@ -196,7 +196,8 @@ def test_the_page_is_walked_with_the_keyboard(
         page.keyboard.press("Tab")
         now = focused(page)
         assert now["visible"], now
-        assert "none" != now["outline"] and "0px" != now["outlineWidth"], now
+        assert "none" != now["outline"], now
+        assert "0px" != now["outlineWidth"], now
         walked.append(now["text"])
     assert expected == walked
     assert "Naar de inhoud" == walked[0]
