@@ -23,10 +23,12 @@ session then holds the key's id (not the key), in a cookie signed with itsdanger
 (Starlette's ``SessionMiddleware``) that is ``HttpOnly`` and ``SameSite=Strict``, and
 every request checks that the key is still valid (a revoked key signs out). The
 session's secret is ``TRAJECTORY_SESSION_SECRET`` (the same for every worker
-process); without it, each process draws its own. What a role sees follows
+process); without it, each process draws its own. ``TRAJECTORY_SESSION_SECURE=1``
+marks the cookie ``Secure`` (behind a proxy that speaks HTTPS). What a role sees follows
 :mod:`trajectory.service.access`: rounds, ledgers and due decisions are the programme
 office's and the auditor's; a school board and an expert school see the timelines of
-the trajectories they may read, and anything else is answered as not found.
+the trajectories they may read: the rounds are refused them (403), and a trajectory
+they may not read is answered as one that does not exist (404).
 """
 
 from __future__ import annotations
@@ -62,7 +64,14 @@ except ImportError as missing:  # pragma: no cover - the service extra is not in
 if TYPE_CHECKING:
     from trajectory.service.app import Service
 
-__all__ = ["PREFIX", "SESSION_COOKIE", "SESSION_SECRET_VARIABLE", "routes", "texts"]
+__all__ = [
+    "PREFIX",
+    "SESSION_COOKIE",
+    "SESSION_SECRET_VARIABLE",
+    "SESSION_SECURE_VARIABLE",
+    "routes",
+    "texts",
+]
 
 #: Where the page lives in the service.
 PREFIX: Final = "/office"
@@ -70,6 +79,9 @@ PREFIX: Final = "/office"
 SESSION_COOKIE: Final = "trajectory_session"
 #: The environment variable with the secret that signs the session cookie.
 SESSION_SECRET_VARIABLE: Final = "TRAJECTORY_SESSION_SECRET"
+#: The environment variable that, set to ``1``, marks the session cookie ``Secure``
+#: (sent over HTTPS only): for a page served behind a proxy that speaks HTTPS.
+SESSION_SECURE_VARIABLE: Final = "TRAJECTORY_SESSION_SECURE"
 #: How long a sign-in lasts, in seconds (a working day).
 SESSION_SECONDS: Final = 8 * 60 * 60
 #: The largest sign-in form taken, in bytes.
@@ -142,7 +154,7 @@ def routes(service: Service) -> list[BaseRoute]:
         max_age=SESSION_SECONDS,
         path=PREFIX,
         same_site="strict",
-        https_only=False,
+        https_only=os.environ.get(SESSION_SECURE_VARIABLE) == "1",
     )
     return [Mount(PREFIX, app=sessions, name="office")]
 
