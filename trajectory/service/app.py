@@ -274,7 +274,8 @@ def create_app(
     behind an application that authenticates its users itself).
 
     Run it with any ASGI server, or ``trajectory serve``; test it with Starlette's
-    ``TestClient``. ``GET /openapi.json`` describes every operation.
+    ``TestClient``. ``GET /openapi.json`` describes every operation. ``/office`` is the
+    programme office's page, in HTML (:mod:`trajectory.service.page`).
     """
     from trajectory.engine.errors import wrong_type
 
@@ -663,7 +664,10 @@ def create_app(
         detail = f"{request.method} {request.url.path}"
         return _problem_response(Problem(kind, detail), lang, service.converter)
 
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_problem})
+    from trajectory.service import page  # the programme office's page, under /office
+
+    every = [*routes, *page.routes(service)]
+    app = Starlette(routes=every, exception_handlers={HTTPException: http_problem})
     app.state.service = service
     return app
 
