@@ -30,6 +30,7 @@ from trajectory.ontwikkelkracht.model import (
     EMPTY_DEVELOPMENT_PLAN,
     ActivityPlan,
     Calendar,
+    ChangeReport,
     DevelopmentPlan,
     Grant,
     GuidanceMoment,
@@ -40,12 +41,15 @@ from trajectory.ontwikkelkracht.model import (
     Role,
     SelfScan,
     Settlement,
+    SettlementRequest,
+    SettlementRoute,
     StudyMoment,
     Talk,
     TalkKind,
 )
 from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
+from trajectory.ontwikkelkracht.terms import advance_of, settlement_request_deadline
 
 __all__ = ["Hours", "Leertraject", "Participants"]
 
@@ -243,6 +247,36 @@ class Leertraject:
     reason: Text | None = None
     """Why the trajectory was declined, rejected, withdrawn or stopped."""
     settlement: Settlement | None = None
+    settlement_request: SettlementRequest | None = None
+    """The board's settlement request, where the grant is settled on request."""
+    change_reports: tuple[ChangeReport, ...] = ()
+    """The reports of changes after the grant (meldingsplicht), in the order made."""
+
+    @property
+    def settlement_route(self) -> SettlementRoute | None:
+        """How the grant is settled (``None`` before the grant; ex officio for a grant
+        recorded before routes were kept)."""
+        if self.grant is None:
+            return None
+        return SettlementRoute.EX_OFFICIO if self.grant.route is None else self.grant.route
+
+    @property
+    def advance(self) -> Decimal | None:
+        """The advance the grant paid (``None`` before the grant): as recorded, else
+        (a grant recorded before advances were kept) the rules' share of the amount."""
+        if self.grant is None:
+            return None
+        if self.grant.advance is not None:
+            return self.grant.advance
+        return advance_of(self.grant.amount, self.rules.advance_share)
+
+    @property
+    def settlement_request_deadline(self) -> dt.date:
+        """The last day to file a settlement request: the rules' weeks after the end
+        of the school year."""
+        return settlement_request_deadline(
+            self.school_year.end, weeks=self.rules.settlement_request_weeks
+        )
 
     @property
     def intake_date(self) -> dt.date | None:
