@@ -200,6 +200,7 @@ def leertraject_registry() -> Registry:
         ("hold_closing_talk", w.prepare_closing_talk),
         ("deliver_implementation_plan", w.prepare_implementation_plan),
         ("settle", w.prepare_settlement),
+        ("request_settlement", w.prepare_settlement_request),
         ("withdraw", w.prepare_withdrawal),
     ):
         registry.register_preparation(event, preparation)
