@@ -132,8 +132,9 @@ class Application:
     version: int = 0
     payments: tuple[Payment, ...] = ()
     """What each granted location is paid (advance, route, settlement): shown by
-    :meth:`Office.application` and the Office's payment actions (``request_settlement``,
-    ``settle``, ``stop``); empty in a list of applications."""
+    :meth:`Office.application`, by the decisions (``grant``, ``decide_objection``) and by
+    the actions after the grant (``request_settlement``, ``settle``, ``stop``); empty in
+    a list of applications."""
 
     @classmethod
     def of(
@@ -686,7 +687,7 @@ class Office:
                 more=violations,
                 also=(ledger,),
             )
-            return Application.of(application)
+            return Application.of(application, locations)
 
         return self._retried(attempt)
 
@@ -788,7 +789,7 @@ class Office:
                 more=violations,
                 also=(ledger,) if chosen else (),
             )
-            return Application.of(application)
+            return Application.of(application, self._locations(application))
 
         return self._retried(attempt)
 
