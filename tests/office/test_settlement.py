@@ -142,8 +142,12 @@ def test_one_location_is_settled_ex_officio_two_on_request(
         (two, SettlementRoute.REQUEST, 2 * GRANTED),
     ):
         for location in made.locations:
-            grant = store.load(location).data.grant
-            assert (route, decision, GRANTED) == (grant.route, grant.decision_amount, grant.advance)
+            data = store.load(location).data
+            assert (route, decision, GRANTED) == (
+                data.settlement_route,
+                data.grant.decision_amount,
+                data.advance,
+            )
         shown = office.application(made.id).payments
         assert [(found, route, GRANTED) for found in made.locations] == [
             (paid.location, paid.route, paid.advance) for paid in shown
@@ -159,8 +163,11 @@ def test_a_grant_that_rejects_a_location_decides_on_the_others_only(
     clock.set(at(dt.date(2024, 5, 2)))
     office.submit(made.id)
     office.grant(made.id, rejected={made.locations[1]: "Not eligible."})
-    grant = store.load(made.locations[0]).data.grant
-    assert (SettlementRoute.EX_OFFICIO, GRANTED) == (grant.route, grant.decision_amount)
+    data = store.load(made.locations[0]).data
+    assert (SettlementRoute.EX_OFFICIO, GRANTED) == (
+        data.settlement_route,
+        data.grant.decision_amount,
+    )
 
 
 def test_a_grant_on_objection_decides_on_the_application_s_total(
@@ -174,8 +181,11 @@ def test_a_grant_on_objection_decides_on_the_application_s_total(
     office.grant(made.id, rejected={made.locations[1]: "Not eligible."})
     office.lodge_objection(made.id, grounds="It is eligible.")
     office.decide_objection(made.id, upheld=True, reason="Eligible after all.")
-    grant = store.load(made.locations[1]).data.grant
-    assert (SettlementRoute.REQUEST, 2 * GRANTED) == (grant.route, grant.decision_amount)
+    data = store.load(made.locations[1]).data
+    assert (SettlementRoute.REQUEST, 2 * GRANTED) == (
+        data.settlement_route,
+        data.grant.decision_amount,
+    )
 
 
 # -- the settlement request --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from trajectory import (
     Trajectory,
     TransitionNotAllowed,
     load_rules,
+    replay,
 )
 from trajectory.engine.conversion import structure
 from trajectory.ontwikkelkracht import (
@@ -158,35 +159,41 @@ def test_the_route_follows_the_whole_decision(decision: str | None, route: str) 
     t = granted(decision)
     grant = t.data.grant
     assert grant is not None
-    assert route == grant.route == t.data.settlement_route
-    assert Decimal(decision or GRANTED) == grant.decision_amount
+    assert route == t.data.settlement_route
+    assert Decimal(decision or GRANTED) == grant.decision
+    assert (None if decision is None else Decimal(decision)) == grant.decision_amount
 
 
 @pytest.mark.parametrize(("share", "advance"), [("1.00", "21200.00"), ("0.80", "16960.00")])
 def test_the_grant_pays_the_advance(share: str, advance: str) -> None:
-    """The grant records the advance: the rules' share of the amount granted."""
+    """The grant pays the advance: the rules' share of the amount granted."""
     t = granted(advance_share=Decimal(share))
-    assert t.data.grant is not None
-    assert Decimal(advance) == t.data.grant.advance == t.data.advance
+    assert Decimal(advance) == t.data.advance
 
 
-def test_a_grant_on_objection_records_the_advance_and_the_route() -> None:
-    """A rejection changed on objection records the advance and the route as a grant."""
+def test_a_grant_on_objection_records_the_decision_amount() -> None:
+    """A rejection changed on objection records the whole decision as a grant does: its
+    advance and route follow."""
     t = at_state("rejected")
     t.fire("grant_on_objection", decision="Upheld.", decision_amount="42400.00")
     assert t.data.grant is not None
-    assert (GRANTED, SettlementRoute.REQUEST) == (t.data.grant.advance, t.data.grant.route)
+    assert Decimal("42400.00") == t.data.grant.decision_amount
+    assert (GRANTED, SettlementRoute.REQUEST) == (t.data.advance, t.data.settlement_route)
 
 
-def test_a_grant_recorded_before_the_advance_was_kept() -> None:
-    """A grant stored before the advance and the route were kept pays the rules' share
-    and is settled ex officio."""
+def test_a_grant_recorded_before_the_decision_amount_was_kept() -> None:
+    """A grant stored before the decision's amount was kept decided on its own amount:
+    it pays the rules' share and is settled ex officio; its history replays to the same
+    data."""
     t = at_state("granted", rules=rules(advance_share=Decimal("0.80")))
     old = attrs.evolve(t.data, grant=Grant(GRANTED, dt.date(2024, 7, 1)))
     assert (Decimal("16960.00"), SettlementRoute.EX_OFFICIO) == (
         old.advance,
         old.settlement_route,
     )
+    assert t.data.grant is not None
+    assert t.data.grant.decision_amount is None
+    assert t == replay(t.history)
 
 
 # -- the settlement: final payment or repayment ------------------------------------------------

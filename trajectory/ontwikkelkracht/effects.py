@@ -31,13 +31,11 @@ from trajectory.ontwikkelkracht.model import (
     SelfScan,
     Settlement,
     SettlementRequest,
-    SettlementRoute,
     StudyMoment,
     Talk,
 )
 from trajectory.ontwikkelkracht.record import Leertraject, Participants
 from trajectory.ontwikkelkracht.settlement import settlement_policy
-from trajectory.ontwikkelkracht.terms import advance_of
 
 _CENTS_ZERO: Final = Decimal("0.00")
 
@@ -91,26 +89,12 @@ def complete_application(data: Leertraject, payload: Any, context: Context) -> L
 
 
 def grant(data: Leertraject, payload: p.GrantSubsidy, context: Context) -> Leertraject:
-    """Keep the amount, the advance it pays (the rules' share) and the settlement route
-    the whole decision's amount chooses (ex officio at or below the rules' threshold,
-    else on request)."""
-    rules = data.rules
-    amount = rules.subsidy_amount if payload.amount is None else payload.amount
-    reason = payload.override_reason if amount != rules.subsidy_amount else None
-    decision = amount if payload.decision_amount is None else payload.decision_amount
-    route = (
-        SettlementRoute.EX_OFFICIO
-        if decision <= rules.ex_officio_threshold
-        else SettlementRoute.REQUEST
-    )
-    made = Grant(
-        amount,
-        today(context),
-        reason,
-        advance=advance_of(amount, rules.advance_share),
-        decision_amount=decision,
-        route=route,
-    )
+    """Keep the amount and the whole decision's amount where given: with the rules they
+    give the advance and the settlement route (``Leertraject.advance``,
+    ``Leertraject.settlement_route``)."""
+    amount = data.rules.subsidy_amount if payload.amount is None else payload.amount
+    reason = payload.override_reason if amount != data.rules.subsidy_amount else None
+    made = Grant(amount, today(context), reason, decision_amount=payload.decision_amount)
     return evolve(data, grant=made)
 
 

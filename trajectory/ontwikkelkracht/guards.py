@@ -345,8 +345,7 @@ def grant_amount(data: Leertraject, payload: Any, context: Context) -> list[Viol
 
 def _decision_figures(data: Leertraject) -> dict[str, Any]:
     """The figures that chose the route: the decision's amount and the threshold."""
-    grant = data.grant
-    decision = None if grant is None else (grant.decision_amount or grant.amount)
+    decision = None if data.grant is None else data.grant.decision
     return {"decision": decision, "threshold": data.rules.ex_officio_threshold}
 
 

@@ -290,19 +290,22 @@ class SelfScan:
 class Grant:
     """The subsidy granted (subsidieverlening).
 
-    ``advance`` is what the grant pays at once (the rules' ``advance_share`` of the
-    amount); ``decision_amount`` the amount of the whole decision the location is part
-    of (every location of the application it grants, together), which chose the
-    ``route`` of its settlement. The three are ``None`` in a grant recorded before they
-    were kept: such a grant paid the advance the rules give and is settled ex officio.
+    ``decision_amount`` is the amount of the whole decision the location is part of
+    (every location of the application it grants, together); ``None`` where the grant
+    named none (or was recorded before it was kept): the location's own amount. The
+    advance the grant pays and the route of its settlement follow from it and the
+    trajectory's own rules (``Leertraject.advance``, ``Leertraject.settlement_route``).
     """
 
     amount: Decimal
     date: dt.date
     override_reason: Text | None = None
-    advance: Decimal | None = None
     decision_amount: Decimal | None = None
-    route: SettlementRoute | None = None
+
+    @property
+    def decision(self) -> Decimal:
+        """The amount of the whole decision: ``decision_amount``, else the own amount."""
+        return self.amount if self.decision_amount is None else self.decision_amount
 
 
 @attrs.frozen

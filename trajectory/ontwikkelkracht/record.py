@@ -254,20 +254,22 @@ class Leertraject:
 
     @property
     def settlement_route(self) -> SettlementRoute | None:
-        """How the grant is settled (``None`` before the grant; ex officio for a grant
-        recorded before routes were kept)."""
+        """How the grant is settled (``None`` before the grant): ex officio where the
+        whole decision's amount is at most the rules' ``ex_officio_threshold``, else on
+        the board's request. The grant and the trajectory's rules never change, so
+        neither does the route."""
         if self.grant is None:
             return None
-        return SettlementRoute.EX_OFFICIO if self.grant.route is None else self.grant.route
+        if self.grant.decision <= self.rules.ex_officio_threshold:
+            return SettlementRoute.EX_OFFICIO
+        return SettlementRoute.REQUEST
 
     @property
     def advance(self) -> Decimal | None:
-        """The advance the grant paid (``None`` before the grant): as recorded, else
-        (a grant recorded before advances were kept) the rules' share of the amount."""
+        """The advance the grant paid (``None`` before the grant): the rules'
+        ``advance_share`` of the amount granted, to the cent."""
         if self.grant is None:
             return None
-        if self.grant.advance is not None:
-            return self.grant.advance
         return advance_of(self.grant.amount, self.rules.advance_share)
 
     @property

@@ -41,11 +41,11 @@ True
 >>> report.covered_codes
 ('transition.not_allowed',)
 >>> print(report.render())  # doctest: +ELLIPSIS
-Coverage of ontwikkelkracht.leertraject: 7.8% (8 of 102)
-  transitions      7 of 63 (11.1%)
-  violation codes  1 of 39 (2.6%)
+Coverage of ontwikkelkracht.leertraject: 6.9% (8 of 116)
+  transitions      7 of 71 (9.9%)
+  violation codes  1 of 45 (2.2%)
 <BLANKLINE>
-Transitions not taken (56):
+Transitions not taken (64):
   orientation_held --decline--> not_pursued
 ...
 """
