@@ -74,7 +74,12 @@ GUARD_CODES: Final[Mapping[str, tuple[str, ...]]] = {
         "completion_in_time": ("completion.deadline_passed",),
         "completion_deadline_expired": ("completion.deadline_not_passed",),
         "receipt_not_in_future": ("receipt.in_future",),
-        "grant_amount": ("grant.amount_mismatch",),
+        "grant_amount": ("grant.amount_mismatch", "grant.decision_amount_below"),
+        "settlement_request_in_time": (
+            "settlement_request.ex_officio",
+            "settlement_request.late",
+        ),
+        "settlement_request_filed": ("settlement_request.missing",),
         "core_group_formed": ("core_group.missing", "core_group.school_leader"),
         "core_group_school_leader": ("core_group.school_leader",),
         "calendar_planned": ("calendar.incomplete", "calendar.outside_school_year"),

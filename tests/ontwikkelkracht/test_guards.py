@@ -1776,3 +1776,146 @@ def test_a_complete_application_is_blocked_the_moment_after_its_window_closes() 
     codes = dict(_codes_over_time(t))
     assert ["window.closed"] == codes[first_close]["submit_application"]
     assert "submit_application" not in codes[windows[1].opens]
+
+
+# -- payment and settlement (SPEC §7.4) ------------------------------------------------------
+
+
+def request_rules() -> Any:
+    """The 2024-2025 rules with a threshold below one location's amount: a single
+    location's grant is settled on request."""
+    return attrs.evolve(rules_for("2024-2025"), ex_officio_threshold=Decimal("20000.00"))
+
+
+#: The last day to file a settlement request for 2024-2025: 22 weeks after 31 July 2025.
+REQUEST_DEADLINE = dt.date(2026, 1, 1)
+
+
+def completed_on_request(clock: ManualClock) -> T:
+    """A completed trajectory whose grant is settled on request."""
+    t = at_state("completed", clock, rules=request_rules())
+    assert "request" == t.data.settlement_route
+    return t
+
+
+@raises("settlement_request.late")
+def test_a_settlement_request_after_the_term_is_refused() -> None:
+    """Received the day after the term (22 weeks after the school year), the request is
+    refused with the deadline, the moment received and the weeks as figures."""
+    clock = ManualClock(IN_WINDOW)
+    t = completed_on_request(clock)
+    clock.set(nl_time(2026, 1, 2, 9))
+    violation = one(t.check("request_settlement", report="Done."), "settlement_request.late")
+    assert {
+        "deadline": REQUEST_DEADLINE,
+        "received": nl_time(2026, 1, 2, 9),
+        "weeks": 22,
+    } == dict(violation.details)
+    assert_messages_show(violation)
+    assert_refused(t, "request_settlement", report="Done.")
+
+
+@clears("settlement_request.late")
+@pytest.mark.parametrize(
+    ("moment", "payload"),
+    [
+        (nl_time(2026, 1, 1, 23, 59), {}),
+        (nl_time(2026, 3, 1, 9), {"excuse": "The report was lost in the post."}),
+        (nl_time(2026, 3, 1, 9), {"received_at": nl_time(2026, 1, 1, 16)}),
+    ],
+    ids=["last-day", "excused", "received-in-time"],
+)
+def test_a_settlement_request_in_time_or_excused_is_filed(
+    moment: dt.datetime, payload: dict[str, Any]
+) -> None:
+    """On the last day, late with an excuse, or received in time and recorded later,
+    the request is filed: with its report, the moment received and the excuse."""
+    clock = ManualClock(IN_WINDOW)
+    t = completed_on_request(clock)
+    clock.set(moment)
+    assert [] == t.check("request_settlement", report="Done.", **payload)
+    t.fire("request_settlement", report="Done.", **payload)
+    request = t.data.settlement_request
+    assert request is not None
+    assert ("Done.", payload.get("received_at", moment), payload.get("excuse")) == (
+        request.report,
+        request.received_at,
+        request.excuse,
+    )
+    assert "completed" == t.state
+
+
+@raises("settlement_request.ex_officio")
+def test_a_settlement_request_for_a_grant_settled_ex_officio_is_refused() -> None:
+    """One location's EUR 21,200 is not above the EUR 25,000 threshold: the funder
+    settles it ex officio, and a settlement request is refused."""
+    clock = ManualClock(IN_WINDOW)
+    t = at_state("completed", clock)
+    clock.set(nl_time(2025, 9, 1, 9))
+    violation = one(t.check("request_settlement", report="Done."), "settlement_request.ex_officio")
+    assert {"decision": Decimal("21200.00"), "threshold": Decimal("25000.00")} == dict(
+        violation.details
+    )
+    assert_messages_show(violation)
+    assert_refused(t, "request_settlement", report="Done.")
+
+
+@clears("settlement_request.ex_officio")
+def test_a_stopped_location_on_request_files_its_request() -> None:
+    """A stopped location whose grant is settled on request files its request too."""
+    clock = ManualClock(IN_WINDOW)
+    t = at_state("stopped", clock, rules=request_rules())
+    assert [] == t.check("request_settlement", report="Stopped in February.")
+    t.fire("request_settlement", report="Stopped in February.")
+    assert t.data.settlement_request is not None
+
+
+@raises("settlement_request.missing")
+def test_settling_on_request_needs_the_request() -> None:
+    """A grant settled on request is not settled before the board filed its request:
+    the violation names the decision's amount, the threshold and the deadline."""
+    clock = ManualClock(IN_WINDOW)
+    t = completed_on_request(clock)
+    clock.set(nl_time(2025, 9, 1, 9))
+    violation = one(t.check("settle"), "settlement_request.missing")
+    assert {
+        "decision": Decimal("21200.00"),
+        "threshold": Decimal("20000.00"),
+        "deadline": REQUEST_DEADLINE,
+    } == dict(violation.details)
+    assert_messages_show(violation)
+    assert_refused(t, "settle")
+
+
+@clears("settlement_request.missing")
+def test_settling_on_request_after_the_request() -> None:
+    """Once the request is filed, the grant is settled, on request."""
+    clock = ManualClock(IN_WINDOW)
+    t = completed_on_request(clock)
+    clock.set(nl_time(2025, 9, 1, 9))
+    t.fire("request_settlement", report="Done.")
+    t.fire("settle")
+    assert t.data.settlement is not None
+    assert ("settled", "request") == (t.state, t.data.settlement.route)
+
+
+@raises("grant.decision_amount_below")
+def test_a_decision_amount_below_the_location_s_own_is_refused() -> None:
+    """The whole decision cannot be less than the location's own amount."""
+    t = at_state("application_submitted")
+    violation = one(t.check("grant", decision_amount="1000.00"), "grant.decision_amount_below")
+    assert {"decision": Decimal("1000.00"), "amount": Decimal("21200.00")} == dict(
+        violation.details
+    )
+    assert_messages_show(violation)
+    assert_refused(t, "grant", decision_amount="1000.00")
+
+
+@clears("grant.decision_amount_below")
+@pytest.mark.parametrize("decision", ["21200.00", "42400.00", None])
+def test_a_decision_amount_of_at_least_the_location_s_own(decision: str | None) -> None:
+    """The location's own amount or more (or none: its own) is a valid decision amount."""
+    t = at_state("application_submitted")
+    assert [] == t.check("grant", decision_amount=decision)
+    t.fire("grant", decision_amount=decision)
+    assert "granted" == t.state

@@ -89,6 +89,9 @@ SPEC_RECORDING = {
     "log_hours": ("preparing", "intake", "in_progress", "closing"),
     "record_knowledge_sharing": ("in_progress", "closing"),
     "record_self_scan": ("intake", "closing"),
+    # SPEC §7.4: the settlement request and the report of changes
+    "request_settlement": ("completed", "stopped"),
+    "report_change": ("granted", "preparing", "intake", "in_progress", "closing", "completed"),
 }
 
 BEFORE_GRANT = [
@@ -177,8 +180,9 @@ def test_routes_of_the_spec(event: str, routes: dict[str, str]) -> None:
 
 
 def test_stopped_can_only_be_settled() -> None:
-    """A stopped trajectory can only be settled."""
-    assert ("settle",) == at_state("stopped").allowed_events()
+    """A stopped trajectory can only be settled (after the board's settlement request,
+    where the grant is settled on request)."""
+    assert ("settle", "request_settlement") == at_state("stopped").allowed_events()
 
 
 # -- withdraw --------------------------------------------------------------------------------

@@ -18,9 +18,11 @@ from trajectory.ontwikkelkracht.bootstrap import programme
 from trajectory.ontwikkelkracht.labels import WORDING, label, labels
 from trajectory.ontwikkelkracht.model import (
     ActivityPlanPart,
+    ChangeKind,
     Conclusion,
     DevelopmentPlanPart,
     Role,
+    SettlementRoute,
     StudyMomentForm,
     TalkKind,
 )
@@ -35,6 +37,8 @@ ENUMERATIONS: dict[str, type[enum.StrEnum]] = {
     "activity_plan_part": ActivityPlanPart,
     "development_plan_part": DevelopmentPlanPart,
     "sector": Sector,
+    "change_kind": ChangeKind,
+    "settlement_route": SettlementRoute,
 }
 
 

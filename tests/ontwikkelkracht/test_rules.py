@@ -75,7 +75,13 @@ def test_rules_2024_2025_figures() -> None:
     assert "pro_rata" == rules.settlement_policy
     assert Decimal("53.00") == rules.hourly_cost
     assert rules.knowledge_sharing_required is True
-    assert {"hourly_cost", "settlement_policy"} == set(rules.assumed)
+    assert {
+        "hourly_cost",
+        "settlement_policy",
+        "advance_share",
+        "ex_officio_threshold",
+        "settlement_request_weeks",
+    } == set(rules.assumed)
     assert rules.is_assumed("hourly_cost")
     assert not rules.is_assumed("subsidy_amount")
     assert not hasattr(rules, "hourly_rate")  # the subsidy per hour named no figure of the file

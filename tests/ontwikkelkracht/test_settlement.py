@@ -21,6 +21,7 @@ from trajectory.ontwikkelkracht import (
     unregister_rules,
 )
 from trajectory.ontwikkelkracht.guards import NETHERLANDS
+from trajectory.ontwikkelkracht.model import SettlementRoute
 from trajectory.ontwikkelkracht.settlement import settlement_policy, unregister_settlement_policy
 
 GRANTED = Decimal("21200.00")
@@ -125,7 +126,8 @@ def test_pro_rata_uses_the_share_and_the_cost() -> None:
 def test_settle_from_completed() -> None:
     """From completed the subsidy is settled on the hours logged (the builders log 5 × 24 =
     120 hours: 120 × EUR 53 × 0.5 = 3180.00, which is 120/800 of EUR 21,200.00), with
-    every figure in the record, the hourly cost and the share used too."""
+    every figure in the record, the hourly cost and the share used too; the whole amount
+    was paid as the advance, so the board repays the difference."""
     t = at_state("settled")
     assert "settled" == t.state
     assert t.is_final
@@ -141,6 +143,10 @@ def test_settle_from_completed() -> None:
             date=dt.date(2025, 9, 1),
             hourly_cost=COST,
             reimbursed_share=SHARE,
+            route=SettlementRoute.EX_OFFICIO,
+            advance=GRANTED,
+            final_payment=Decimal("0.00"),
+            repayment=GRANTED - Decimal("3180.00"),
         )
         == t.data.settlement
     )

@@ -41,6 +41,36 @@ def test_the_main_path_is_a_whole_year() -> None:
     assert sorted(times) == times
 
 
+def test_the_main_path_is_settled_ex_officio() -> None:
+    """One location's grant is settled ex officio: the main path files no settlement
+    request, and the whole amount paid in advance is neither topped up nor repaid."""
+    trajectory = Walker.start(seed=1).walk()
+    assert "request_settlement" not in {event.name for event in trajectory.history}
+    settlement = trajectory.data.settlement
+    assert settlement is not None
+    assert ("ex_officio", Decimal(0), Decimal(0)) == (
+        settlement.route,
+        settlement.final_payment,
+        settlement.repayment,
+    )
+
+
+def test_the_walker_files_the_settlement_request_where_the_grant_needs_one() -> None:
+    """Under rules whose threshold is below one location's amount, the walker files the
+    board's settlement request (a month after the school year) before settling."""
+    rules = attrs.evolve(
+        programme().rules_for("2024-2025"), ex_officio_threshold=Decimal("20000.00")
+    )
+    trajectory = Walker.start(seed=2, rules=rules).walk()
+    assert "settled" == trajectory.state
+    names = [event.name for event in trajectory.history]
+    assert ["request_settlement", "settle"] == names[-2:]
+    request = trajectory.data.settlement_request
+    assert request is not None
+    assert dt.date(2025, 8, 30) == request.received_at.date()
+    assert trajectory == replay(trajectory.history)
+
+
 def test_the_walker_records_knowledge_sharing_before_the_settlement() -> None:
     """2024-2025 requires knowledge sharing to settle: the walker records one occasion
     in the closing state, dated inside the school year; the settlement reports the

@@ -301,7 +301,7 @@ def test_the_report_as_text() -> None:
     report = recorder.report()
     text = report.render()
     assert text.startswith("Coverage of ontwikkelkracht.leertraject: ")
-    assert "  transitions      1 of 63 (1.6%)" in text
+    assert "  transitions      1 of 71 (1.4%)" in text
     assert "orientation_held --decline--> not_pursued" in text
     assert "orientation_requested --hold_orientation--> orientation_held" not in text
     assert text == str(report)

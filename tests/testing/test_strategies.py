@@ -88,12 +88,22 @@ STATE_FOR: Final = {
     "log_hours": "closing",
     "record_knowledge_sharing": "in_progress",
     "record_self_scan": "intake",
+    "request_settlement": "completed",
+    "report_change": "granted",
 }
 #: Events whose preconditions look at more than the payload: a Walker that only
 #: reached the state has not prepared them, so they may be refused, but never for the
 #: payload.
 STATE_GUARDED: Final = frozenset(
-    {"submit_application", "hold_intake", "start_execution", "hold_closing_talk", "not_consider"}
+    {
+        "submit_application",
+        "hold_intake",
+        "start_execution",
+        "hold_closing_talk",
+        "not_consider",
+        # a walked grant of one location is settled ex officio: no request is taken
+        "request_settlement",
+    }
 )
 #: The codes of the preconditions that judge the payload itself.
 PAYLOAD_CODES: Final = frozenset(

@@ -6,6 +6,6 @@ trajectories together in one unit of work), beside the command line in the depen
 rule: ``engine ← store ← ontwikkelkracht ← office``.
 """
 
-from trajectory.office.office import Application, DueDecision, Office
+from trajectory.office.office import Application, DueDecision, Office, Payment
 
-__all__ = ["Application", "DueDecision", "Office"]
+__all__ = ["Application", "DueDecision", "Office", "Payment"]

@@ -10,6 +10,11 @@ Granting also commits each location's amount on the round's ledger, in the same 
 work: when another process granted at the same moment, the loser's save fails on the
 ledger's version, and the Office loads everything again and checks again, so that two
 processes never commit more than the ceiling.
+
+After the grant (SPEC §7.4) the Office files the board's settlement request for every
+granted location together (:meth:`Office.request_settlement`), settles them and releases
+on the round's ledger what each no longer needs (:meth:`Office.settle`), and stops a
+location early with its report of the change (:meth:`Office.stop`).
 """
 
 from __future__ import annotations
@@ -35,16 +40,22 @@ from trajectory.ontwikkelkracht.application import (
 from trajectory.ontwikkelkracht.bootstrap import Ontwikkelkracht
 from trajectory.ontwikkelkracht.bootstrap import programme as default_programme
 from trajectory.ontwikkelkracht.ledger import Ledger, OpenLedger, ledger_id
+from trajectory.ontwikkelkracht.lifecycle import AFTER_GRANT
+from trajectory.ontwikkelkracht.model import SettlementRoute
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rounds import new_seed
 from trajectory.ontwikkelkracht.rules import ApplicationWindow
 from trajectory.ontwikkelkracht.school import NETHERLANDS, SchoolYear
 from trajectory.ontwikkelkracht.terms import completion_deadline
-from trajectory.ontwikkelkracht.violations import ORDER_OF_RECEIPT_EARLIER_PENDING
+from trajectory.ontwikkelkracht.violations import (
+    ORDER_OF_RECEIPT_EARLIER_PENDING,
+    SETTLEMENT_NOTHING_GRANTED,
+    STOP_NOT_GRANTED,
+)
 from trajectory.store.base import Store
 from trajectory.store.errors import ConcurrencyConflict, TrajectoryNotFound
 
-__all__ = ["Application", "DueDecision", "Office"]
+__all__ = ["Application", "DueDecision", "Office", "Payment"]
 
 #: How often a decision is tried again after another process saved first.
 ATTEMPTS: Final = 8
@@ -53,6 +64,44 @@ ATTEMPTS: Final = 8
 _IN_ORDER: Final = ("received", "decided", "objection_lodged", "objection_decided")
 #: The states of an application whose decision is still to come.
 _UNDECIDED: Final = ("received", "incomplete")
+#: The states of a granted location that can be settled.
+_SETTLEABLE: Final = ("completed", "stopped")
+
+
+@attrs.frozen
+class Payment:
+    """What one granted location of an application is paid: the advance at the grant,
+    how it is settled and, once settled, the settled amount and the final payment or the
+    repayment (the other 0)."""
+
+    location: str
+    """The id of the location's leertraject."""
+    state: str
+    granted: Decimal
+    advance: Decimal
+    route: SettlementRoute
+    settled: Decimal | None = None
+    final_payment: Decimal | None = None
+    repayment: Decimal | None = None
+
+    @classmethod
+    def of(cls, location: Trajectory[Leertraject]) -> Payment | None:
+        """The payment of ``location`` (``None`` where it has no grant)."""
+        data = location.data
+        grant, route, advance = data.grant, data.settlement_route, data.advance
+        if grant is None or route is None or advance is None:
+            return None
+        settlement = data.settlement
+        return cls(
+            location=location.id,
+            state=location.state,
+            granted=grant.amount,
+            advance=advance,
+            route=route,
+            settled=None if settlement is None else settlement.amount_settled,
+            final_payment=None if settlement is None else settlement.final_payment,
+            repayment=None if settlement is None else settlement.repayment,
+        )
 
 
 @attrs.frozen
@@ -81,10 +130,20 @@ class Application:
     data: ApplicationData = attrs.field(repr=False)
     """Everything the application's events recorded."""
     version: int = 0
+    payments: tuple[Payment, ...] = ()
+    """What each granted location is paid (advance, route, settlement): shown by
+    :meth:`Office.application`, by the decisions (``grant``, ``decide_objection``) and by
+    the actions after the grant (``request_settlement``, ``settle``, ``stop``); empty in
+    a list of applications."""
 
     @classmethod
-    def of(cls, trajectory: Trajectory[ApplicationData]) -> Application:
-        """The view of an application trajectory."""
+    def of(
+        cls,
+        trajectory: Trajectory[ApplicationData],
+        locations: Sequence[Trajectory[Leertraject]] = (),
+    ) -> Application:
+        """The view of an application trajectory (with the payments of ``locations``,
+        its locations' leertrajects, where given)."""
         data = trajectory.data
         decisions = tuple(
             found for location in data.location_ids if (found := data.decision(location))
@@ -104,6 +163,7 @@ class Application:
             decisions=decisions if data.decisions else (),
             data=data,
             version=trajectory.version,
+            payments=tuple(paid for location in locations if (paid := Payment.of(location))),
         )
 
 
@@ -217,8 +277,10 @@ class Office:
         ]
 
     def application(self, application_id: str) -> Application:
-        """The application with ``application_id``; :class:`InvalidData` if there is none."""
-        return Application.of(self._application(application_id))
+        """The application with ``application_id``, with the payments of its granted
+        locations; :class:`InvalidData` if there is none."""
+        application = self._application(application_id)
+        return Application.of(application, self._locations(application))
 
     def applications(self, round_id: str | None = None) -> list[Application]:
         """The applications in the store (of ``round_id``, if given)."""
@@ -597,6 +659,14 @@ class Office:
                 drawn = self._drawn_in(ledger)
             violations = self._earlier_pending(application, others, drawn)
             decisions = []
+            decided = sum(
+                (
+                    amounts.get(entry.trajectory, entry.amount)
+                    for entry in application.data.locations
+                    if entry.trajectory not in rejected
+                ),
+                Decimal(0),
+            )
             for entry in application.data.locations:
                 if entry.trajectory in rejected:
                     decisions.append(
@@ -610,9 +680,9 @@ class Office:
             def step(location: Trajectory[Leertraject]) -> tuple[str, dict[str, Any]]:
                 if location.id in rejected:
                     return "reject", {"reason": rejected[location.id]}
-                fields: dict[str, Any] = {}
+                fields: dict[str, Any] = {"decision_amount": decided}
                 if location.id in amounts:
-                    fields = {"amount": amounts[location.id], "override_reason": override_reason}
+                    fields |= {"amount": amounts[location.id], "override_reason": override_reason}
                 return "grant", fields
 
             self._together(
@@ -625,7 +695,7 @@ class Office:
                 more=violations,
                 also=(ledger,),
             )
-            return Application.of(application)
+            return Application.of(application, locations)
 
         return self._retried(attempt)
 
@@ -708,6 +778,7 @@ class Office:
             violations: list[Violation] = []
             for location in chosen:
                 violations += self._commit(ledger, application.id, location, amounts[location])
+            decided = data.granted_amount + sum((amounts[found] for found in chosen), Decimal(0))
             locations = [found for found in self._locations(application) if found.id in chosen]
             self._together(
                 application,
@@ -721,14 +792,186 @@ class Office:
                 },
                 locations,
                 "grant_on_objection",
-                {"decision": reason},
+                {"decision": reason, "decision_amount": decided},
                 actor=actor,
                 more=violations,
                 also=(ledger,) if chosen else (),
             )
-            return Application.of(application)
+            return Application.of(application, self._locations(application))
 
         return self._retried(attempt)
+
+    # -- payment and settlement (SPEC §7.4) ---------------------------------------------------
+
+    def _granted(
+        self, application: Trajectory[ApplicationData], event: str
+    ) -> list[Trajectory[Leertraject]]:
+        """The leertrajects of the application's granted locations; refused with
+        ``settlement.nothing_granted`` where there are none."""
+        data = application.data
+        granted = [
+            location
+            for location in self._locations(application)
+            if (found := data.decision(location.id)) is not None and found.granted
+        ]
+        if not granted:
+            raise PreconditionFailed(
+                event, application.state, [SETTLEMENT_NOTHING_GRANTED().at(None)]
+            )
+        return granted
+
+    def _move(
+        self,
+        application: Trajectory[ApplicationData],
+        event: str,
+        locations: Sequence[Trajectory[Leertraject]],
+        fields: Mapping[str, Any],
+        *,
+        actor: str | None,
+        after: Callable[[], Sequence[Trajectory[Any]]] | None = None,
+    ) -> None:
+        """Check ``event`` on every one of ``locations`` (each violation placed), then
+        fire it on each and save them, with what ``after`` gives (it may still refuse),
+        in one unit of work; the application itself does not move."""
+        violations = [
+            found.at(location.id)
+            for location in locations
+            for found in location.check(event, **fields)
+        ]
+        if violations:
+            raise PreconditionFailed(event, application.state, violations)
+        for location in locations:
+            location.fire(event, actor=actor, **fields)
+        also = () if after is None else after()
+        with self.store.unit_of_work() as uow:
+            for trajectory in (*locations, *also):
+                uow.save(trajectory)
+
+    def request_settlement(
+        self,
+        application_id: str,
+        *,
+        report: str,
+        received_at: dt.datetime | None = None,
+        excuse: str | None = None,
+        actor: str | None = None,
+    ) -> Application:
+        """The board files its settlement request (aanvraag tot vaststelling) with the
+        activity ``report``, received at ``received_at`` (default now), for every granted
+        location of the application together. Refused where a location is not completed
+        or stopped, where its grant is settled ex officio (``settlement_request.ex_officio``)
+        and after the term (``settlement_request.late``) unless ``excuse`` says why the
+        delay is excusable."""
+        application = self._application(application_id)
+        locations = self._granted(application, "request_settlement")
+        moment = self._now() if received_at is None else received_at
+        self._move(
+            application,
+            "request_settlement",
+            locations,
+            {"report": report, "received_at": moment, "excuse": excuse},
+            actor=actor,
+        )
+        return Application.of(application, locations)
+
+    def settle(
+        self,
+        application_id: str,
+        *,
+        locations: Sequence[str] | None = None,
+        actor: str | None = None,
+    ) -> Application:
+        """Settle the application's granted locations that are completed or stopped (or
+        those in ``locations``, ids of granted locations), and release on the round's
+        ledger what each no longer needs (the amount granted less the amount settled,
+        never more than is committed for it), all in one unit of work. A grant settled on
+        request needs the board's request first (``settlement_request.missing``). Tried
+        again, on everything loaded anew, when another process saved first."""
+        if locations is not None and (
+            isinstance(locations, str) or not isinstance(locations, Sequence)
+        ):
+            raise wrong_type("locations", "a list of the ids of granted locations", locations)
+
+        def attempt() -> Application:
+            application = self._application(application_id)
+            granted = self._granted(application, "settle")
+            if locations is None:
+                chosen = [found for found in granted if found.state in _SETTLEABLE] or granted
+            else:
+                by_id = {found.id: found for found in granted}
+                unknown = [location for location in locations if location not in by_id]
+                if unknown:
+                    raise InvalidData(
+                        "locations", f"{unknown[0]!r} is no granted location of the application"
+                    )
+                chosen = [by_id[location] for location in dict.fromkeys(locations)]
+
+            def release() -> Sequence[Trajectory[Any]]:
+                ledger = self._stored_ledger(application.data.round)
+                if ledger is None:  # nothing was committed through the Office
+                    return ()
+                released = False
+                refused: list[Violation] = []
+                for location in chosen:
+                    fields = self._release(ledger, application.id, location)
+                    if fields is None:
+                        continue
+                    found = ledger.check("release", **fields)
+                    if found:
+                        refused += [violation.at(location.id) for violation in found]
+                        continue
+                    ledger.fire("release", actor=actor, **fields)
+                    released = True
+                if refused:
+                    raise PreconditionFailed("settle", application.state, refused)
+                return (ledger,) if released else ()
+
+            self._move(application, "settle", chosen, {}, actor=actor, after=release)
+            return Application.of(application, self._locations(application))
+
+        return self._retried(attempt)
+
+    @staticmethod
+    def _release(
+        ledger: Trajectory[Any], application: str, location: Trajectory[Leertraject]
+    ) -> dict[str, Any] | None:
+        """What ``location``, just settled, releases on ``ledger``: the amount granted
+        less the amount settled, at most what is committed for it (``None`` for nothing)."""
+        settlement = location.data.settlement
+        if settlement is None:
+            return None
+        held = ledger.data.commitment(application, location.id)
+        amount = min(settlement.amount_granted - settlement.amount_settled, held)
+        if amount <= 0:
+            return None
+        return {"application": application, "location": location.id, "amount": amount}
+
+    def stop(
+        self,
+        application_id: str,
+        location: str,
+        *,
+        reason: str,
+        actor: str | None = None,
+    ) -> Application:
+        """The granted ``location`` (the id of its leertraject) stops early, with
+        ``reason``: it moves to ``stopped`` and the report of the change (of kind
+        ``stopping``) is recorded; it is still settled, on the hours invested. Refused
+        where the location is not between the grant and the closing talk
+        (``stop.not_granted``)."""
+        application = self._application(application_id)
+        if location not in application.data.location_ids:
+            raise InvalidData("location", f"{location!r} is no location of the application")
+        locations = self._locations(application)
+        chosen = next(found for found in locations if found.id == location)
+        if chosen.state not in AFTER_GRANT:
+            raise PreconditionFailed(
+                "withdraw",
+                application.state,
+                [STOP_NOT_GRANTED(state=chosen.state).at(chosen.id)],
+            )
+        self._move(application, "withdraw", [chosen], {"reason": reason}, actor=actor)
+        return Application.of(application, locations)
 
     def _retried(self, attempt: Callable[[], Application]) -> Application:
         """``attempt`` again, on everything loaded anew, while another process saved first."""

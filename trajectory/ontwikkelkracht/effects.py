@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -20,6 +20,8 @@ from trajectory.ontwikkelkracht import payloads as p
 from trajectory.ontwikkelkracht.guards import today
 from trajectory.ontwikkelkracht.model import (
     Calendar,
+    ChangeKind,
+    ChangeReport,
     Grant,
     GuidanceMoment,
     HoursEntry,
@@ -28,11 +30,14 @@ from trajectory.ontwikkelkracht.model import (
     Participant,
     SelfScan,
     Settlement,
+    SettlementRequest,
     StudyMoment,
     Talk,
 )
 from trajectory.ontwikkelkracht.record import Leertraject, Participants
 from trajectory.ontwikkelkracht.settlement import settlement_policy
+
+_CENTS_ZERO: Final = Decimal("0.00")
 
 #: attrs.evolve for Leertraject, its field list worked out once (effects run on every fire).
 evolve = evolver(Leertraject)
@@ -84,9 +89,36 @@ def complete_application(data: Leertraject, payload: Any, context: Context) -> L
 
 
 def grant(data: Leertraject, payload: p.GrantSubsidy, context: Context) -> Leertraject:
+    """Keep the amount and the whole decision's amount where given: with the rules they
+    give the advance and the settlement route (``Leertraject.advance``,
+    ``Leertraject.settlement_route``)."""
     amount = data.rules.subsidy_amount if payload.amount is None else payload.amount
     reason = payload.override_reason if amount != data.rules.subsidy_amount else None
-    return evolve(data, grant=Grant(amount, today(context), reason))
+    made = Grant(amount, today(context), reason, decision_amount=payload.decision_amount)
+    return evolve(data, grant=made)
+
+
+def withdraw(data: Leertraject, payload: p.Withdraw, context: Context) -> Leertraject:
+    """Keep the reason; after the grant (the trajectory stops), record the report of
+    the change too (meldingsplicht): a report of kind ``stopping`` with the reason."""
+    if context.target != "stopped":
+        return evolve(data, reason=payload.reason)
+    report = ChangeReport(today(context), ChangeKind.STOPPING, payload.reason)
+    return evolve(data, reason=payload.reason, change_reports=(*data.change_reports, report))
+
+
+def report_change(data: Leertraject, payload: p.ReportChange, context: Context) -> Leertraject:
+    report = ChangeReport(payload.date, payload.kind, payload.description)
+    return evolve(data, change_reports=(*data.change_reports, report))
+
+
+def request_settlement(
+    data: Leertraject, payload: p.RequestSettlement, context: Context
+) -> Leertraject:
+    """Keep the request (a second one replaces the first; the history holds both)."""
+    received = context.now if payload.received_at is None else payload.received_at
+    request = SettlementRequest(received, payload.report, payload.excuse)
+    return evolve(data, settlement_request=request)
 
 
 def record_talk(data: Leertraject, payload: p.RecordTalk, context: Context) -> Leertraject:
@@ -199,9 +231,11 @@ def deliver_implementation_plan(
 
 def settle(data: Leertraject, payload: Any, context: Context) -> Leertraject:
     """Settle the granted amount against the hours logged, by the rules' policy, with
-    the rules' hourly staff cost and reimbursed share (kept in the settlement)."""
+    the rules' hourly staff cost and reimbursed share (kept in the settlement); the
+    difference with the advance is the final payment or the repayment."""
     rules = data.rules
     granted = Decimal(0) if data.grant is None else data.grant.amount
+    advance = data.advance or _CENTS_ZERO
     policy = settlement_policy(rules.settlement_policy)
     amount = policy(
         granted=granted,
@@ -221,5 +255,9 @@ def settle(data: Leertraject, payload: Any, context: Context) -> Leertraject:
         date=today(context),
         hourly_cost=rules.hourly_cost,
         reimbursed_share=rules.reimbursed_share,
+        route=data.settlement_route,
+        advance=advance,
+        final_payment=max(amount - advance, _CENTS_ZERO),
+        repayment=max(advance - amount, _CENTS_ZERO),
     )
     return evolve(data, settlement=settlement)

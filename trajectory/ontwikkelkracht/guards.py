@@ -18,7 +18,7 @@ from trajectory.engine.fields import name_key
 from trajectory.engine.schedule import shifted
 from trajectory.engine.violations import Violation
 from trajectory.ontwikkelkracht import violations as v
-from trajectory.ontwikkelkracht.model import Conclusion
+from trajectory.ontwikkelkracht.model import Conclusion, SettlementRoute
 from trajectory.ontwikkelkracht.payloads import MAX_HOURS_PER_DAY
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.school import NETHERLANDS as NETHERLANDS
@@ -325,13 +325,69 @@ def receipt_not_in_future(data: Any, payload: Any, context: Context) -> list[Vio
 
 
 def grant_amount(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
-    """The amount is the scheme's fixed amount, unless overridden with a reason."""
+    """The amount is the scheme's fixed amount, unless overridden with a reason; the
+    whole decision's amount, where given, is not less than it."""
     expected = data.rules.subsidy_amount
-    if payload.amount is None or payload.amount == expected:
-        return []
+    amount = expected if payload.amount is None else payload.amount
+    found: list[Violation] = []
+    decision = getattr(payload, "decision_amount", None)
+    if decision is not None and decision < amount:
+        found.append(v.GRANT_DECISION_AMOUNT_BELOW(decision=decision, amount=amount))
+    if amount == expected:
+        return found
     if payload.override_reason is not None and payload.override_reason.strip():
+        return found
+    return [v.GRANT_AMOUNT_MISMATCH(expected=expected, actual=payload.amount), *found]
+
+
+# -- payment and settlement (SPEC §7.4) ---------------------------------------------------
+
+
+def _decision_figures(data: Leertraject) -> dict[str, Any]:
+    """The figures that chose the route: the decision's amount and the threshold."""
+    decision = None if data.grant is None else data.grant.decision
+    return {"decision": decision, "threshold": data.rules.ex_officio_threshold}
+
+
+def _request_changes(data: Leertraject, payload: Any, context: Context) -> dt.datetime | None:
+    """When ``settlement_request_in_time`` may next say otherwise: the day after the
+    deadline (for a request received now)."""
+    if getattr(payload, "received_at", None) is not None:
+        return None
+    return _days_start(context, (shifted(data.settlement_request_deadline, _ONE_DAY),))
+
+
+@reads_time(changes_at=_request_changes)
+def settlement_request_in_time(
+    data: Leertraject, payload: Any, context: Context
+) -> list[Violation]:
+    """The grant is settled on request (not ex officio), and the request is received
+    on or before the deadline (the rules' weeks after the school year), unless an excuse
+    for the delay is recorded."""
+    if data.settlement_route is not SettlementRoute.REQUEST:
+        return [v.SETTLEMENT_REQUEST_EX_OFFICIO(**_decision_figures(data))]
+    received = context.now if payload.received_at is None else payload.received_at
+    deadline = data.settlement_request_deadline
+    if received.astimezone(NETHERLANDS).date() <= deadline:
         return []
-    return [v.GRANT_AMOUNT_MISMATCH(expected=expected, actual=payload.amount)]
+    if payload.excuse is not None and payload.excuse.strip():
+        return []
+    return [
+        v.SETTLEMENT_REQUEST_LATE(
+            deadline=deadline, received=received, weeks=data.rules.settlement_request_weeks
+        )
+    ]
+
+
+def settlement_request_filed(data: Leertraject, payload: Any, context: Context) -> list[Violation]:
+    """A grant settled on request is settled once the board filed its request."""
+    if data.settlement_route is not SettlementRoute.REQUEST or data.settlement_request:
+        return []
+    return [
+        v.SETTLEMENT_REQUEST_MISSING(
+            **_decision_figures(data), deadline=data.settlement_request_deadline
+        )
+    ]
 
 
 # -- preparation and execution ---------------------------------------------------------

@@ -52,6 +52,8 @@ KINDS: Final = (
     "sector",
     "self_scan_moment",
     "settlement_policy",
+    "settlement_route",
+    "change_kind",
 )
 
 Labels = Mapping[str, Mapping[str, str]]

@@ -106,6 +106,8 @@ def leertraject_registry() -> Registry:
         g.implementation_plan_given,
         g.hours_logged,
         g.knowledge_shared,
+        g.settlement_request_in_time,
+        g.settlement_request_filed,
         g.participant_is_new,
         g.hours_loggable,
     ):
@@ -141,6 +143,9 @@ def leertraject_registry() -> Registry:
         effects.log_hours,
         effects.record_knowledge_sharing,
         effects.record_self_scan,
+        effects.withdraw,
+        effects.report_change,
+        effects.request_settlement,
     ):
         registry.register_effect(effect.__name__, effect)
     payloads: tuple[type[Any], ...] = (
@@ -168,6 +173,8 @@ def leertraject_registry() -> Registry:
         p.LogHours,
         p.RecordKnowledgeSharing,
         p.RecordSelfScan,
+        p.RequestSettlement,
+        p.ReportChange,
     )
     for payload in payloads:
         registry.register_payload(payload)
@@ -193,6 +200,7 @@ def leertraject_registry() -> Registry:
         ("hold_closing_talk", w.prepare_closing_talk),
         ("deliver_implementation_plan", w.prepare_implementation_plan),
         ("settle", w.prepare_settlement),
+        ("request_settlement", w.prepare_settlement_request),
         ("withdraw", w.prepare_withdrawal),
     ):
         registry.register_preparation(event, preparation)

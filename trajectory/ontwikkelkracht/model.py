@@ -17,6 +17,8 @@ __all__ = [
     "ActivityPlan",
     "ActivityPlanPart",
     "Calendar",
+    "ChangeKind",
+    "ChangeReport",
     "Conclusion",
     "DevelopmentPlan",
     "DevelopmentPlanPart",
@@ -30,6 +32,8 @@ __all__ = [
     "Role",
     "SelfScan",
     "Settlement",
+    "SettlementRequest",
+    "SettlementRoute",
     "StudyMoment",
     "StudyMomentForm",
     "Talk",
@@ -117,6 +121,29 @@ class DevelopmentPlanPart(enum.StrEnum):
     """Who from the school takes part in the core team."""
     HOURS_DEPLOYMENT = "hours_deployment"
     """How the subsidised hours are deployed."""
+
+
+class SettlementRoute(enum.StrEnum):
+    """How a grant is settled (vastgesteld), decided at the grant by the amount of the
+    whole decision against the rules' ``ex_officio_threshold``."""
+
+    EX_OFFICIO = "ex_officio"
+    """At or below the threshold: the funder settles ex officio (ambtshalve) after the
+    school year, on the activities carried out."""
+    REQUEST = "request"
+    """Above it: the board files a settlement request (aanvraag tot vaststelling) with
+    its activity report, within the rules' weeks after the school year."""
+
+
+class ChangeKind(enum.StrEnum):
+    """What a report of changes (meldingsplicht) after the grant is about."""
+
+    BELOW_MINIMUM_PARTICIPANTS = "below_minimum_participants"
+    """The location has fewer participants than the rules' minimum."""
+    STOPPING = "stopping"
+    """The location stops (recorded by ``withdraw`` after the grant)."""
+    OTHER = "other"
+    """Another change in the activities the subsidy was granted for."""
 
 
 @attrs.frozen
@@ -261,11 +288,43 @@ class SelfScan:
 
 @attrs.frozen
 class Grant:
-    """The subsidy granted (subsidieverlening)."""
+    """The subsidy granted (subsidieverlening).
+
+    ``decision_amount`` is the amount of the whole decision the location is part of
+    (every location of the application it grants, together); ``None`` where the grant
+    named none (or was recorded before it was kept): the location's own amount. The
+    advance the grant pays and the route of its settlement follow from it and the
+    trajectory's own rules (``Leertraject.advance``, ``Leertraject.settlement_route``).
+    """
 
     amount: Decimal
     date: dt.date
     override_reason: Text | None = None
+    decision_amount: Decimal | None = None
+
+    @property
+    def decision(self) -> Decimal:
+        """The amount of the whole decision: ``decision_amount``, else the own amount."""
+        return self.amount if self.decision_amount is None else self.decision_amount
+
+
+@attrs.frozen
+class SettlementRequest:
+    """The board's settlement request (aanvraag tot vaststelling) with its activity
+    report: when it was received, and why a late one is excusable."""
+
+    received_at: dt.datetime
+    report: Text
+    excuse: Text | None = None
+
+
+@attrs.frozen
+class ChangeReport:
+    """A report of changes (melding) after the grant: when, what kind, what happened."""
+
+    date: dt.date
+    kind: ChangeKind
+    description: Text
 
 
 @attrs.frozen
@@ -273,7 +332,9 @@ class Settlement:
     """The subsidy settled (vaststelling) against the hours actually invested.
 
     ``hourly_cost`` and ``reimbursed_share`` are the figures the policy settled with
-    (from the rules); they are ``None`` in a settlement recorded before they were kept.
+    (from the rules). The difference with the advance is one of ``final_payment`` and
+    ``repayment``, the other 0 (both 0 when the advance was exactly right); ``balance``
+    is it signed. These are ``None`` in a settlement recorded before they were kept.
     """
 
     policy: Identifier
@@ -286,3 +347,22 @@ class Settlement:
     date: dt.date
     hourly_cost: Decimal | None = None
     reimbursed_share: Decimal | None = None
+    route: SettlementRoute | None = None
+    """How it was settled: ex officio or on the board's request."""
+    advance: Decimal | None = None
+    """The advance paid at the grant."""
+    final_payment: Decimal | None = None
+    """What the funder still pays: the settled amount less the advance, where that is
+    more than nothing (else 0)."""
+    repayment: Decimal | None = None
+    """What the board pays back (terugvordering): the advance less the settled amount,
+    where that is more than nothing (else 0)."""
+
+    @property
+    def balance(self) -> Decimal | None:
+        """The settled amount less the advance, signed: ``final_payment`` when positive,
+        ``-repayment`` when negative (``None`` for a settlement recorded before the
+        advance was kept)."""
+        if self.advance is None:
+            return None
+        return self.amount_settled - self.advance

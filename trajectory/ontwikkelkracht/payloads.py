@@ -41,6 +41,7 @@ from trajectory.engine.fields import (
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.development_models import development_model
 from trajectory.ontwikkelkracht.model import (
+    ChangeKind,
     Conclusion,
     KnowledgeSharingForm,
     Role,
@@ -71,7 +72,9 @@ __all__ = [
     "RecordTalk",
     "Reject",
     "RemoveParticipant",
+    "ReportChange",
     "RequestCompletion",
+    "RequestSettlement",
     "SubmitApplication",
     "Withdraw",
     "WriteActivityPlan",
@@ -192,6 +195,16 @@ class GrantOnObjection:
     """The amount in euro; default: the scheme's fixed amount."""
     override_reason: Text | None = attrs.field(default=None, validator=optional(text))
     """Required when ``amount`` differs from the scheme's fixed amount."""
+    decision_amount: Decimal | None = attrs.field(
+        default=None,
+        converter=decimal_amount(  # type: ignore[misc]
+            minimum=Decimal(0), maximum=MAX_AMOUNT, unit="euro", allow_none=True
+        ),
+    )
+    """The amount in euro of the whole decision the location is part of (every location
+    of the application it grants, together); default: the location's own amount. It
+    chooses how the grant is settled: ex officio at or below the rules'
+    ``ex_officio_threshold``, else on the board's settlement request."""
 
 
 @attrs.frozen
@@ -215,6 +228,43 @@ class GrantSubsidy:
     """The amount in euro; default: the scheme's fixed amount."""
     override_reason: Text | None = attrs.field(default=None, validator=optional(text))
     """Required when ``amount`` differs from the scheme's fixed amount."""
+    decision_amount: Decimal | None = attrs.field(
+        default=None,
+        converter=decimal_amount(  # type: ignore[misc]
+            minimum=Decimal(0), maximum=MAX_AMOUNT, unit="euro", allow_none=True
+        ),
+    )
+    """The amount in euro of the whole decision the location is part of (every location
+    of the application it grants, together); default: the location's own amount. It
+    chooses how the grant is settled: ex officio at or below the rules'
+    ``ex_officio_threshold``, else on the board's settlement request."""
+
+
+@attrs.frozen
+class RequestSettlement:
+    """``request_settlement``: the board files its settlement request (aanvraag tot
+    vaststelling) with its activity report."""
+
+    report: Text = attrs.field(validator=[text, non_blank])
+    """The activity report (activiteitenverslag): what was carried out."""
+    received_at: dt.datetime | None = attrs.field(default=None, validator=optional(aware_datetime))
+    """The moment the request was received (default: the moment it is recorded); the
+    deadline is judged on it."""
+    excuse: Text | None = attrs.field(default=None, validator=optional(text))
+    """Why a request received after the deadline is excusable (without it a late request
+    is refused)."""
+
+
+@attrs.frozen
+class ReportChange:
+    """``report_change``: the board reports a change after the grant (meldingsplicht)."""
+
+    date: dt.date = attrs.field(validator=calendar_date)
+    """When the change happened (not in the future)."""
+    kind: ChangeKind = attrs.field(converter=choice(ChangeKind))  # type: ignore[misc]
+    """``below_minimum_participants``, ``stopping`` or ``other``."""
+    description: Text = attrs.field(validator=[text, non_blank])
+    """What changed."""
 
 
 @attrs.frozen

@@ -30,6 +30,7 @@ from trajectory.ontwikkelkracht.model import (
     EMPTY_DEVELOPMENT_PLAN,
     ActivityPlan,
     Calendar,
+    ChangeReport,
     DevelopmentPlan,
     Grant,
     GuidanceMoment,
@@ -40,12 +41,15 @@ from trajectory.ontwikkelkracht.model import (
     Role,
     SelfScan,
     Settlement,
+    SettlementRequest,
+    SettlementRoute,
     StudyMoment,
     Talk,
     TalkKind,
 )
 from trajectory.ontwikkelkracht.rules import Rules
 from trajectory.ontwikkelkracht.school import School, SchoolYear
+from trajectory.ontwikkelkracht.terms import advance_of, settlement_request_deadline
 
 __all__ = ["Hours", "Leertraject", "Participants"]
 
@@ -243,6 +247,38 @@ class Leertraject:
     reason: Text | None = None
     """Why the trajectory was declined, rejected, withdrawn or stopped."""
     settlement: Settlement | None = None
+    settlement_request: SettlementRequest | None = None
+    """The board's settlement request, where the grant is settled on request."""
+    change_reports: tuple[ChangeReport, ...] = ()
+    """The reports of changes after the grant (meldingsplicht), in the order made."""
+
+    @property
+    def settlement_route(self) -> SettlementRoute | None:
+        """How the grant is settled (``None`` before the grant): ex officio where the
+        whole decision's amount is at most the rules' ``ex_officio_threshold``, else on
+        the board's request. The grant and the trajectory's rules never change, so
+        neither does the route."""
+        if self.grant is None:
+            return None
+        if self.grant.decision <= self.rules.ex_officio_threshold:
+            return SettlementRoute.EX_OFFICIO
+        return SettlementRoute.REQUEST
+
+    @property
+    def advance(self) -> Decimal | None:
+        """The advance the grant paid (``None`` before the grant): the rules'
+        ``advance_share`` of the amount granted, to the cent."""
+        if self.grant is None:
+            return None
+        return advance_of(self.grant.amount, self.rules.advance_share)
+
+    @property
+    def settlement_request_deadline(self) -> dt.date:
+        """The last day to file a settlement request: the rules' weeks after the end
+        of the school year."""
+        return settlement_request_deadline(
+            self.school_year.end, weeks=self.rules.settlement_request_weeks
+        )
 
     @property
     def intake_date(self) -> dt.date | None:

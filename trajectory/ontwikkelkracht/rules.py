@@ -94,6 +94,11 @@ MAX_HOURLY_COST: Final = Decimal(10_000)
 #: The fields a rules file must state although :class:`Rules` has a default for them
 #: (the default serves trajectories stored before the field existed).
 FILE_FIELDS: Final = ("hourly_cost", "knowledge_sharing_required")
+#: The defaults of the payment and settlement figures, for rules written before they
+#: were kept (all assumed: see the shipped rules files' ``[assumed]`` tables).
+DEFAULT_ADVANCE_SHARE: Final = Decimal("1.00")
+DEFAULT_EX_OFFICIO_THRESHOLD: Final = Decimal("25000.00")
+DEFAULT_SETTLEMENT_REQUEST_WEEKS: Final = 22
 #: Ceilings for the periods in the rules: ten years.
 MAX_PERIOD_DAYS: Final = 3_660
 MAX_PERIOD_WEEKS: Final = 520
@@ -214,6 +219,13 @@ class Rules:
     is the cost those figures imply. A rules file must state it.
     ``knowledge_sharing_required``: ``settle`` needs the school to have shared its
     knowledge with other schools.
+
+    Payment and settlement (SPEC §7.4; none of them is in the regulation, so each is
+    assumed): ``advance_share`` of the granted amount is paid as an advance at the
+    grant; a decision of at most ``ex_officio_threshold`` euro is settled ex officio
+    after the school year, a larger one on the board's settlement request, filed within
+    ``settlement_request_weeks`` after the school year ends. Rules written before them
+    have the defaults 1.00, EUR 25,000 and 22 weeks.
     """
 
     school_year: SchoolYear = attrs.field(converter=_school_year)
@@ -262,6 +274,23 @@ class Rules:
         default=13, validator=whole_number(1, MAX_PERIOD_WEEKS)
     )
     settlement_policy: Identifier = attrs.field(default="pro_rata", validator=identifier)
+    advance_share: Decimal = attrs.field(
+        default=DEFAULT_ADVANCE_SHARE,
+        converter=decimal_amount(minimum=Decimal(0), maximum=Decimal(1), unit="(a share)"),  # type: ignore[misc]
+    )
+    """The share of the granted amount paid as an advance (voorschot) at the grant."""
+    ex_officio_threshold: Decimal = attrs.field(
+        default=DEFAULT_EX_OFFICIO_THRESHOLD,
+        converter=decimal_amount(minimum=Decimal(0), maximum=MAX_AMOUNT, unit="euro"),  # type: ignore[misc]
+    )
+    """The amount of a decision (every location it grants, together) at or below which
+    the funder settles ex officio after the school year; above it the board files a
+    settlement request."""
+    settlement_request_weeks: int = attrs.field(
+        default=DEFAULT_SETTLEMENT_REQUEST_WEEKS, validator=whole_number(1, MAX_PERIOD_WEEKS)
+    )
+    """The weeks after the end of the school year within which a settlement request
+    (aanvraag tot vaststelling) is filed."""
     assumed: Mapping[str, Text] = attrs.field(
         factory=frozendict,
         converter=attrs.Converter(_assumed, takes_field=True),  # type: ignore[misc]

@@ -18,6 +18,10 @@ the term: an act on that day is in time.
   ``objection_weeks``) and Awb 6:8 (it starts the day after the decision is
   announced).
 
+- :func:`settlement_request_deadline`: the last day to file a settlement request
+  (aanvraag tot vaststelling): the rules' ``settlement_request_weeks`` after the end
+  of the school year (an assumption: the regulation names no term).
+
 Not applied: the Algemene termijnenwet, which moves the end of a statutory term that
 falls on a Saturday, Sunday or public holiday to the next working day.
 
@@ -39,12 +43,15 @@ weeks to object)::
     True
     >>> objection_deadline(dt.datetime(2024, 9, 25, 9, 0, tzinfo=NETHERLANDS), weeks=6)
     datetime.date(2024, 11, 6)
+    >>> settlement_request_deadline(dt.date(2025, 7, 31), weeks=22)
+    datetime.date(2026, 1, 1)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 from trajectory.engine.errors import InvalidData
@@ -53,15 +60,18 @@ from trajectory.ontwikkelkracht.school import NETHERLANDS
 
 __all__ = [
     "Suspension",
+    "advance_of",
     "completion_deadline",
     "decision_due",
     "objection_deadline",
+    "settlement_request_deadline",
     "suspended_days",
 ]
 
 #: The longest term accepted: ten years, in days.
 MAX_DAYS: Final = 3_660
 _ONE_DAY: Final = dt.timedelta(days=1)
+_CENT: Final = Decimal("0.01")
 
 #: A suspension: from the moment the applicant was asked to complete the application,
 #: until the moment it was completed (or the term to complete it passed), ``None``
@@ -173,3 +183,18 @@ def objection_deadline(decided: dt.datetime | dt.date, *, weeks: int) -> dt.date
     it ends ``weeks`` after the day of the announcement."""
     start = _day(decided, "decided")
     return start + dt.timedelta(weeks=_count(weeks, "weeks", "weeks", MAX_DAYS // 7))
+
+
+def settlement_request_deadline(year_end: dt.date, *, weeks: int) -> dt.date:
+    """The last day to file a settlement request (aanvraag tot vaststelling): ``weeks``
+    after ``year_end``, the last day of the school year (an assumption, the rules'
+    ``settlement_request_weeks``)."""
+    if not isinstance(year_end, dt.date) or isinstance(year_end, dt.datetime):
+        raise InvalidData("year_end", f"expected a date, got {describe(year_end)}")
+    return year_end + dt.timedelta(weeks=_count(weeks, "weeks", "weeks", MAX_DAYS // 7))
+
+
+def advance_of(amount: Decimal, share: Decimal) -> Decimal:
+    """The advance (voorschot) paid on ``amount`` at the grant: ``share`` of it, to the
+    cent (half a cent up)."""
+    return (amount * share).quantize(_CENT, ROUND_HALF_UP)

@@ -263,6 +263,49 @@ KNOWLEDGE_SHARING_MISSING: Final = _define(
     description="settle (from completed): the year's rules require knowledge sharing "
     "with other schools and none is recorded.",
 )
+GRANT_DECISION_AMOUNT_BELOW: Final = _define(
+    "grant.decision_amount_below",
+    nl="Het bedrag van het hele besluit ({decision:EUR}) kan niet lager zijn dan het bedrag "
+    "voor deze vestiging ({amount:EUR}).",
+    en="The amount of the whole decision ({decision:EUR}) cannot be less than the amount "
+    "for this location ({amount:EUR}).",
+    description="grant, grant_on_objection: a decision amount below the location's own.",
+)
+
+# -- payment and settlement (SPEC §7.4) ----------------------------------------------
+
+SETTLEMENT_REQUEST_LATE: Final = _define(
+    "settlement_request.late",
+    nl="De aanvraag tot vaststelling is ontvangen op {received:datetime}, na de termijn van "
+    "{weeks:plural one:# week|other:# weken} na het schooljaar die op {deadline:date} "
+    "eindigde; leg vast waarom de termijnoverschrijding verschoonbaar is.",
+    en="The settlement request was received on {received:datetime}, after the term of "
+    "{weeks:plural one:# week|other:# weeks} after the school year that ended on "
+    "{deadline:date}; record why the delay is excusable.",
+    description="request_settlement: received after the rules' weeks after the end of "
+    "the school year, without an excuse.",
+)
+SETTLEMENT_REQUEST_EX_OFFICIO: Final = _define(
+    "settlement_request.ex_officio",
+    nl="Deze subsidie wordt ambtshalve vastgesteld: het besluit van {decision:EUR} ligt "
+    "niet boven de grens van {threshold:EUR}, dus een aanvraag tot vaststelling is niet "
+    "nodig.",
+    en="This subsidy is settled ex officio: the decision of {decision:EUR} is not above "
+    "the threshold of {threshold:EUR}, so no settlement request is needed.",
+    description="request_settlement: the grant is settled ex officio (its decision is at "
+    "or below the rules' threshold).",
+)
+SETTLEMENT_REQUEST_MISSING: Final = _define(
+    "settlement_request.missing",
+    nl="Het besluit van {decision:EUR} ligt boven de grens van {threshold:EUR}: de subsidie "
+    "wordt vastgesteld op aanvraag. De aanvraag tot vaststelling met het "
+    "activiteitenverslag is nog niet ingediend (de termijn loopt tot en met "
+    "{deadline:date}).",
+    en="The decision of {decision:EUR} is above the threshold of {threshold:EUR}: the "
+    "subsidy is settled on request. The settlement request with the activity report has "
+    "not been filed yet (the term runs until {deadline:date}).",
+    description="settle: the grant is settled on request and no settlement request is filed.",
+)
 
 HOURS_DAY_MAXIMUM: Final = _define(
     "hours.day_maximum",
@@ -356,6 +399,21 @@ COMPLETION_BEFORE_REQUEST: Final = _define_application(
     en="The completion ({completed:datetime}) cannot have been received before it was "
     "asked for ({requested:datetime}).",
     description="complete: a completion moment before the request.",
+)
+SETTLEMENT_NOTHING_GRANTED: Final = _define_application(
+    "settlement.nothing_granted",
+    nl="Aan geen enkele vestiging van deze aanvraag is subsidie verleend; er valt niets "
+    "vast te stellen.",
+    en="No location of this application was granted a subsidy; there is nothing to settle.",
+    description="request_settlement, settle (the Office): the application grants no location.",
+)
+STOP_NOT_GRANTED: Final = _define_application(
+    "stop.not_granted",
+    nl="Alleen een vestiging met een verleende subsidie die nog loopt kan voortijdig "
+    "stoppen; deze is in de fase ‘{state:state}’.",
+    en="Only a location with a granted subsidy that is still running can stop early; "
+    "this one is at ‘{state:state}’.",
+    description="stop (the Office): the location is not between the grant and the closing talk.",
 )
 
 #: The codes only an application reports.

@@ -54,7 +54,7 @@ from trajectory.engine.runtime import Trajectory
 from trajectory.ontwikkelkracht import lifecycle as _leertraject
 from trajectory.ontwikkelkracht.catalog import Offer
 from trajectory.ontwikkelkracht.lifecycle import new_trajectory
-from trajectory.ontwikkelkracht.model import ActivityPlanPart, Role
+from trajectory.ontwikkelkracht.model import ActivityPlanPart, Role, SettlementRoute
 from trajectory.ontwikkelkracht.payloads import MAX_HOURS_PER_DAY
 from trajectory.ontwikkelkracht.record import Leertraject
 from trajectory.ontwikkelkracht.rules import Rules
@@ -85,6 +85,7 @@ __all__ = [
     "prepare_preparation",
     "prepare_rejection",
     "prepare_settlement",
+    "prepare_settlement_request",
     "prepare_study_moment",
     "prepare_submission",
     "prepare_withdrawal",
@@ -642,9 +643,21 @@ def prepare_implementation_plan(walker: Walker) -> dict[str, Any]:
 
 
 def prepare_settlement(walker: Walker) -> dict[str, Any]:
-    """``settle``: a month after the school year ends."""
+    """``settle``: a month after the school year ends; where the grant is settled on
+    request (its decision is above the rules' threshold), the board files its
+    settlement request first."""
     walker.move_to(walker.data.school_year.end + dt.timedelta(days=30))
+    data = walker.data
+    if data.settlement_route is SettlementRoute.REQUEST and data.settlement_request is None:
+        walker.fire("request_settlement", **prepare_settlement_request(walker))
     return {}
+
+
+def prepare_settlement_request(walker: Walker) -> dict[str, Any]:
+    """``request_settlement``: a month after the school year ends, with the activity
+    report."""
+    walker.move_to(walker.data.school_year.end + dt.timedelta(days=30))
+    return {"report": "The activities were carried out as planned; the hours are logged."}
 
 
 def prepare_withdrawal(walker: Walker) -> dict[str, Any]:

@@ -52,11 +52,11 @@ True
 >>> report.covered_codes
 ('transition.not_allowed',)
 >>> print(report.render())  # doctest: +ELLIPSIS
-Coverage of ontwikkelkracht.leertraject: 8.2% (8 of 97)
-  transitions      7 of 63 (11.1%)
-  violation codes  1 of 34 (2.9%)
+Coverage of ontwikkelkracht.leertraject: 7.3% (8 of 109)
+  transitions      7 of 71 (9.9%)
+  violation codes  1 of 38 (2.6%)
 <BLANKLINE>
-Transitions not taken (56):
+Transitions not taken (64):
   orientation_held --decline--> not_pursued
 ...
 """
