@@ -18,23 +18,12 @@ import attrs
 
 from trajectory.engine.errors import DefinitionError
 from trajectory.service.credentials import Credential
+from trajectory.service.openapi import APPLICATION_ACTIONS as OFFICE_ACTIONS
 
 __all__ = ["Policy", "RolePolicy", "load_policy", "sees"]
 
 #: The Office's actions on applications a role may be given (``new`` makes one).
-APPLICATION_ACTIONS: Final = (
-    "new",
-    "talks",
-    "submit",
-    "request-completion",
-    "complete",
-    "not-consider",
-    "grant",
-    "reject",
-    "objections",
-    "objection-decision",
-    "withdraw",
-)
+APPLICATION_ACTIONS: Final = ("new", *(action for action, *_ in OFFICE_ACTIONS))
 
 
 @attrs.frozen

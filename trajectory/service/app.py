@@ -559,6 +559,11 @@ def create_app(
             i, upheld=b.upheld, reason=b.reason, grant=b.grant, actor=a
         ),
         "withdraw": lambda i, b, a: office.withdraw(i, reason=b.reason, actor=a),
+        "settlement-request": lambda i, b, a: office.request_settlement(
+            i, report=b.report, received_at=b.received_at, excuse=b.excuse, actor=a
+        ),
+        "settle": lambda i, b, a: office.settle(i, locations=b.locations, actor=a),
+        "stop": lambda i, b, a: office.stop(i, b.location, reason=b.reason, actor=a),
     }
     actions = {
         action: office_action(action, kind, calls[action])

@@ -58,6 +58,19 @@ APPLICATION_ACTIONS: Final[tuple[tuple[str, type, str, str], ...]] = (
         "Decide the objection.",
     ),
     ("withdraw", bodies.ApplicationToWithdraw, "withdraw_application", "Withdraw the application."),
+    (
+        "settlement-request",
+        bodies.SettlementRequest,
+        "request_settlement",
+        "The board files the settlement request with its activity report.",
+    ),
+    (
+        "settle",
+        bodies.Settling,
+        "settle_application",
+        "Settle the granted locations and release what they no longer need.",
+    ),
+    ("stop", bodies.Stopping, "stop_location", "A granted location stops early."),
 )
 
 _DECIMAL: Final = {"type": "string", "format": "decimal"}

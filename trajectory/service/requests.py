@@ -30,6 +30,9 @@ __all__ = [
     "Objection",
     "ObjectionDecision",
     "Receipt",
+    "SettlementRequest",
+    "Settling",
+    "Stopping",
     "Talk",
     "read_body",
 ]
@@ -135,6 +138,34 @@ class ObjectionDecision:
 class ApplicationToWithdraw:
     """The board withdraws the application, and its locations, with ``reason``."""
 
+    reason: str
+
+
+@attrs.frozen
+class SettlementRequest:
+    """The board files the settlement request (aanvraag tot vaststelling) with its
+    activity ``report``, received at ``received_at`` (default: now), for every granted
+    location; ``excuse`` says why a late request is excusable."""
+
+    report: str
+    received_at: dt.datetime | None = None
+    excuse: str | None = None
+
+
+@attrs.frozen
+class Settling:
+    """The granted locations (or those in ``locations``) are settled, and what each no
+    longer needs is released on the round's ledger."""
+
+    locations: tuple[str, ...] | None = None
+
+
+@attrs.frozen
+class Stopping:
+    """A granted ``location`` stops early, with ``reason``: the report of the change is
+    recorded."""
+
+    location: str
     reason: str
 
 
