@@ -50,11 +50,19 @@ def test_the_random_runs_reach_deep_states() -> None:
     carried out, so the invariants and the oracle are exercised past the first states."""
 
     class Deep(LeertrajectMachine):
-        pass
+        # Started where the submission, the completion and the work are next, most runs
+        # go past them. Derandomized runs are fixed for a Hypothesis version and the
+        # modules loaded: newer versions also draw constants found in the code the
+        # process has imported, so what the other tests import changes the runs. These
+        # head starts reach every state below whatever else runs first.
+        head_starts = (
+            "application_in_preparation",
+            "application_incomplete",
+            "application_incomplete",
+            "granted",
+            "intake",
+        )
 
-    # Derandomized, the runs are fixed for a Hypothesis version, not across versions:
-    # 100 runs reach every one of these states on each version the lock files hold
-    # (60 did not on the lowest, whose first runs all start past the submission).
     run_state_machine_as_test(
         Deep, settings=settings(SMALL, max_examples=100, stateful_step_count=50)
     )
