@@ -129,6 +129,41 @@ def test_a_refused_submission_moves_nothing_and_places_each_violation(
     ]
 
 
+def test_the_blockers_are_what_the_next_step_would_meet(
+    office: trajectory.Office, store: Store, clock: ManualClock
+) -> None:
+    """In preparation, the application's blockers are the submission's violations as
+    the Office checks it: the talk recorded on the application counts for every
+    location (a location alone still misses one), each violation is placed, and once
+    they are gone the submission goes through. Being completed, the blockers are the
+    completion's; decided, there are none."""
+    made = application(office, store, clock, "12AB00", "12AB01")
+    short = store.load(made.locations[1])
+    short.fire("remove_participant", name="Eva")
+    store.save(short)
+    clock.set(at(dt.date(2024, 5, 1)))
+    found = office.blockers(made.id)
+    assert [
+        (made.locations[1], "participants.minimum"),
+        (made.locations[1], "hours.minimum"),
+    ] == [(violation.location, violation.code) for violation in found]
+    alone = store.load(made.locations[0]).blockers()["submit_application"]
+    assert "talks.required_missing" in {violation.code for violation in alone}
+    short = store.load(made.locations[1])
+    short.fire("add_participant", name="Eva", role="teacher", planned_hours=150)
+    store.save(short)
+    assert [] == office.blockers(made.id)
+    office.submit(made.id)
+    office.request_completion(made.id, deadline=dt.date(2024, 5, 10))
+    clock.set(at(dt.date(2024, 5, 13)))
+    assert {"completion.deadline_passed"} <= {v.code for v in office.blockers(made.id)}
+    clock.set(at(dt.date(2024, 5, 8)))
+    assert [] == office.blockers(made.id)
+    office.complete(made.id)
+    office.grant(made.id)
+    assert [] == office.blockers(made.id)
+
+
 def test_a_receipt_after_the_window_is_refused_for_the_application(
     office: trajectory.Office, store: Store, clock: ManualClock
 ) -> None:

@@ -76,6 +76,23 @@ def test_a_refused_submission_places_every_violation_at_its_location(client: Tes
     assert "application_in_preparation" == shown["state"]
 
 
+def test_an_application_in_preparation_shows_what_blocks_its_submission(
+    client: TestClient,
+) -> None:
+    """The application's blockers of `submit` are the Office's check: each location's
+    violations placed at it, the talk on the application counting for both; once
+    nothing blocks, the list is empty."""
+    ready = ready_location(client, "School A", "11AB00")
+    unready = ready_location(client, "School B", "12AB00", plan=False)
+    application_id = new_application(client, ready, unready).json()["id"]
+    before = client.get(f"/applications/{application_id}").json()["blockers"]["submit"]
+    assert {ready, unready} == {violation["location"] for violation in before}
+    assert 200 == act(client, application_id, "talks", TALK).status_code
+    after = client.get(f"/applications/{application_id}").json()["blockers"]["submit"]
+    assert {unready} == {violation["location"] for violation in after}
+    assert all(violation["message"] for violation in after)
+
+
 def test_the_round_lists_in_order_of_receipt_and_grants_on_its_ledger(
     client: TestClient, clock: trajectory.ManualClock
 ) -> None:

@@ -238,6 +238,9 @@ def test_the_round_shows_its_ledger_its_order_of_receipt_and_what_blocks_a_locat
     assert "1 " + seeded.granted.id + " Stichting Primair besloten 2 mei 2024 om 10:00" in shown
     assert BLOCKED_NL in shown
     assert f'href="/office/trajectories/{seeded.blocked_location}"' in response.text
+    # The talk recorded on the application counts for its location, as the Office
+    # checks the submission: no "a talk is needed" for it.
+    assert "gesprek met het programmabureau" not in shown
 
 
 def test_the_home_page_lists_the_decisions_due_this_week(

@@ -332,11 +332,7 @@ class Office:
                 return location_event(location)
             return location_event, dict(location_payload or {})
 
-        violations = [*more]
-        violations += [found.at(None) for found in application.check(event, **payload)]
-        for location in locations:
-            name, fields = of(location)
-            violations += [found.at(location.id) for found in location.check(name, **fields)]
+        violations = [*more, *self._checked(application, event, payload, locations, of)]
         if violations:
             raise PreconditionFailed(event, application.state, violations)
         application.fire(event, actor=actor, **payload)
@@ -349,6 +345,52 @@ class Office:
         with self.store.unit_of_work() as uow:
             for trajectory in together:
                 uow.save(trajectory)
+
+    @staticmethod
+    def _checked(
+        application: Trajectory[ApplicationData],
+        event: str,
+        payload: Mapping[str, Any],
+        locations: Sequence[Trajectory[Leertraject]],
+        of: Callable[[Trajectory[Leertraject]], tuple[str, dict[str, Any]]],
+    ) -> list[Violation]:
+        """The violations of ``event`` on the application and of each location's event
+        (``of`` gives it with its payload), each placed: the application's at ``None``."""
+        found = [violation.at(None) for violation in application.check(event, **payload)]
+        for location in locations:
+            name, fields = of(location)
+            found += [violation.at(location.id) for violation in location.check(name, **fields)]
+        return found
+
+    def _submission(
+        self, application: Trajectory[ApplicationData], moment: dt.datetime
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The payloads of submitting ``application`` at ``moment``: its own and its
+        locations' (the talks recorded on the application count for every location)."""
+        return {"received_at": moment}, {
+            "received_at": moment,
+            "application": application.id,
+            "application_talks": application.data.talk_kinds,
+        }
+
+    def blockers(self, application_id: str) -> list[Violation]:
+        """What refuses the application's next step of the board now, checked as that
+        step checks it, each violation placed at its location (``None``: the
+        application): submitting it while it is in preparation (a talk recorded on the
+        application counts for every location), completing it while its completion is
+        asked for. Empty in the other states, and where nothing blocks the step."""
+        application = self._application(application_id)
+        locations = self._locations(application)
+        if application.state == "in_preparation":
+            own, theirs = self._submission(application, self._now())
+            return self._checked(
+                application, "submit", own, locations, lambda _: ("submit_application", theirs)
+            )
+        if application.state == "incomplete":
+            return self._checked(
+                application, "complete", {}, locations, lambda _: ("complete_application", {})
+            )
+        return []
 
     # -- the application's steps ------------------------------------------------------------
 
@@ -422,18 +464,14 @@ class Office:
         receipt, and the talks on the application count for every location."""
         application = self._application(application_id)
         moment = self._now() if received_at is None else received_at
-        locations = self._locations(application)
+        own, theirs = self._submission(application, moment)
         self._together(
             application,
             "submit",
-            {"received_at": moment},
-            locations,
+            own,
+            self._locations(application),
             "submit_application",
-            {
-                "received_at": moment,
-                "application": application.id,
-                "application_talks": application.data.talk_kinds,
-            },
+            theirs,
             actor=actor,
         )
         return Application.of(application)

@@ -165,6 +165,11 @@ class Service:
         }
 
 
+#: The application's steps whose blockers the Office gives, with its locations' (the
+#: application's own check sees the application only), by the state they leave.
+_OFFICE_CHECKED: Final = {"in_preparation": "submit", "incomplete": "complete"}
+
+
 def _kind(lifecycle: str) -> str:
     return lifecycle.rsplit(".", 1)[-1]
 
@@ -493,7 +498,14 @@ def create_app(
         trajectory_id: str, lang: str, who: Credential | None
     ) -> tuple[dict[str, Any], int]:
         found = service.load(trajectory_id, who, application_lifecycle)
-        return service.document(found, lang), found.version
+        shown = service.document(found, lang)
+        step = _OFFICE_CHECKED.get(found.state)
+        if step is not None:  # what the board's next step meets, its locations' too
+            shown["blockers"][step] = [
+                violation_document(violation, lang, service.converter)
+                for violation in service.office.blockers(found.id)
+            ]
+        return shown, found.version
 
     def new_application(request: Request, document: Any, lang: str) -> tuple[int, Any, int | None]:
         who: Credential | None = request.state.who

@@ -39,7 +39,7 @@ import os
 import secrets
 import tomllib
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
@@ -365,6 +365,7 @@ class _Page:
 
         locations = []
         for application in every:
+            steps = self._steps(application, lang)
             for location_id in application.locations:
                 found = service.store.load(location_id)
                 locations.append(
@@ -373,7 +374,9 @@ class _Page:
                         "name": _name_of(found),
                         "application": application.id,
                         "state": found.lifecycle.wording.label("state", found.state, lang),
-                        "blockers": self._blockers(found, lang),
+                        "blockers": self._blockers(found, lang)
+                        if steps is None
+                        else steps(location_id),
                     }
                 )
         remaining = ledger.remaining
@@ -435,6 +438,28 @@ class _Page:
         lifecycle = application if application is not None else self.service.programme.leertraject
         return lifecycle.wording
 
+    def _steps(self, application: Any, lang: str) -> Callable[[str], list[dict[str, Any]]] | None:
+        """While the board's next step is the application's (submitting or completing
+        it), what blocks each location's part of it, as the Office checks it (a talk
+        recorded on the application counts for every location; what blocks the
+        application itself blocks each location): by location id. ``None`` in the
+        other states, where each location's own blockers are shown."""
+        step = _BOARD_STEPS.get(application.state)
+        if step is None:
+            return None
+        found = self.service.office.blockers(application.id)
+        label = self.service.programme.leertraject.wording.label("event", step, lang)
+
+        def of(location_id: str) -> list[dict[str, Any]]:
+            messages = [
+                violation.message(lang)
+                for violation in found
+                if violation.location in (None, location_id)
+            ]
+            return [{"event": label, "messages": messages}] if messages else []
+
+        return of
+
     def _blockers(self, found: Any, lang: str) -> list[dict[str, Any]]:
         """What blocks each event that leaves the trajectory's state: the event's label
         and its violations' messages."""
@@ -447,6 +472,11 @@ class _Page:
             for event, violations in found.blockers().items()
             if violations
         ]
+
+
+#: The application's states in which the board's next step is the application's, and
+#: each location's event in it.
+_BOARD_STEPS: Final = {"in_preparation": "submit_application", "incomplete": "complete_application"}
 
 
 def _kind(lifecycle: str) -> str:
