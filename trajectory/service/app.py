@@ -261,6 +261,7 @@ def create_app(
     programme: Ontwikkelkracht | None = None,
     clock: Clock | None = None,
     credentials: Credentials | None = None,
+    base_url: str | None = None,
 ) -> Starlette:
     """The HTTP/JSON service on ``store``: a Starlette (ASGI) application.
 
@@ -274,7 +275,9 @@ def create_app(
     behind an application that authenticates its users itself).
 
     Run it with any ASGI server, or ``trajectory serve``; test it with Starlette's
-    ``TestClient``. ``GET /openapi.json`` describes every operation.
+    ``TestClient``. ``GET /openapi.json`` describes every operation. ``base_url`` is
+    the ``source`` of the events of ``GET /events`` (:mod:`trajectory.service.feed`;
+    default: the request's base URL).
     """
     from trajectory.engine.errors import wrong_type
 
@@ -654,6 +657,7 @@ def create_app(
             methods=["GET"],
         ),
         Route("/due-decisions", endpoint(due_decisions), methods=["GET"]),
+        *_events_out(service, base_url, endpoint),
     ]
 
     async def http_problem(request: Request, error: Exception) -> Response:
@@ -669,7 +673,29 @@ def create_app(
 
 
 #: The route that shows a created resource, by its kind.
-_SELF: Final = {"trajectory": "trajectory", "application": "application"}
+_SELF: Final = {"trajectory": "trajectory", "application": "application", "webhook": "webhook"}
+
+
+def _events_out(service: Service, base_url: str | None, endpoint: Any) -> list[Route]:
+    """The routes of the event feed and the webhooks."""
+    from trajectory.service import feed, webhooks
+
+    async def authenticate(request: Request) -> Credential | None:
+        if service.credentials is None:
+            return None
+        found: Credential = await run_in_threadpool(_authenticated, service.credentials, request)
+        return found
+
+    def problem(error: Exception, lang: str) -> Response:
+        response = _problem_response(error, lang, service.converter)
+        if isinstance(error, Problem) and error.kind == "unauthenticated":
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    return [
+        *feed.routes(service, base_url, authenticate, problem),
+        *webhooks.routes(webhooks.webhooks_for(service.store), endpoint),
+    ]
 
 
 def _actor(who: Credential | None) -> str | None:
