@@ -30,6 +30,17 @@ def serve(
             "recorded as the actor (only behind an application that checks its users).",
         ),
     ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            envvar="TRAJECTORY_SERVICE_URL",
+            help="The service's public base URL: the source of the events of /events "
+            "(default: each request's own).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Serve the HTTP/JSON service (OpenAPI document at /openapi.json) until stopped.
@@ -45,7 +56,7 @@ def serve(
         raise MissingDependency(
             missing.name or "uvicorn", extra="service", needed_for="trajectory serve"
         ) from None
-    from trajectory.service.server import OPEN_ENV, STORE_ENV
+    from trajectory.service.server import BASE_URL_ENV, OPEN_ENV, STORE_ENV
     from trajectory.store import default_store_url
 
     url = db if db is not None else default_store_url()
@@ -53,6 +64,8 @@ def serve(
         pass  # created now, once, before the workers open it
     os.environ[STORE_ENV] = url
     os.environ[OPEN_ENV] = "1" if open_service else ""
+    if base_url is not None:
+        os.environ[BASE_URL_ENV] = base_url
     uvicorn.run(
         "trajectory.service.server:app_from_environment",
         factory=True,

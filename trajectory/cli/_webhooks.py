@@ -8,7 +8,7 @@ kept in the store's database (see :mod:`trajectory.service.webhooks`).
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from trajectory.store import Store
 
 #: The environment variable that gives the service's base URL (the events' source).
-BASE_URL_ENV = "TRAJECTORY_SERVICE_URL"
+BASE_URL_ENV: Final = "TRAJECTORY_SERVICE_URL"
 
 
 def _webhooks(store: Store) -> Webhooks:

@@ -13,12 +13,15 @@ from typing import Any, Final
 
 from trajectory.service.app import create_app
 
-__all__ = ["OPEN_ENV", "STORE_ENV", "app_from_environment"]
+__all__ = ["BASE_URL_ENV", "OPEN_ENV", "STORE_ENV", "app_from_environment"]
 
 #: The environment variable that names the store to the worker processes.
 STORE_ENV: Final = "TRAJECTORY_SERVICE_DB"
 #: The environment variable that, set to ``1``, serves without keys (``--open``).
 OPEN_ENV: Final = "TRAJECTORY_SERVICE_OPEN"
+#: The environment variable that gives the service's base URL, the ``source`` of its
+#: events (``--base-url``); unset, each request's own base URL.
+BASE_URL_ENV: Final = "TRAJECTORY_SERVICE_URL"
 
 
 def app_from_environment() -> Any:
@@ -31,7 +34,7 @@ def app_from_environment() -> Any:
     from trajectory.service.credentials import credentials_for
 
     credentials = None if os.environ.get(OPEN_ENV) == "1" else credentials_for(store)
-    app = create_app(store, credentials=credentials)
+    app = create_app(store, credentials=credentials, base_url=os.environ.get(BASE_URL_ENV) or None)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
