@@ -219,3 +219,27 @@ def test_the_office_and_auditors_read_the_feed_and_other_roles_are_refused(
     assert 401 == anonymous.status_code
     assert "Bearer" == anonymous.headers["www-authenticate"]
     assert 200 == client.get("/schemas/leertraject-event.schema.json").status_code
+
+
+def test_the_openapi_document_describes_the_events_out_and_stays_valid(feed: TestClient) -> None:
+    from openapi_spec_validator import validate
+
+    document = feed.get("/openapi.json").json()
+    validate(document)
+    operations = {
+        operation["operationId"]
+        for path in document["paths"].values()
+        for operation in path.values()
+    }
+    assert {
+        "read_events",
+        "get_schema",
+        "register_webhook",
+        "list_webhooks",
+        "get_webhook",
+        "delete_webhook",
+        "list_dead_letters",
+        "replay_dead_letter",
+    } <= operations
+    events = document["paths"]["/events"]["get"]["responses"]["200"]["content"]
+    assert {"application/cloudevents-batch+json", "text/event-stream"} == set(events)
