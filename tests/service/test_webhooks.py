@@ -22,7 +22,7 @@ from tests.service.conftest import ORIENTATION, created, fire
 from trajectory.service import create_app
 from trajectory.service.credentials import credentials_for
 from trajectory.service.feed import published
-from trajectory.service.webhooks import Deliverer, Webhooks, webhooks_for
+from trajectory.service.webhooks import Deliverer, Webhooks, post_with_urllib, webhooks_for
 from trajectory.store import Store
 
 BASE: Final = "https://office.example"
@@ -411,3 +411,24 @@ def test_a_receiver_with_another_secret_refuses_the_signature(
     assert 2 == receiver.refused
     assert [] == receiver.received
     assert ["answered 400"] * 2 == [letter.error for letter in webhooks_for(store).dead_letters()]
+
+
+def test_a_running_deliverer_delivers_until_it_is_stopped(
+    store: Store, clock: trajectory.ManualClock, receiver: Receiver
+) -> None:
+    client = service(store, clock)
+    walked(client, 1)
+    register(client, receiver)
+    stop = threading.Event()
+
+    def post(url: str, headers: Any, body: bytes) -> int:
+        status = post_with_urllib(url, headers, body)
+        if len(receiver.received) == 2:
+            stop.set()  # both events are in: stop after this pass
+        return status
+
+    runner = threading.Thread(target=deliverer(store, post=post).run, args=(stop,))
+    runner.start()
+    runner.join(timeout=60)
+    assert not runner.is_alive()
+    assert committed(store) == receiver.ids()

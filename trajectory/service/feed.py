@@ -210,7 +210,7 @@ def routes(
         except Exception as error:  # every error answers as a problem
             return problem(error, lang)
         following = entries[-1].position if entries else after
-        base = str(request.url.replace(query="")).split("?", 1)[0]
+        base = f"{base_url.rstrip('/')}/events" if base_url else str(request.url.replace(query=""))
         return Response(
             body.encode("utf-8"),
             media_type=BATCH_CONTENT_TYPE,

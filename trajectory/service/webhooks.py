@@ -510,9 +510,16 @@ class Deliverer:
 
     def run(self, stop: threading.Event, interval: float = 1.0) -> None:
         """Deliver until ``stop`` is set, looking for new events every ``interval``
-        seconds."""
+        seconds; a pass that fails (the database unreachable, say) is logged and
+        tried again."""
+        from trajectory.engine.logs import get_logger
+
+        logger = get_logger(__name__)
         while not stop.is_set():
-            self.deliver()
+            try:
+                self.deliver()
+            except Exception as error:  # the database away for a moment: try again
+                logger.error("delivery_failed", error=type(error).__qualname__)
             stop.wait(interval)
 
     def _claim(self, webhook_id: str) -> bool:
