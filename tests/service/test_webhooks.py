@@ -132,7 +132,8 @@ def committed(store: Store) -> list[str]:
 
 
 def deliverer(store: Store, pauses: Pauses | None = None, **more: Any) -> Deliverer:
-    return Deliverer(store, published(BASE), sleep=pauses or Pauses(), **more)
+    more.setdefault("sleep", pauses or Pauses())
+    return Deliverer(store, published(BASE), **more)
 
 
 def test_every_event_is_delivered_once_signed_in_commit_order_and_resumed(
@@ -432,3 +433,61 @@ def test_a_running_deliverer_delivers_until_it_is_stopped(
     runner.join(timeout=60)
     assert not runner.is_alive()
     assert committed(store) == receiver.ids()
+
+
+def test_a_deliverer_stopped_during_a_pause_leaves_the_event_for_the_next(
+    store: Store, clock: trajectory.ManualClock, receiver: Receiver
+) -> None:
+    client = service(store, clock)
+    walked(client, 1)
+    hook = register(client, receiver)
+    first = committed(store)[0]
+    receiver.failing[first] = 1
+    stop = threading.Event()
+    deliverer(store, sleep=lambda seconds: stop.set()).run(stop)
+    assert [first] == receiver.failed
+    assert [] == webhooks_for(store).dead_letters()
+    assert 0 == client.get(f"/webhooks/{hook['id']}").json()["position"]
+    assert 2 == deliverer(store).deliver()
+    assert committed(store) == receiver.ids()
+
+
+@pytest.mark.end_to_end
+def test_serve_with_deliver_posts_the_events_to_the_webhooks(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    import time
+    import urllib.request
+
+    from tests.service.test_serve import create_key, free_port, serving, stop
+
+    db = f"sqlite:///{tmp_path / 'serve.db'}"
+    port = free_port()
+    key = create_key(db, "--role", "office", "--name", "Bureau")
+    process = serving(db, port, "--deliver", "--base-url", BASE, "--workers", "2")
+    try:
+
+        def call(path: str, body: Any) -> Any:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}",
+                data=json.dumps(body).encode(),
+                headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return json.loads(answer.read())
+
+        receiver.secret = call("/webhooks", {"url": receiver.url})["secret"]
+        school = {"name": "S", "sector": "po", "board": "B", "brin": "01AB00"}
+        made = call(
+            "/trajectories",
+            {"school": school, "offer": "leven-lang-lezen", "school_year": "2026-2027"},
+        )
+        for _ in range(600):  # the deliverers look every second; at most a minute
+            if receiver.received:
+                break
+            time.sleep(0.1)
+    finally:
+        stop(process)
+    assert [made["id"]] == [event["subject"] for event in receiver.received]
+    assert BASE == receiver.received[0]["source"]

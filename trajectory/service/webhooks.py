@@ -29,7 +29,6 @@ import datetime as dt
 import json
 import secrets
 import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -449,13 +448,18 @@ def _signer(secret: str) -> Any:
     return Signer(secret)
 
 
+class _Stopped(Exception):
+    """The deliverer was stopped while it waited to try an event again."""
+
+
 class Deliverer:
     """Posts the committed events of ``store`` to its webhooks, in commit order.
 
     ``events`` makes the CloudEvents (:func:`trajectory.service.feed.published`);
     ``attempts`` is how many times an event is tried before it becomes a dead letter;
     the pause after the n-th failure is ``backoff`` × 2ⁿ⁻¹ seconds (at most
-    :data:`MAX_BACKOFF`), spent in ``sleep``; ``post`` sends (default: urllib, no
+    :data:`MAX_BACKOFF`), spent in ``sleep`` (default: waiting, cut short when
+    :meth:`run` is stopped, the event left for the next run); ``post`` sends (default: urllib, no
     redirects followed); ``now`` is the clock of the signatures and the leases.
     Several deliverers may run on one database: a lease lets one of them at a time
     work on a webhook."""
@@ -469,7 +473,7 @@ class Deliverer:
         attempts: int = DEFAULT_ATTEMPTS,
         backoff: float = DEFAULT_BACKOFF,
         post: Post = post_with_urllib,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         now: Callable[[], dt.datetime] = _now,
     ) -> None:
         if not isinstance(store, Store):
@@ -485,6 +489,7 @@ class Deliverer:
         self.backoff = float(backoff)
         self._post = post
         self._sleep = sleep
+        self._stop = threading.Event()
         self._now = now
         self.owner = f"deliverer-{uuid.uuid4().hex}"
         #: How long a lease lasts: longer than the longest pause and answer.
@@ -504,6 +509,8 @@ class Deliverer:
                 continue
             try:
                 delivered += self._work(webhook)
+            except _Stopped:
+                return delivered
             finally:
                 self.webhooks.release(webhook.id, self.owner)
         return delivered
@@ -515,6 +522,7 @@ class Deliverer:
         from trajectory.engine.logs import get_logger
 
         logger = get_logger(__name__)
+        self._stop = stop
         while not stop.is_set():
             try:
                 self.deliver()
@@ -564,7 +572,12 @@ class Deliverer:
         error = ""
         for attempt in range(1, self.attempts + 1):
             if attempt > 1:
-                self._sleep(self.pause(attempt - 1))
+                if self._sleep is None:
+                    self._stop.wait(self.pause(attempt - 1))
+                else:
+                    self._sleep(self.pause(attempt - 1))
+                if self._stop.is_set():
+                    raise _Stopped
                 if not self._claim(webhook.id):
                     return "the lease on the webhook was lost"
             sent = self._send(webhook.url, secret, entry)
