@@ -106,10 +106,11 @@ def positioned(events: CloudEvents, entry: OutboxEntry) -> CloudEvent:
 
 
 def _json(events: CloudEvents, entry: OutboxEntry) -> str:
-    from cloudevents.core.formats.json import JSONFormat
-
-    written: bytes = JSONFormat().write(positioned(events, entry))
-    return written.decode("utf-8")
+    """The structured CloudEvent of ``entry`` with its ``position``: the SDK's JSON
+    object with the attribute put first (the same as :func:`positioned` written,
+    without making the event twice)."""
+    written = events.to_json(entry).decode("utf-8")
+    return f'{{"position": {entry.position}, {written.removeprefix("{")}'
 
 
 def _whole(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
