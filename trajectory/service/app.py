@@ -358,7 +358,8 @@ def create_app(
             if version is not None:
                 headers["ETag"] = _etag(version)
             if status == 201 and isinstance(content, dict) and "id" in content:
-                shown = request.url_for(_SELF[content["_kind"]], id=content["id"])
+                name, parameter = _SELF[content["_kind"]]
+                shown = request.url_for(name, **{parameter: content["id"]})
                 headers["Location"] = str(shown)
                 content = {k: v for k, v in content.items() if k != "_kind"}
             return _Json(content, status_code=status, headers=headers)
@@ -672,8 +673,12 @@ def create_app(
     return app
 
 
-#: The route that shows a created resource, by its kind.
-_SELF: Final = {"trajectory": "trajectory", "application": "application", "webhook": "webhook"}
+#: The route that shows a created resource, and its path parameter, by its kind.
+_SELF: Final = {
+    "trajectory": ("trajectory", "id"),
+    "application": ("application", "id"),
+    "webhook": ("webhook", "webhook_id"),
+}
 
 
 def _events_out(service: Service, base_url: str | None, endpoint: Any) -> list[Route]:

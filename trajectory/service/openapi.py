@@ -582,7 +582,13 @@ def _plain(ok: str, schema: Mapping[str, Any], *errors: str) -> dict[str, Any]:
     return answered
 
 
-_WEBHOOK_ID: Final = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+_WEBHOOK_ID: Final = {
+    "name": "webhook_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+}
+_LETTER_ID: Final = {**_WEBHOOK_ID, "name": "letter_id"}
 _EVENTS_OUT: Final = {
     "/events": {
         "get": {
@@ -664,7 +670,7 @@ _EVENTS_OUT: Final = {
             "responses": _plain("201", _ref("Webhook"), "400", "413", "415", "422"),
         },
     },
-    "/webhooks/{id}": {
+    "/webhooks/{webhook_id}": {
         "get": {
             "operationId": "get_webhook",
             "summary": "A webhook and its position. Programme office only.",
@@ -689,12 +695,12 @@ _EVENTS_OUT: Final = {
             "responses": _plain("200", _items("DeadLetter"), "400", "404"),
         }
     },
-    "/dead-letters/{id}/replay": {
+    "/dead-letters/{letter_id}/replay": {
         "post": {
             "operationId": "replay_dead_letter",
             "summary": "Ask for a dead letter to be posted once more. Programme office only.",
             "tags": ["events out"],
-            "parameters": [_WEBHOOK_ID, _IDEMPOTENCY],
+            "parameters": [_LETTER_ID, _IDEMPOTENCY],
             "responses": _plain("202", _ref("DeadLetter"), "404", "422"),
         }
     },

@@ -675,11 +675,11 @@ def routes(webhooks: Webhooks, endpoint: Callable[..., Any]) -> list[Any]:
 
     def showing(request: Any, document: Any, lang: str) -> tuple[int, Any, int | None]:
         _office_only(request.state.who)
-        return 200, found(request.path_params["id"]).document(), None
+        return 200, found(request.path_params["webhook_id"]).document(), None
 
     def deleting(request: Any, document: Any, lang: str) -> tuple[int, Any, int | None]:
         _office_only(request.state.who)
-        hook = found(request.path_params["id"])
+        hook = found(request.path_params["webhook_id"])
         webhooks.delete(hook.id)
         return 200, hook.document(), None
 
@@ -696,7 +696,7 @@ def routes(webhooks: Webhooks, endpoint: Callable[..., Any]) -> list[Any]:
 
     def replay(request: Any, document: Any, lang: str) -> tuple[int, Any, int | None]:
         _office_only(request.state.who)
-        letter_id = request.path_params["id"]
+        letter_id = request.path_params["letter_id"]
         if webhooks.dead_letter(letter_id) is None:
             raise Problem("not-found", f"there is no dead letter {letter_id!r}")
         if document:
@@ -706,8 +706,8 @@ def routes(webhooks: Webhooks, endpoint: Callable[..., Any]) -> list[Any]:
     return [
         Route("/webhooks", endpoint(register, body=True), methods=["POST"]),
         Route("/webhooks", endpoint(listing), methods=["GET"]),
-        Route("/webhooks/{id}", endpoint(showing), methods=["GET"], name="webhook"),
-        Route("/webhooks/{id}", endpoint(deleting), methods=["DELETE"]),
+        Route("/webhooks/{webhook_id}", endpoint(showing), methods=["GET"], name="webhook"),
+        Route("/webhooks/{webhook_id}", endpoint(deleting), methods=["DELETE"]),
         Route("/dead-letters", endpoint(letters), methods=["GET"]),
-        Route("/dead-letters/{id}/replay", endpoint(replay, body=True), methods=["POST"]),
+        Route("/dead-letters/{letter_id}/replay", endpoint(replay, body=True), methods=["POST"]),
     ]
