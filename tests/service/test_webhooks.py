@@ -457,6 +457,7 @@ def test_serve_with_deliver_posts_the_events_to_the_webhooks(
     tmp_path: Path, receiver: Receiver
 ) -> None:
     import time
+    import urllib.error
     import urllib.request
 
     from tests.service.test_serve import create_key, free_port, serving, stop
@@ -477,6 +478,12 @@ def test_serve_with_deliver_posts_the_events_to_the_webhooks(
             with urllib.request.urlopen(request, timeout=30) as answer:
                 return json.loads(answer.read())
 
+        for _ in range(300):  # uvicorn says it started just before its workers listen
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/openapi.json", timeout=30)
+                break
+            except urllib.error.URLError:
+                time.sleep(0.1)
         receiver.secret = call("/webhooks", {"url": receiver.url})["secret"]
         school = {"name": "S", "sector": "po", "board": "B", "brin": "01AB00"}
         made = call(
