@@ -174,6 +174,15 @@ EXAMPLES: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "revoke-key": ("trajectory revoke-key 3f9a0c1b2d4e",),
     "list-keys": ("trajectory list-keys", "trajectory list-keys --json"),
+    "deliver-webhooks": (
+        "trajectory deliver-webhooks --base-url https://office.example",
+        "trajectory deliver-webhooks --base-url https://office.example --once",
+    ),
+    "list-dead-letters": (
+        "trajectory list-dead-letters",
+        "trajectory list-dead-letters --webhook wh_0123 --json",
+    ),
+    "replay-dead-letter": ("trajectory replay-dead-letter dl_0123",),
 }
 
 _EXIT_CODES: Final = "Exit codes"

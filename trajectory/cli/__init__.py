@@ -29,6 +29,7 @@ from trajectory.cli._reading import history, list_, show
 from trajectory.cli._serve import serve
 from trajectory.cli._trajectories import erase_participant, fire, new
 from trajectory.cli._walks import demo, simulate, simulate_round
+from trajectory.cli._webhooks import deliver_webhooks, list_dead_letters, replay_dead_letter
 
 __all__ = ["ExitCode", "app", "main"]
 
@@ -55,6 +56,9 @@ _register(serve)
 _register(create_key, "create-key")
 _register(revoke_key, "revoke-key")
 _register(list_keys, "list-keys")
+_register(deliver_webhooks, "deliver-webhooks")
+_register(list_dead_letters, "list-dead-letters")
+_register(replay_dead_letter, "replay-dead-letter")
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from trajectory.cli._common import DbOption, open_the_store
-from trajectory.engine.errors import MissingDependency
+from trajectory.engine.errors import InvalidData, MissingDependency
 
 
 def serve(
@@ -30,6 +30,25 @@ def serve(
             "recorded as the actor (only behind an application that checks its users).",
         ),
     ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            envvar="TRAJECTORY_SERVICE_URL",
+            help="The service's public base URL: the source of the events of /events "
+            "(default: each request's own).",
+            show_default=False,
+        ),
+    ] = None,
+    deliver: Annotated[
+        bool,
+        typer.Option(
+            "--deliver",
+            help="Also post the committed events to the registered webhooks (needs "
+            "--base-url); see deliver-webhooks.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Serve the HTTP/JSON service (OpenAPI document at /openapi.json) until stopped.
@@ -45,7 +64,7 @@ def serve(
         raise MissingDependency(
             missing.name or "uvicorn", extra="service", needed_for="trajectory serve"
         ) from None
-    from trajectory.service.server import OPEN_ENV, STORE_ENV
+    from trajectory.service.server import BASE_URL_ENV, DELIVER_ENV, OPEN_ENV, STORE_ENV
     from trajectory.store import default_store_url
 
     url = db if db is not None else default_store_url()
@@ -53,6 +72,11 @@ def serve(
         pass  # created now, once, before the workers open it
     os.environ[STORE_ENV] = url
     os.environ[OPEN_ENV] = "1" if open_service else ""
+    if base_url is not None:
+        os.environ[BASE_URL_ENV] = base_url
+    if deliver and not os.environ.get(BASE_URL_ENV):
+        raise InvalidData("base_url", "--deliver needs --base-url: the source of the events")
+    os.environ[DELIVER_ENV] = "1" if deliver else ""
     uvicorn.run(
         "trajectory.service.server:app_from_environment",
         factory=True,

@@ -266,6 +266,7 @@ def create_app(
     programme: Ontwikkelkracht | None = None,
     clock: Clock | None = None,
     credentials: Credentials | None = None,
+    base_url: str | None = None,
 ) -> Starlette:
     """The HTTP/JSON service on ``store``: a Starlette (ASGI) application.
 
@@ -280,7 +281,9 @@ def create_app(
 
     Run it with any ASGI server, or ``trajectory serve``; test it with Starlette's
     ``TestClient``. ``GET /openapi.json`` describes every operation. ``/office`` is the
-    programme office's page, in HTML (:mod:`trajectory.service.page`).
+    programme office's page, in HTML (:mod:`trajectory.service.page`). ``base_url`` is
+    the ``source`` of the events of ``GET /events`` (:mod:`trajectory.service.feed`;
+    default: the request's base URL).
     """
     from trajectory.engine.errors import wrong_type
 
@@ -361,7 +364,8 @@ def create_app(
             if version is not None:
                 headers["ETag"] = _etag(version)
             if status == 201 and isinstance(content, dict) and "id" in content:
-                shown = request.url_for(_SELF[content["_kind"]], id=content["id"])
+                name, parameter = _SELF[content["_kind"]]
+                shown = request.url_for(name, **{parameter: content["id"]})
                 headers["Location"] = str(shown)
                 content = {k: v for k, v in content.items() if k != "_kind"}
             return _Json(content, status_code=status, headers=headers)
@@ -672,6 +676,7 @@ def create_app(
             methods=["GET"],
         ),
         Route("/due-decisions", endpoint(due_decisions), methods=["GET"]),
+        *_events_out(service, base_url, endpoint),
     ]
 
     async def http_problem(request: Request, error: Exception) -> Response:
@@ -689,8 +694,34 @@ def create_app(
     return app
 
 
-#: The route that shows a created resource, by its kind.
-_SELF: Final = {"trajectory": "trajectory", "application": "application"}
+#: The route that shows a created resource, and its path parameter, by its kind.
+_SELF: Final = {
+    "trajectory": ("trajectory", "id"),
+    "application": ("application", "id"),
+    "webhook": ("webhook", "webhook_id"),
+}
+
+
+def _events_out(service: Service, base_url: str | None, endpoint: Any) -> list[Route]:
+    """The routes of the event feed and the webhooks."""
+    from trajectory.service import feed, webhooks
+
+    async def authenticate(request: Request) -> Credential | None:
+        if service.credentials is None:
+            return None
+        found: Credential = await run_in_threadpool(_authenticated, service.credentials, request)
+        return found
+
+    def problem(error: Exception, lang: str) -> Response:
+        response = _problem_response(error, lang, service.converter)
+        if isinstance(error, Problem) and error.kind == "unauthenticated":
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    return [
+        *feed.routes(service, base_url, authenticate, problem),
+        *webhooks.routes(webhooks.webhooks_for(service.store), endpoint),
+    ]
 
 
 def _actor(who: Credential | None) -> str | None:

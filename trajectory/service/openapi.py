@@ -453,6 +453,7 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
             "responses": _responses("200", {"type": "object"}, "400"),
         }
     }
+    paths.update(_EVENTS_OUT)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -480,6 +481,240 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
                 "Trajectory": _TRAJECTORY,
                 "Event": _EVENT,
                 "TrajectoryPage": _PAGE,
+                **_EVENTS_OUT_SCHEMAS,
             },
         },
     }
+
+
+# -- events out: the feed, the schemas, the webhooks and their dead letters ---------------
+
+_CLOUDEVENT: Final = {
+    "type": "object",
+    "description": "A committed event as a structured CloudEvent 1.0; position (an "
+    "extension attribute) is its place in the outbox: read on after it.",
+    "required": ["specversion", "id", "source", "type", "subject", "time", "position", "data"],
+    "properties": {
+        "specversion": {"const": "1.0"},
+        "id": {"type": "string"},
+        "source": {"type": "string", "format": "uri-reference"},
+        "type": {"type": "string", "examples": ["ontwikkelkracht.leertraject.register"]},
+        "subject": {"type": "string", "description": "The trajectory's id."},
+        "time": {"type": "string", "format": "date-time"},
+        "datacontenttype": {"const": "application/json"},
+        "dataschema": {"type": "string", "format": "uri"},
+        "sequence": {"type": "string", "description": "The event's sequence in its trajectory."},
+        "position": {"type": "integer", "minimum": 1},
+        "data": {"type": "object"},
+    },
+}
+_WEBHOOK: Final = {
+    "type": "object",
+    "required": ["id", "url", "types", "position", "created_at"],
+    "properties": {
+        "id": {"type": "string"},
+        "url": {"type": "string", "format": "uri"},
+        "types": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The CloudEvent types it is sent; none: every type.",
+        },
+        "position": {
+            "type": "integer",
+            "description": "The outbox position of the last event it was given (or given up on).",
+        },
+        "created_at": {"type": "string", "format": "date-time"},
+        "secret": {
+            "type": "string",
+            "description": "The signing secret (whsec_…), in the answer to the registration only.",
+        },
+    },
+}
+_NEW_WEBHOOK: Final = {
+    "type": "object",
+    "required": ["url"],
+    "additionalProperties": False,
+    "properties": {
+        "url": {"type": "string", "format": "uri", "description": "An http(s) URL."},
+        "types": {"type": "array", "items": {"type": "string"}},
+        "after": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 0,
+            "description": "The outbox position to start after (0: from the first event).",
+        },
+    },
+}
+_DEAD_LETTER: Final = {
+    "type": "object",
+    "required": [
+        "id",
+        "webhook",
+        "position",
+        "event_id",
+        "event_type",
+        "attempts",
+        "error",
+        "failed_at",
+        "replay_requested",
+        "delivered_at",
+    ],
+    "properties": {
+        "id": {"type": "string"},
+        "webhook": {"type": "string"},
+        "position": {"type": "integer"},
+        "event_id": {"type": "string"},
+        "event_type": {"type": "string"},
+        "attempts": {"type": "integer"},
+        "error": {"type": "string"},
+        "failed_at": {"type": "string", "format": "date-time"},
+        "replay_requested": {"type": "boolean"},
+        "delivered_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+_EVENTS_OUT_SCHEMAS: Final = {
+    "CloudEvent": _CLOUDEVENT,
+    "Webhook": _WEBHOOK,
+    "NewWebhook": _NEW_WEBHOOK,
+    "DeadLetter": _DEAD_LETTER,
+}
+
+
+def _items(name: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": _ref(name)}},
+    }
+
+
+def _plain(ok: str, schema: Mapping[str, Any], *errors: str) -> dict[str, Any]:
+    """:func:`_responses` without the ETag."""
+    answered = _responses(ok, schema, *errors)
+    del answered[ok]["headers"]
+    return answered
+
+
+_WEBHOOK_ID: Final = {
+    "name": "webhook_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+}
+_LETTER_ID: Final = {**_WEBHOOK_ID, "name": "letter_id"}
+_EVENTS_OUT: Final = {
+    "/events": {
+        "get": {
+            "operationId": "read_events",
+            "summary": "The committed events after a position, in commit order, as "
+            "CloudEvents; waits up to wait seconds for one. With Accept: text/event-stream, "
+            "server-sent events (id: the position; resume with Last-Event-ID). For the "
+            "programme office and auditors.",
+            "tags": ["events out"],
+            "parameters": [
+                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+                },
+                {
+                    "name": "wait",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 0, "maximum": 60},
+                },
+                {"name": "Last-Event-ID", "in": "header", "schema": {"type": "string"}},
+            ],
+            "responses": {
+                **_plain("200", {}, "400"),
+                "200": {
+                    "description": "The events (an empty batch when there are none).",
+                    "headers": {
+                        "Link": {
+                            "description": 'The next batch: rel="next".',
+                            "schema": {"type": "string"},
+                        }
+                    },
+                    "content": {
+                        "application/cloudevents-batch+json": {
+                            "schema": {"type": "array", "items": _ref("CloudEvent")}
+                        },
+                        "text/event-stream": {"schema": {"type": "string"}},
+                    },
+                },
+            },
+        }
+    },
+    "/schemas/{name}": {
+        "get": {
+            "operationId": "get_schema",
+            "summary": "A JSON Schema the events point at (their dataschema).",
+            "tags": ["events out"],
+            "security": [],
+            "parameters": [
+                {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": {
+                    "description": "The schema.",
+                    "content": {"application/schema+json": {"schema": {"type": "object"}}},
+                },
+                "404": {
+                    "description": _ERRORS["404"],
+                    "content": {PROBLEM_MEDIA_TYPE: {"schema": _ref("Problem")}},
+                },
+            },
+        }
+    },
+    "/webhooks": {
+        "get": {
+            "operationId": "list_webhooks",
+            "summary": "The registered webhooks (never their secrets). Programme office only.",
+            "tags": ["events out"],
+            "responses": _plain("200", _items("Webhook")),
+        },
+        "post": {
+            "operationId": "register_webhook",
+            "summary": "Register a webhook; the answer shows its signing secret, this once. "
+            "Programme office only.",
+            "tags": ["events out"],
+            "parameters": [_IDEMPOTENCY],
+            "requestBody": _body(_ref("NewWebhook"), required=True),
+            "responses": _plain("201", _ref("Webhook"), "400", "413", "415", "422"),
+        },
+    },
+    "/webhooks/{webhook_id}": {
+        "get": {
+            "operationId": "get_webhook",
+            "summary": "A webhook and its position. Programme office only.",
+            "tags": ["events out"],
+            "parameters": [_WEBHOOK_ID],
+            "responses": _plain("200", _ref("Webhook"), "404"),
+        },
+        "delete": {
+            "operationId": "delete_webhook",
+            "summary": "Delete a webhook and its dead letters. Programme office only.",
+            "tags": ["events out"],
+            "parameters": [_WEBHOOK_ID],
+            "responses": _plain("200", _ref("Webhook"), "404"),
+        },
+    },
+    "/dead-letters": {
+        "get": {
+            "operationId": "list_dead_letters",
+            "summary": "The events a webhook could not be given. Programme office only.",
+            "tags": ["events out"],
+            "parameters": [{"name": "webhook", "in": "query", "schema": {"type": "string"}}],
+            "responses": _plain("200", _items("DeadLetter"), "400", "404"),
+        }
+    },
+    "/dead-letters/{letter_id}/replay": {
+        "post": {
+            "operationId": "replay_dead_letter",
+            "summary": "Ask for a dead letter to be posted once more. Programme office only.",
+            "tags": ["events out"],
+            "parameters": [_LETTER_ID, _IDEMPOTENCY],
+            "responses": _plain("202", _ref("DeadLetter"), "404", "422"),
+        }
+    },
+}
