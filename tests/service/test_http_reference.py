@@ -12,7 +12,8 @@ def test_the_http_reference_is_in_step_with_the_openapi_document() -> None:
     spec = importlib.util.spec_from_file_location(
         "docs_generate_http_reference", DOCS / "generate_http_reference.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     page = generator.render()
