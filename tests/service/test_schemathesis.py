@@ -29,13 +29,23 @@ from tests.service.conftest import BOARD, NEW  # noqa: E402
 from trajectory.service import create_app, openapi_document  # noqa: E402
 from trajectory.service.credentials import MemoryCredentials  # noqa: E402
 
-#: What every answer must satisfy.
+#: What every answer must satisfy: no 5xx; the status code, content type, headers and
+#: body the document gives; invalid data refused; a key required; a method the path
+#: does not take refused; a resource readable once made and gone nowhere. Not
+#: ``positive_data_acceptance``: data that fits a schema may still be refused by the
+#: rules (a 422 that lists the violations), which is the service's point.
 CHECKS: Final = [
     checks.not_a_server_error,
     checks.status_code_conformance,
     checks.content_type_conformance,
     checks.response_headers_conformance,
     checks.response_schema_conformance,
+    checks.negative_data_rejection,
+    checks.ignored_auth,
+    checks.missing_required_header,
+    checks.unsupported_method,
+    checks.use_after_free,
+    checks.ensure_resource_availability,
 ]
 #: Every operation of the document.
 OPERATIONS: Final = [
