@@ -9,8 +9,12 @@ on a refusal are both caught.
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, ClassVar, Final
 
 import pytest
@@ -21,6 +25,9 @@ from hypothesis.stateful import run_state_machine_as_test
 from trajectory import Event, PreconditionFailed, Store, Trajectory, open_store
 from trajectory.ontwikkelkracht import Leertraject
 from trajectory.testing.stateful import LeertrajectMachine, Outcome
+
+#: The repository, where ``python -m tests.testing.deep_states`` runs.
+ROOT: Final = Path(__file__).resolve().parents[2]
 
 SMALL: Final = settings(
     max_examples=15,
@@ -47,26 +54,20 @@ TestLeertrajectMachine.settings = SMALL
 
 def test_the_random_runs_reach_deep_states() -> None:
     """In a fixed (derandomized) set of runs trajectories are submitted, granted and
-    carried out, so the invariants and the oracle are exercised past the first states."""
-
-    class Deep(LeertrajectMachine):
-        # Started where the submission, the completion and the work are next, most runs
-        # go past them. Derandomized runs are fixed for a Hypothesis version and the
-        # modules loaded: newer versions also draw constants found in the code the
-        # process has imported, so what the other tests import changes the runs. These
-        # head starts reach every state below whatever else runs first.
-        head_starts = (
-            "application_in_preparation",
-            "application_incomplete",
-            "application_incomplete",
-            "granted",
-            "intake",
-        )
-
-    run_state_machine_as_test(
-        Deep, settings=settings(SMALL, max_examples=100, stateful_step_count=50)
+    carried out, so the invariants and the oracle are exercised past the first states.
+    The runs are made in a process of their own (``tests.testing.deep_states``), so
+    what other tests imported cannot change them."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.testing.deep_states"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
-    assert {"application_submitted", "granted", "preparing", "in_progress"} <= set(Deep.reached)
+    assert 0 == done.returncode, done.stderr
+    reached = json.loads(done.stdout)
+    assert {"application_submitted", "granted", "preparing", "in_progress"} <= set(reached)
     assert not LeertrajectMachine.reached.keys() & {"never"}  # each class counts on its own
 
 
