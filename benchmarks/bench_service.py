@@ -22,7 +22,11 @@ measured in the same process on the same store:
    its own connection and its own leertraject): the median, the 95th and the 99th
    percentile of every request.
 
-Feed throughput is not measured yet: the service has no feed in this version.
+3. the feed: the committed events read by one consumer, ``GET /events?after=…&limit=1000``
+   page after page from the start (one httpx client, kept alive), against the same pages
+   read in this process (``CloudEvents.read`` on the same store: the outbox read and the
+   events made, without HTTP and JSON); alternating rounds, the median. Target: 10,000
+   events a second over HTTP.
 
 Nothing is asserted: this is not a test, and timings on a shared machine are noisy.
 """
@@ -54,6 +58,10 @@ import trajectory  # noqa: E402
 
 #: The ratio HTTP / in process that the first part aims for.
 RATIO_TARGET: Final = 0.5
+#: The events a second one consumer of the feed should get.
+FEED_TARGET: Final = 10_000
+#: The events a page of the feed holds, as the benchmark asks for them.
+FEED_PAGE: Final = 1_000
 SCHOOL: Final = {"name": "OBS De Linde", "sector": "po", "board": "Stichting Primair"}
 ORIENTATION: Final = {
     "date": "2024-05-01",
@@ -75,6 +83,9 @@ class Settings:
     clients: int = 8
     """Clients at once in the second part."""
     fires_per_client: int = size(60, quick=15)
+    feed_events: int = size(10_000, quick=2_000)
+    """Events in the store when the feed is read (at least)."""
+    feed_rounds: int = size(5, quick=2)
 
 
 def free_port() -> int:
@@ -251,6 +262,78 @@ def bench_latency(s: Settings, client: httpx.Client, base: str) -> Section:
     return section
 
 
+def bench_feed(s: Settings, client: httpx.Client, store: Any) -> Section:
+    from trajectory.publish import CloudEvents
+
+    section = Section(
+        "feed",
+        f"3. The feed read from the start by one consumer, events per second (median of "
+        f"{s.feed_rounds} alternating rounds, pages of {FEED_PAGE})",
+    )
+    # Fill the store to at least feed_events, 100 participants to a leertraject.
+    present = len(store.read_outbox(0, s.feed_events + 1))
+    number = 0
+    while present < s.feed_events:
+        trajectory_id = prepared(client, f"{number % 90 + 10}AB01")
+        found = store.load(trajectory_id)
+        for each in range(100):
+            found.fire("add_participant", **participant(each))
+        store.save(found)
+        present += 103  # created, orientation, registration, the participants
+        number += 1
+    events = CloudEvents(source="http://127.0.0.1/")
+    counted: dict[str, int] = {}
+
+    def over_http() -> float:
+        after, seen = 0, 0
+        started = time.perf_counter()
+        while True:
+            page = client.get("/events", params={"after": after, "limit": FEED_PAGE})
+            page.raise_for_status()
+            items = page.json()
+            if not items:
+                break
+            seen += len(items)
+            after = items[-1]["position"]
+        counted["http"] = seen
+        return (time.perf_counter() - started) / seen
+
+    def in_process() -> float:
+        after, seen = 0, 0
+        started = time.perf_counter()
+        while page := events.read(store, after, FEED_PAGE):
+            seen += len(page)
+            after = page[-1][0]
+        counted["in_process"] = seen
+        return (time.perf_counter() - started) / seen
+
+    medians = harness.alternate({"http": over_http, "in_process": in_process}, s.feed_rounds)
+    section.add(
+        Row(
+            "in_process",
+            "in process: CloudEvents.read, page after page (SQLite file)",
+            1 / medians["in_process"],
+            "/s",
+            counted["in_process"],
+        )
+    )
+    rate = 1 / medians["http"]
+    section.add(
+        Row(
+            "http",
+            "over HTTP: GET /events?after=…&limit=1000 (uvicorn, loopback)",
+            rate,
+            "/s",
+            counted["http"],
+            ratio=medians["in_process"] / medians["http"],
+            ratio_label="of the in-process rate",
+            target=f"≥ {FEED_TARGET:,} events/s",
+            met=rate >= FEED_TARGET,
+        )
+    )
+    return section
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmarks and print (and optionally write) the figures."""
     parser = harness.argument_parser(__doc__, "(no profile: the work is in another process)")
@@ -275,6 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ):
                 report.add(bench_fire(s, client, store))
                 report.add(bench_latency(s, client, base))
+                report.add(bench_feed(s, client, store))
         finally:
             process.terminate()
             process.wait(timeout=60)

@@ -289,3 +289,17 @@ def test_a_failing_store_is_a_500_that_says_nothing_of_its_cause(
                 damaged.execute(f'DROP TABLE "{table}"')
         document = problem(client.get(f"/trajectories/{trajectory_id}"), 500, "internal-error")
         assert "table" not in document["detail"]
+
+
+def test_the_list_takes_the_blocked_ones_or_the_others(client: TestClient) -> None:
+    """`blocked=true` lists the trajectories whose next steps are refused now, as the
+    store lists them; `blocked=false` the others; anything else is a bad query."""
+    waiting = created(client)["id"]
+    registered = created(client, {**SCHOOL, "brin": "13AB00"})["id"]
+    fire(client, registered, "hold_orientation", ORIENTATION)
+    assert 200 == fire(client, registered, "register").status_code
+    blocked = client.get("/trajectories", params={"blocked": "true"}).json()["items"]
+    others = client.get("/trajectories", params={"blocked": "false"}).json()["items"]
+    assert [registered] == [item["id"] for item in blocked]
+    assert [waiting] == [item["id"] for item in others]
+    problem(client.get("/trajectories", params={"blocked": "yes"}), 400, "invalid-query")

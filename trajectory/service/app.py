@@ -399,9 +399,12 @@ def create_app(
         request: Request, document: Any, lang: str
     ) -> tuple[int, Any, int | None]:
         filters = {"state", "lifecycle", *store.index_keys}
-        params = _query(request, {*filters, "limit", "cursor"})
+        params = _query(request, {*filters, "limit", "cursor", "blocked"})
         limit = _limit(params.pop("limit", None))
         cursor = params.pop("cursor", None)
+        blocked = params.pop("blocked", None)
+        if blocked not in (None, "true", "false"):
+            raise Problem("invalid-query", f"blocked is true or false, not {blocked!r}")
         offset = 0 if cursor is None else _offset(cursor)
         if "lifecycle" in params:
             known = [lifecycle.name for lifecycle in programme]
@@ -412,6 +415,10 @@ def create_app(
             if params["state"] not in states:
                 raise Problem("invalid-query", f"no state {params['state']!r}")
         found = listed(request.state.who, params)
+        if blocked is not None:  # what the store lists as blocked now
+            now = None if service.clock is None else service.clock()
+            ids = {entry.id for entry in store.blocked(now)}
+            found = [summary for summary in found if (summary.id in ids) == (blocked == "true")]
         page = found[offset : offset + limit]
         following = offset + limit if offset + limit < len(found) else None
         return (

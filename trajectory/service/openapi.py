@@ -342,6 +342,13 @@ def openapi_document(programme: Ontwikkelkracht | None = None) -> dict[str, Any]
                         "schema": {"type": "integer", "minimum": 1, "maximum": 500},
                     },
                     {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "blocked",
+                        "in": "query",
+                        "description": "true: only those whose next steps are refused "
+                        "(`Store.blocked`); false: only the others.",
+                        "schema": {"type": "string", "enum": ["true", "false"]},
+                    },
                 ],
                 "responses": _responses("200", _ref("TrajectoryPage"), "400"),
             },
