@@ -1209,3 +1209,27 @@ def test_resume_refuses_a_snapshot_in_another_state_than_its_stored_rows_lead_to
             LIFECYCLE, t.id, "granted", t.data, _stored_history(t, []), version=t.version
         )
     assert "state" == refused.value.field
+
+
+def test_with_clock_moves_a_trajectory_onto_another_clock() -> None:
+    """On another clock, a copy at the same version, state, data and saved version,
+    whose next event takes its time from the new clock; on its own clock, itself; a
+    clock that is no callable is refused."""
+    first = trajectory.ManualClock(IN_WINDOW)
+    t = at_state("application_in_preparation", clock=first)
+    t.mark_saved(t.version)
+    assert t is t.with_clock(first)
+    later = trajectory.ManualClock(IN_WINDOW + dt.timedelta(days=3))
+    moved = t.with_clock(later)
+    assert moved is not t
+    assert (t.state, t.data, t.version, t.saved_version) == (
+        moved.state,
+        moved.data,
+        moved.version,
+        moved.saved_version,
+    )
+    event = moved.fire("add_participant", name="Zoë Visser", role="teacher", planned_hours=10)
+    assert later() == event.timestamp
+    assert t.version + 1 == moved.version
+    with pytest.raises(InvalidData, match="clock"):
+        t.with_clock(7)  # type: ignore[arg-type]

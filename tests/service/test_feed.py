@@ -4,11 +4,6 @@ same as server-sent events; GET /schemas/{name}: the schemas they point at."""
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any, Final
@@ -20,6 +15,7 @@ from starlette.testclient import TestClient
 
 import trajectory
 from tests.service.conftest import ORIENTATION, created, fire
+from tests.service.docs_pages import ADDRESS, TOOLS_MISSING, blocks, run_curl_blocks
 from trajectory.service import create_app
 from trajectory.service.credentials import credentials_for
 from trajectory.service.feed import MAX_WAIT, positioned, published
@@ -250,39 +246,12 @@ def test_the_openapi_document_describes_the_events_out_and_stays_valid(feed: Tes
     assert {"application/cloudevents-batch+json", "text/event-stream"} == set(events)
 
 
-PAGE: Final = (
-    Path(__file__).resolve().parents[2] / "docs" / "how-to" / "consume-events-over-http.md"
-)
-ADDRESS: Final = "http://127.0.0.1:8000"
-_FENCED: Final = re.compile(r"^```(bash|text)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-
-
 @pytest.mark.end_to_end
-@pytest.mark.skipif(shutil.which("curl") is None or shutil.which("jq") is None, reason="no curl/jq")
+@pytest.mark.skipif(TOOLS_MISSING, reason="no curl/jq")
 def test_the_pages_curl_blocks_run_and_print_what_the_page_shows(tmp_path: Path) -> None:
     """The ```bash blocks of docs/how-to/consume-events-over-http.md run in order, as
     one script, against ``trajectory serve``; together they print the page's ```text
     blocks."""
-    from tests.service.test_serve import free_port, serving, stop
-
-    blocks = _FENCED.findall(PAGE.read_text(encoding="utf-8"))
-    script = "set -euo pipefail\n" + "".join(code for kind, code in blocks if kind == "bash")
-    shown = "".join(code for kind, code in blocks if kind == "text")
-    port = free_port()
-    address = f"http://127.0.0.1:{port}"
-    db = f"sqlite:///{tmp_path / 'events.db'}"
-    process = serving(db, port)
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    try:
-        result = subprocess.run(
-            ["bash", "-c", script.replace(ADDRESS, address)],
-            cwd=tmp_path,
-            env={**os.environ, "TRAJECTORY_DB": db, "PATH": path},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    finally:
-        stop(process)
-    assert 0 == result.returncode, result.stdout + result.stderr
-    assert shown.replace(ADDRESS, address) == result.stdout
+    page = "consume-events-over-http.md"
+    ran = run_curl_blocks(page, tmp_path, timeout=120)
+    assert blocks(page, "text").replace(ADDRESS, ran.address) == ran.output

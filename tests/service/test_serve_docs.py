@@ -8,53 +8,27 @@ replaced by that service's.
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Final
 
 import pytest
 
-from tests.service.test_serve import free_port, serving, stop
+from tests.service.docs_pages import TOOLS_MISSING, run_curl_blocks, script
 
-PAGE: Final = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "serve-over-http.md"
-ADDRESS: Final = "http://127.0.0.1:8000"
-_BLOCK: Final = re.compile(r"^```bash\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-
-
-def script() -> str:
-    return "set -euo pipefail\n" + "\n".join(_BLOCK.findall(PAGE.read_text(encoding="utf-8")))
+PAGE: Final = "serve-over-http.md"
 
 
 def test_the_page_has_curl_blocks_for_each_step() -> None:
-    text = script()
+    text = script(PAGE)
     for path in ("/trajectories", "/events/hold_orientation", "/history", "/openapi.json"):
         assert path in text
     assert text.count("curl ") >= 6
 
 
-@pytest.mark.skipif(shutil.which("curl") is None or shutil.which("jq") is None, reason="no curl/jq")
+@pytest.mark.skipif(TOOLS_MISSING, reason="no curl/jq")
 def test_the_pages_curl_blocks_run(tmp_path: Path) -> None:
-    port = free_port()
-    db = f"sqlite:///{tmp_path / 'docs.db'}"
-    process = serving(db, port)
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    try:
-        result = subprocess.run(
-            ["bash", "-c", script().replace(ADDRESS, f"http://127.0.0.1:{port}")],
-            cwd=tmp_path,
-            env={**os.environ, "TRAJECTORY_DB": db, "PATH": path},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    finally:
-        stop(process)
-    assert 0 == result.returncode, result.stdout + result.stderr
-    lines = result.stdout.splitlines()
+    ran = run_curl_blocks(PAGE, tmp_path)
+    lines = ran.lines
     assert "422" in lines  # the refusal
     assert "https://trajectory.invalid/problems/refused" in lines
     assert any(line.startswith("participants.minimum: ") for line in lines)
@@ -63,4 +37,4 @@ def test_the_pages_curl_blocks_run(tmp_path: Path) -> None:
     assert replays[0] == replays[1]
     assert "3.1.0" in lines
     assert any(line.startswith("register by Programme office (") for line in lines)
-    print(result.stdout)
+    print(ran.output)

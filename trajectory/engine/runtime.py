@@ -411,6 +411,25 @@ class Trajectory(Generic[D]):
         (:attr:`Lifecycle.counters`, in that order), kept as events are applied."""
         return self._counts
 
+    def with_clock(self, clock: Clock) -> Trajectory[D]:
+        """This trajectory on ``clock`` (the moment of what is fired on it from now on):
+        itself when it runs on that clock already, else a copy at the same version,
+        marked saved as far as this one is."""
+        checked = _check_clock(clock)
+        if checked is self._clock:
+            return self
+        moved = type(self).restore(
+            self.lifecycle,
+            self.id,
+            self.state,
+            self.data,
+            self.history,
+            version=self.version,
+            clock=checked,
+        )
+        moved.mark_saved(self.saved_version, self.saved_generation)
+        return moved
+
     @property
     def clock(self) -> Clock:
         """The clock the trajectory takes its timestamps from."""

@@ -236,19 +236,7 @@ class Office:
 
     def _own(self, trajectory: Trajectory[Any]) -> Trajectory[Any]:
         """``trajectory`` on the Office's clock (the moment of what it records)."""
-        if trajectory.clock is self.clock:
-            return trajectory
-        moved = type(trajectory).restore(
-            trajectory.lifecycle,
-            trajectory.id,
-            trajectory.state,
-            trajectory.data,
-            trajectory.history,
-            version=trajectory.version,
-            clock=self.clock,
-        )
-        moved.mark_saved(trajectory.saved_version, trajectory.saved_generation)
-        return moved
+        return trajectory.with_clock(self.clock)
 
     def _load(self, trajectory_id: object, lifecycle: str, what: str) -> Trajectory[Any]:
         if not isinstance(trajectory_id, str) or not trajectory_id.strip():

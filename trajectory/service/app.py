@@ -133,19 +133,7 @@ class Service:
         return sees(who, trajectory, self.programme.leertraject.name, self._application)
 
     def _on_clock(self, trajectory: Trajectory[Any]) -> Trajectory[Any]:
-        if self.clock is None or trajectory.clock is self.clock:
-            return trajectory
-        moved = type(trajectory).restore(
-            trajectory.lifecycle,
-            trajectory.id,
-            trajectory.state,
-            trajectory.data,
-            trajectory.history,
-            version=trajectory.version,
-            clock=self.clock,
-        )
-        moved.mark_saved(trajectory.saved_version, trajectory.saved_generation)
-        return moved
+        return trajectory if self.clock is None else trajectory.with_clock(self.clock)
 
     def document(self, trajectory: Trajectory[Any], lang: str) -> dict[str, Any]:
         """A trajectory as the service shows it: its state, version, data, the events
