@@ -208,17 +208,7 @@ def _check_if_match(request: Request, version: int) -> None:
 
 
 def _query(request: Request, known: set[str]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for key, value in request.query_params.multi_items():
-        if key not in known:
-            raise Problem(
-                "invalid-query",
-                f"no parameter {key!r}; the parameters are: {', '.join(sorted(known))}",
-            )
-        if key in params:
-            raise Problem("invalid-query", f"the parameter {key!r} is given twice")
-        params[key] = value
-    return params
+    return bodies.read_query(request.query_params.multi_items(), known)
 
 
 def _cursor(offset: int) -> str:

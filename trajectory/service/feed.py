@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from trajectory.publish import BATCH_CONTENT_TYPE, CloudEvents
 from trajectory.service.problems import Problem, language_of
+from trajectory.service.requests import read_query
 
 if TYPE_CHECKING:
     from cloudevents.core.v1.event import CloudEvent
@@ -123,18 +124,7 @@ def _whole(params: dict[str, str], name: str, default: int, low: int, high: int)
 
 
 def _params(request: Request) -> dict[str, str]:
-    known = {"after", "limit", "wait"}
-    params: dict[str, str] = {}
-    for key, value in request.query_params.multi_items():
-        if key not in known:
-            raise Problem(
-                "invalid-query",
-                f"no parameter {key!r}; the parameters are: {', '.join(sorted(known))}",
-            )
-        if key in params:
-            raise Problem("invalid-query", f"the parameter {key!r} is given twice")
-        params[key] = value
-    return params
+    return read_query(request.query_params.multi_items(), {"after", "limit", "wait"})
 
 
 def _wants_stream(request: Request) -> bool:

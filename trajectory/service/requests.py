@@ -9,6 +9,7 @@ The OpenAPI document takes their JSON Schemas from the same classes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +36,7 @@ __all__ = [
     "Stopping",
     "Talk",
     "read_body",
+    "read_query",
 ]
 
 
@@ -182,3 +184,21 @@ def read_body(document: Any, cls: type[Any], converter: Any) -> Any:
             expected = ", ".join(sorted(names)) or "no fields"
             raise InvalidData(f"$.{name}", f"no such field; the fields are: {expected}")
     return structure(document, cls, path="$", converter=converter)
+
+
+def read_query(pairs: Iterable[tuple[str, str]], known: set[str]) -> dict[str, str]:
+    """The query's parameters (its ``(name, value)`` pairs), each of them one of
+    ``known`` and given once; an ``invalid-query`` problem otherwise."""
+    from trajectory.service.problems import Problem
+
+    params: dict[str, str] = {}
+    for key, value in pairs:
+        if key not in known:
+            raise Problem(
+                "invalid-query",
+                f"no parameter {key!r}; the parameters are: {', '.join(sorted(known))}",
+            )
+        if key in params:
+            raise Problem("invalid-query", f"the parameter {key!r} is given twice")
+        params[key] = value
+    return params
