@@ -414,6 +414,9 @@ def webhooks_for(store: Store) -> Webhooks:
                 "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
             )
             found = _MEMORY[store] = Webhooks(engine)
+            # Closed with the store: an SQLite connection left to the garbage collector
+            # is a ResourceWarning (Python 3.13).
+            weakref.finalize(store, engine.dispose)
         return found
 
 
